@@ -1,0 +1,38 @@
+# voiceover — set up, build, test, benchmark. Everything installs from PyPI into .venv (no apt, no root).
+VENV    ?= .venv
+PY      := $(VENV)/bin/python
+INPUT   ?= examples/interview.txt
+LANGS   ?= en
+OUT     ?= output
+LANG_FLAGS := $(foreach l,$(LANGS),--lang $(l))
+
+.PHONY: setup test audio bench clean help
+
+help:
+	@echo "make setup                 install everything into $(VENV)"
+	@echo "make audio [INPUT=…] [LANGS='en ru kk']   build editions into $(OUT)/"
+	@echo "make test                  run the test suite"
+	@echo "make bench                 measure speed (figures go in README)"
+	@echo "make clean                 remove outputs and caches"
+
+$(VENV)/.setup-done: pyproject.toml
+	test -x $(PY) || python3 -m venv $(VENV)
+	# torch first, as the CPU wheel: argostranslate → stanza → torch would otherwise pull a multi-GB CUDA build
+	$(PY) -m pip install --disable-pip-version-check -q torch==2.13.0
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[translate,piper,online,dev]'
+	touch $@
+
+setup: $(VENV)/.setup-done
+
+test: setup
+	$(PY) -m pytest -q
+
+audio: setup
+	$(VENV)/bin/voiceover build $(INPUT) $(LANG_FLAGS) --out $(OUT)
+
+bench: setup
+	$(PY) bench/bench.py
+
+clean:
+	find $(OUT) -mindepth 1 ! -name .gitkeep -exec rm -rf {} +
+	rm -rf .pytest_cache .hypothesis bench/results

@@ -1,0 +1,167 @@
+"""How intelligible is each espeak English voice? Speak sentences, recognise them, count word errors.
+
+An outside recogniser (pocketsphinx 5 with its bundled en-us model, a dev dependency) transcribes
+each synthesised sentence; word error rate (WER) against what was meant is a proxy for how easy
+the voice is to follow. Absolute WERs are high (a small general model hearing formant speech);
+compare voices with each other, not with human speech. The figures chosen for the defaults are
+quoted in voices/default.toml.
+
+    .venv/bin/python bench/intelligibility.py                  # every candidate, 2 processes
+    .venv/bin/python bench/intelligibility.py --voices en-us+f5:50 en-us+m3:40 --jobs 1
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import sys
+import time
+from concurrent.futures import ProcessPoolExecutor
+
+# (text given to the engine, what a listener should hear — numbers written as spoken)
+SENTENCES: list[tuple[str, str]] = [
+    ("Good evening, and welcome to the programme.",
+     "good evening and welcome to the programme"),
+    ("My guest tonight is the economist Maria Lopez.",
+     "my guest tonight is the economist maria lopez"),
+    ("The minister said the budget would grow by 12 percent next year.",
+     "the minister said the budget would grow by twelve percent next year"),
+    ("How many people lost their jobs when the factory closed?",
+     "how many people lost their jobs when the factory closed"),
+    ("About 4,000 workers were affected in the first month alone.",
+     "about four thousand workers were affected in the first month alone"),
+    ("We started the company in 2015 with three friends and a small loan.",
+     "we started the company in twenty fifteen with three friends and a small loan"),
+    ("I think the government should listen to the teachers.",
+     "i think the government should listen to the teachers"),
+    ("Can you tell us what happened on the night of the election?",
+     "can you tell us what happened on the night of the election"),
+    ("The river rose by two metres in less than six hours.",
+     "the river rose by two metres in less than six hours"),
+    ("Nobody expected the prices of bread and milk to double.",
+     "nobody expected the prices of bread and milk to double"),
+    ("John Smith has been the mayor of the city since 2009.",
+     "john smith has been the mayor of the city since two thousand nine"),
+    ("Our hospital treats more than 300 patients every single day.",
+     "our hospital treats more than three hundred patients every single day"),
+    ("What would you say to young people who want to become doctors?",
+     "what would you say to young people who want to become doctors"),
+    ("The report was published on Monday by the national bank.",
+     "the report was published on monday by the national bank"),
+    ("We need clean water, better roads and safer schools.",
+     "we need clean water better roads and safer schools"),
+    ("She was born in a small village near the mountains.",
+     "she was born in a small village near the mountains"),
+    ("Thank you very much for joining us today.",
+     "thank you very much for joining us today"),
+    ("The new railway line will connect the two largest cities.",
+     "the new railway line will connect the two largest cities"),
+    ("Last winter the temperature fell to minus 30 degrees.",
+     "last winter the temperature fell to minus thirty degrees"),
+    ("I remember my first day at the newspaper very clearly.",
+     "i remember my first day at the newspaper very clearly"),
+]
+
+# (voice id, pitch 0–100): default male, the female and male variants, klatt, a few named ones,
+# and pitch sweeps of the likely winners.
+CANDIDATES: list[tuple[str, int]] = [
+    ("en-us", 50), ("en-us", 70), ("en", 50), ("en-gb-x-rp", 50),
+    *((f"en-us+f{i}", 50) for i in range(1, 6)),
+    *((f"en-us+m{i}", 50) for i in range(1, 8)),
+    ("en-us+klatt", 50), ("en-us+klatt2", 50), ("en-us+klatt4", 50),
+    ("en-us+Annie", 50), ("en-us+linda", 50), ("en-us+steph", 50), ("en-us+david", 50),
+    ("en-us+f5", 30), ("en-us+f5", 70), ("en-us+f2", 30), ("en-us+f2", 70),
+    ("en-us+m3", 70), ("en-us+m1", 70),
+    ("en+f5", 50), ("en-gb-x-rp+f2", 50),
+]
+
+
+def normalise(text: str) -> list[str]:
+    """Lower-case words, punctuation dropped (apostrophes kept inside words)."""
+    return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower())
+
+
+def word_errors(reference: list[str], hypothesis: list[str]) -> int:
+    """Word-level Levenshtein distance (substitutions + deletions + insertions)."""
+    prev = list(range(len(hypothesis) + 1))
+    for i, r in enumerate(reference, 1):
+        cur = [i]
+        for j, h in enumerate(hypothesis, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h)))
+        prev = cur
+    return prev[-1]
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    """Word error rate of one hypothesis against one reference (0.0 = perfect)."""
+    ref = normalise(reference)
+    return word_errors(ref, normalise(hypothesis)) / max(1, len(ref))
+
+
+def _to_16k(samples: bytes, rate: int) -> bytes:
+    import numpy as np
+    from scipy.signal import resample_poly
+
+    x = np.frombuffer(samples, dtype="<i2").astype(np.float64)
+    y = resample_poly(x, 16000, rate)
+    return np.clip(np.round(y), -32768, 32767).astype("<i2").tobytes()
+
+
+def measure(candidate: tuple[str, int], rate: int = 155) -> dict:
+    """Speak every sentence with one voice, decode it, return errors, words and timings."""
+    from pocketsphinx import Decoder
+
+    from voiceover.tts import Voice, get_engine
+
+    voice_id, pitch = candidate
+    engine = get_engine("espeak")
+    voice = Voice("espeak", voice_id, rate, pitch)
+    decoder = Decoder(loglevel="FATAL")
+    errors = words = 0
+    audio_s = synth_s = 0.0
+    worst = ("", 0.0)
+    for text, reference in SENTENCES:
+        t0 = time.perf_counter()
+        pcm = engine.synthesize(text, voice, "en")
+        synth_s += time.perf_counter() - t0
+        audio_s += pcm.duration
+        decoder.start_utt()
+        decoder.process_raw(_to_16k(pcm.samples, pcm.sample_rate), full_utt=True)
+        decoder.end_utt()
+        hyp = decoder.hyp().hypstr if decoder.hyp() else ""
+        ref = normalise(reference)
+        e = word_errors(ref, normalise(hyp))
+        errors, words = errors + e, words + len(ref)
+        if e / len(ref) > worst[1]:
+            worst = (hyp, e / len(ref))
+    return {"voice": voice_id, "pitch": pitch, "wer": errors / words, "errors": errors, "words": words,
+            "audio_s": audio_s, "synth_s": synth_s, "worst": worst[0]}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--voices", nargs="*", help="voice[:pitch] ids (default: the built-in candidates)")
+    ap.add_argument("--rate", type=int, default=155, help="words per minute (default 155)")
+    ap.add_argument("--jobs", type=int, default=2, help="worker processes (espeak is not thread-safe)")
+    args = ap.parse_args(argv)
+    cands = CANDIDATES
+    if args.voices:
+        cands = [(v.split(":")[0], int(v.split(":")[1]) if ":" in v else 50) for v in args.voices]
+    print(f"{len(SENTENCES)} sentences, {sum(len(normalise(r)) for _, r in SENTENCES)} words, "
+          f"rate {args.rate} wpm, pocketsphinx en-us", file=sys.stderr)
+    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+        rows = list(pool.map(measure, cands, [args.rate] * len(cands)))
+    rows.sort(key=lambda r: r["wer"])
+    print(f"{'voice':<18} {'pitch':>5} {'WER':>6} {'errors':>7} {'audio s':>8} {'x realtime':>11}")
+    for r in rows:
+        print(f"{r['voice']:<18} {r['pitch']:>5} {r['wer']:>6.1%} {r['errors']:>3}/{r['words']:<3} "
+              f"{r['audio_s']:>8.1f} {r['audio_s'] / max(r['synth_s'], 1e-9):>10.0f}x")
+    total_audio = sum(r["audio_s"] for r in rows)
+    total_synth = sum(r["synth_s"] for r in rows)
+    print(f"\nsynthesis: {total_audio:.0f} s of audio in {total_synth:.2f} s = "
+          f"{total_audio / max(total_synth, 1e-9):.0f}x realtime (one process, incl. lock)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

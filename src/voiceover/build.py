@@ -1,0 +1,407 @@
+"""Orders the stages: script → (translate) → voices → speak → assemble → encode → tag → companions.
+
+The only module that knows the output layout (see paths.py for the names) and the manifest.
+Each language's edition is written into a staging folder and swapped into place at the end,
+so a failed or killed build leaves the previous edition intact.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Protocol, Sequence
+
+from . import __version__
+from .audio import Pauses, Timeline, encode_mp3
+from .companions import ChapterTime, Cue, chapters_json, srt, transcript_md, transcript_txt, webvtt
+from .errors import InputError, OutputError, UsageError, VoiceoverError
+from .languages import check_language, english_name, iso639_2
+from .paths import edition_file, slugify, write_atomic
+from .script import Script
+from .sentences import split_sentences
+from .tts import Voice, get_engine
+from .voices import VoiceConfig
+
+MANIFEST_VERSION = 1
+
+
+class Reporter(Protocol):
+    """Where long work reports progress; the CLI shows it with rich, tests record it."""
+
+    def stage(self, name: str, total: int) -> None: ...
+    def advance(self, n: int = 1) -> None: ...
+    def note(self, message: str) -> None: ...
+
+
+class NullReporter:
+    """Reports nothing."""
+
+    def stage(self, name: str, total: int) -> None:
+        pass
+
+    def advance(self, n: int = 1) -> None:
+        pass
+
+    def note(self, message: str) -> None:
+        pass
+
+
+@dataclass
+class BuildOptions:
+    """Everything a build needs besides the script; validated by ``check()``."""
+
+    out: Path = Path("output")
+    languages: Sequence[str] = ("en",)
+    voices: Path | None = None
+    bitrate: int = 64
+    encoder: str = "lameenc"
+    pauses: Pauses = field(default_factory=Pauses)
+    beam_size: int = 2
+
+    def check(self) -> None:
+        """Normalise languages (exit 2 on unknown ones) and basic option ranges."""
+        langs: list[str] = []
+        for code in self.languages:
+            norm = check_language(code)
+            if norm not in langs:
+                langs.append(norm)
+        if not langs:
+            raise UsageError("no language requested; pass --lang en (repeatable)")
+        self.languages = tuple(langs)
+        if self.encoder not in ("lameenc", "ffmpeg"):
+            raise UsageError(f"unknown encoder {self.encoder!r}; use lameenc or ffmpeg")
+
+
+# -- input ------------------------------------------------------------------------------------
+def load_script(path: Path, *, encoding: str | None = None, overrides: dict[str, str] | None = None) -> Script:
+    """Read an interview text (split it) or an edited script.json (use it as is)."""
+    path = Path(path)
+    if path.suffix.lower() == ".json":
+        if not path.is_file():
+            raise InputError(f"{path}: no such file; check the path")
+        script = Script.load(path)
+        if overrides:
+            from .split import apply_overrides
+
+            script = apply_overrides(script, overrides)
+        return script
+    from .load import read_document
+    from .split import split_text
+
+    return split_text(read_document(path, encoding), overrides=overrides)
+
+
+# -- speaking one language --------------------------------------------------------------------
+@dataclass
+class Edition:
+    """What speaking one language produced, before it is written out."""
+
+    language: str
+    script: Script
+    mp3: bytes
+    duration_ms: int
+    chapters: list[ChapterTime]
+    cues: list[Cue]
+    voices: dict[str, Voice]
+    engine_versions: dict[str, str]
+    header: list[str] = field(default_factory=list)
+    provenance: dict[str, Any] | None = None
+    extra_files: dict[str, bytes] = field(default_factory=dict)
+
+
+def _count_sentences(script: Script) -> int:
+    return sum(len(split_sentences(seg.text)) for _, seg in script.segments())
+
+
+def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, reporter: Reporter | None = None) -> Edition:
+    """Synthesise every sentence with its speaker's voice and assemble the chaptered audio."""
+    reporter = reporter or NullReporter()
+    lang = script.language
+    engines = {v.engine: get_engine(v.engine) for v in voices.values()}
+    for sid, voice in voices.items():
+        engines[voice.engine].validate(voice, lang)
+    pauses = options.pauses
+    timeline = Timeline()
+    cues: list[Cue] = []
+    starts: list[tuple[int, int]] = []  # (chapter index, ms where its lead pause began)
+    reporter.stage(f"speaking {english_name(lang)}", _count_sentences(script))
+    prev_speaker: str | None = None
+    first = True
+    for ci, chapter in enumerate(script.chapters):
+        chapter_started = False
+        for seg in chapter.segments:
+            sentences = split_sentences(seg.text)
+            speaker = script.speaker(seg.speaker)
+            voice = voices[seg.speaker]
+            for si, sentence in enumerate(sentences):
+                if first:
+                    gap = pauses.lead_in_ms
+                elif not chapter_started:
+                    gap = pauses.chapter_ms
+                elif si > 0:
+                    gap = pauses.sentence_ms
+                elif seg.speaker != prev_speaker:
+                    gap = pauses.speaker_ms
+                else:
+                    gap = pauses.paragraph_ms
+                if not chapter_started:
+                    starts.append((ci, timeline.duration_ms + (0 if first else gap // 2)))
+                    chapter_started = True
+                pcm = engines[voice.engine].synthesize(sentence, voice, lang)
+                start, end = timeline.add(pcm, gap)
+                cues.append(Cue(start, end, speaker.name, sentence, seg.id, chapter.id))
+                first = False
+                prev_speaker = seg.speaker
+                reporter.advance()
+    if first:
+        raise VoiceoverError("the script has nothing to speak; check the input or the edited script.json")
+    timeline.silence(pauses.lead_out_ms)
+    total = timeline.duration_ms
+    chapters: list[ChapterTime] = []
+    for k, (ci, start) in enumerate(starts):
+        end = starts[k + 1][1] if k + 1 < len(starts) else total
+        ch = script.chapters[ci]
+        chapters.append(ChapterTime(ch.id, ch.title, 0 if k == 0 else start, end))
+    reporter.stage(f"encoding {english_name(lang)} MP3", 1)
+    mp3 = encode_mp3(timeline.to_pcm(), bitrate_kbps=options.bitrate, encoder=options.encoder)
+    reporter.advance()
+    return Edition(
+        language=lang,
+        script=script,
+        mp3=mp3,
+        duration_ms=total,
+        chapters=chapters,
+        cues=cues,
+        voices=dict(voices),
+        engine_versions={name: eng.version() for name, eng in engines.items()},
+    )
+
+
+# -- writing ----------------------------------------------------------------------------------
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _artist(script: Script) -> str:
+    names = [s.name for s in script.speakers if s.role != "narrator"]
+    return " & ".join(names) or script.title
+
+
+def edition_files(edition: Edition, slug: str) -> dict[str, bytes]:
+    """Every file of one edition, by file name, as bytes (the MP3 tagged)."""
+    from .tags import ChapterMark, tag_mp3_bytes
+
+    lang = edition.language
+    script = edition.script
+    voices_desc = "; ".join(
+        f"{script.speaker(sid).name}: {v.key()}" for sid, v in sorted(edition.voices.items())
+    )
+    comment = (
+        f"Synthetic speech made by voiceover {__version__} "
+        f"({', '.join(sorted(edition.engine_versions.values()))}). Voices: {voices_desc}."
+    )
+    if edition.header:
+        comment += " " + " ".join(edition.header)
+    marks = [ChapterMark(c.id, c.title, c.start_ms, c.end_ms) for c in edition.chapters]
+    mp3 = tag_mp3_bytes(
+        edition.mp3,
+        title=script.title,
+        artist=_artist(script),
+        album=f"{script.title} ({english_name(lang)})",
+        language=iso639_2(lang),
+        chapters=marks,
+        comment=comment,
+    )
+    files = {
+        f"{slug}.{lang}.mp3": mp3,
+        f"{slug}.{lang}.txt": transcript_txt(script, header=edition.header).encode(),
+        f"{slug}.{lang}.md": transcript_md(script, header=edition.header).encode(),
+        f"{slug}.{lang}.vtt": webvtt(edition.cues, language=lang).encode(),
+        f"{slug}.{lang}.srt": srt(edition.cues).encode(),
+        f"{slug}.{lang}.chapters.json": chapters_json(edition.chapters, title=script.title).encode(),
+    }
+    files.update(edition.extra_files)
+    return files
+
+
+def write_edition(out: Path, slug: str, lang: str, files: dict[str, bytes]) -> Path:
+    """Write all files into a staging folder, then swap it with the previous edition."""
+    final = Path(out) / slug / lang
+    parent = final.parent
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+        _recover(final)
+        staging = Path(tempfile.mkdtemp(prefix=f".{lang}.new-", dir=parent))
+    except OSError as exc:
+        raise OutputError(f"cannot write to {parent}: {exc.strerror}; choose another --out or fix permissions") from None
+    try:
+        for name, data in files.items():
+            with open(staging / name, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+        os.chmod(staging, 0o755)
+        old = None
+        if final.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{lang}.old-", dir=parent))
+            os.rmdir(old)
+            os.replace(final, old)
+        os.replace(staging, final)
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise OutputError(f"cannot write {final}: {exc.strerror}; check free space and permissions") from None
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return final
+
+
+def _recover(final: Path) -> None:
+    """Undo a swap interrupted between its two renames; drop stale staging folders."""
+    parent = final.parent
+    lang = final.name
+    olds = sorted(parent.glob(f".{lang}.old-*"))
+    if not final.exists() and olds:
+        os.replace(olds[-1], final)
+        olds = olds[:-1]
+    for stale in [*olds, *parent.glob(f".{lang}.new-*")]:
+        shutil.rmtree(stale, ignore_errors=True)
+
+
+def _manifest_entry(edition: Edition, slug: str, files: dict[str, bytes]) -> dict[str, Any]:
+    script = edition.script
+    entry: dict[str, Any] = {
+        "language": edition.language,
+        "title": script.title,
+        "duration_s": round(edition.duration_ms / 1000, 3),
+        "files": [
+            {"path": f"{edition.language}/{name}", "bytes": len(data), "sha256": _sha256(data)}
+            for name, data in sorted(files.items())
+        ],
+        "chapters": [
+            {"id": c.id, "title": c.title, "start_s": round(c.start_ms / 1000, 3), "end_s": round(c.end_ms / 1000, 3)}
+            for c in edition.chapters
+        ],
+        "speakers": [
+            {
+                "id": s.id,
+                "name": s.name,
+                "role": s.role,
+                "voice": {
+                    "engine": edition.voices[s.id].engine,
+                    "voice": edition.voices[s.id].voice,
+                    "rate": edition.voices[s.id].rate,
+                    "pitch": edition.voices[s.id].pitch,
+                    "engine_version": edition.engine_versions.get(edition.voices[s.id].engine, ""),
+                },
+            }
+            for s in script.speakers
+            if s.id in edition.voices
+        ],
+        "segments": sum(len(c.segments) for c in script.chapters),
+        "sentences": len(edition.cues),
+    }
+    if edition.provenance:
+        entry["translation"] = edition.provenance
+    return entry
+
+
+def write_manifest(out: Path, slug: str, source: Script, entries: dict[str, dict], input_sha: str) -> Path:
+    """Write OUT/<slug>/manifest.json, keeping other languages' entries whose files still exist."""
+    path = Path(out) / slug / "manifest.json"
+    previous: dict[str, Any] = {}
+    if path.is_file():
+        try:
+            previous = json.loads(path.read_text(encoding="utf-8")).get("editions", {})
+        except (OSError, ValueError, AttributeError):
+            previous = {}
+    editions: dict[str, Any] = {}
+    for lang, entry in previous.items():
+        if lang not in entries and isinstance(entry, dict) and all(
+            (path.parent / f["path"]).is_file() for f in entry.get("files", [])
+        ):
+            editions[lang] = entry
+    editions.update(entries)
+    doc = {
+        "manifest_version": MANIFEST_VERSION,
+        "tool": f"voiceover {__version__}",
+        "title": source.title,
+        "slug": slug,
+        "source_language": source.language,
+        "input_sha256": input_sha,
+        "layout": "<lang>/<slug>.<lang>.<ext>",
+        "editions": {k: editions[k] for k in sorted(editions)},
+    }
+    return write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+# -- the whole build --------------------------------------------------------------------------
+@dataclass
+class BuildResult:
+    """Where the build wrote, and what."""
+
+    folder: Path
+    manifest: Path
+    editions: dict[str, dict[str, Any]]
+    warnings: list[str]
+
+
+def translate_for(script: Script, lang: str, options: BuildOptions, po_path: Path | None, reporter: Reporter):
+    """Translate the script into ``lang`` (lazy import: argostranslate is heavy)."""
+    from .translate import translate_script
+
+    reporter.stage(f"translating into {english_name(lang)}", 0)
+
+    def progress(done: int, total: int) -> None:
+        reporter.stage(f"translating into {english_name(lang)}", total) if done == 0 else reporter.advance()
+
+    return translate_script(script, lang, po_path=po_path, beam_size=options.beam_size, progress=progress)
+
+
+def build(source: Script, options: BuildOptions, *, reporter: Reporter | None = None, input_bytes: bytes = b"",
+          voice_config: VoiceConfig | None = None) -> BuildResult:
+    """Build every requested language's edition of ``source`` into ``options.out``."""
+    reporter = reporter or NullReporter()
+    options.check()
+    config = voice_config or (VoiceConfig.load(options.voices) if options.voices else VoiceConfig.default())
+    slug = slugify(source.title)
+    foreign = [lang for lang in options.languages if lang != source.language]
+    if foreign:  # fail before any work when a translation route is missing
+        from .translate import check_routes
+
+        check_routes(source.language, foreign)
+    assignments = {lang: config.assign(source, lang) for lang in options.languages}
+    warnings = list(source.meta.get("warnings", [])) if isinstance(source.meta, dict) else []
+    folder = Path(options.out) / slug
+    entries: dict[str, dict] = {}
+    for lang in options.languages:
+        provenance = None
+        header: list[str] = []
+        extra: dict[str, bytes] = {}
+        script = source
+        if lang != source.language:
+            po_path = edition_file(options.out, slug, lang, "po")
+            result = translate_for(source, lang, options, po_path, reporter)
+            script = result.script
+            provenance = result.provenance
+            from .translate import disclosure_lines
+
+            header = list(disclosure_lines(provenance))
+            extra[f"{slug}.{lang}.script.json"] = script.to_json().encode()
+            if po_path.is_file():
+                extra[f"{slug}.{lang}.po"] = po_path.read_bytes()
+        edition = speak(script, assignments[lang], options, reporter)
+        edition.header, edition.provenance, edition.extra_files = header, provenance, extra
+        files = edition_files(edition, slug)
+        write_edition(options.out, slug, lang, files)
+        entries[lang] = _manifest_entry(edition, slug, files)
+    write_atomic(folder / "script.json", source.to_json())
+    manifest = write_manifest(options.out, slug, source, entries, _sha256(input_bytes))
+    return BuildResult(folder, manifest, entries, warnings)

@@ -1,0 +1,127 @@
+"""A content-addressed store for anything worth not computing twice (translations, spoken segments).
+
+Entries live at ``<dir>/<namespace>/<key[:2]>/<key>``; writes go through a temp file and an atomic
+rename, so concurrent processes never see half an entry. The cache knows nothing of what it stores.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ENV_DIR = "VOICEOVER_CACHE_DIR"
+
+
+def default_cache_dir() -> Path:
+    """``$VOICEOVER_CACHE_DIR``, else the platform's user cache folder for voiceover."""
+    env = os.environ.get(ENV_DIR)
+    if env:
+        return Path(env)
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("voiceover", appauthor=False))
+
+
+def _check_name(namespace: str) -> str:
+    if not namespace or not all(c.isalnum() or c in "-_." for c in namespace) or namespace.startswith("."):
+        raise ValueError(f"cache namespace must be letters, digits, '-', '_' or '.', got {namespace!r}")
+    return namespace
+
+
+class Cache:
+    """A generic on-disk key → bytes store, safe for concurrent processes."""
+
+    def __init__(self, directory: str | Path | None = None) -> None:
+        self.dir = Path(directory) if directory is not None else default_cache_dir()
+
+    @staticmethod
+    def key(*parts: Any) -> str:
+        """sha256 of a canonical JSON of ``parts`` (sorted keys, no whitespace, UTF-8)."""
+        blob = json.dumps(parts, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=str)
+        return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+    def _path(self, namespace: str, key: str) -> Path:
+        if not key or not all(c in "0123456789abcdefABCDEF" for c in key):
+            key = hashlib.sha256(key.encode("utf-8")).hexdigest()
+        return self.dir / _check_name(namespace) / key[:2] / key
+
+    def get(self, namespace: str, key: str) -> bytes | None:
+        """The stored bytes, or None when absent (or unreadable)."""
+        try:
+            return self._path(namespace, key).read_bytes()
+        except OSError:
+            return None
+
+    def put(self, namespace: str, key: str, data: bytes) -> None:
+        """Store ``data`` atomically (temp file + rename); a cache that cannot be written is skipped."""
+        path = self._path(namespace, key)
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+            try:
+                with os.fdopen(fd, "wb") as fh:
+                    fh.write(data)
+                os.replace(tmp, path)
+            except BaseException:
+                Path(tmp).unlink(missing_ok=True)
+                raise
+        except OSError:
+            pass  # a read-only or full cache must never fail a build
+
+    def info(self) -> dict[str, dict[str, int]]:
+        """Entries and bytes per namespace."""
+        out: dict[str, dict[str, int]] = {}
+        if not self.dir.is_dir():
+            return out
+        for ns in sorted(p for p in self.dir.iterdir() if p.is_dir()):
+            entries = size = 0
+            for f in self._files(ns):
+                entries += 1
+                size += f.stat().st_size
+            out[ns.name] = {"entries": entries, "bytes": size}
+        return out
+
+    def prune(self, older_than_days: float | None = None, max_bytes: int | None = None) -> int:
+        """Delete entries unused for ``older_than_days``, then oldest first until under ``max_bytes``.
+
+        Returns how many entries were removed.
+        """
+        if not self.dir.is_dir():
+            return 0
+        files = []
+        for ns in (p for p in self.dir.iterdir() if p.is_dir()):
+            for f in self._files(ns):
+                st = f.stat()
+                files.append((max(st.st_atime, st.st_mtime), st.st_size, f))
+        removed = 0
+        now = time.time()
+        keep = []
+        for stamp, size, f in files:
+            if older_than_days is not None and now - stamp > older_than_days * 86400:
+                f.unlink(missing_ok=True)
+                removed += 1
+            else:
+                keep.append((stamp, size, f))
+        if max_bytes is not None:
+            keep.sort()
+            total = sum(s for _, s, _ in keep)
+            for stamp, size, f in keep:
+                if total <= max_bytes:
+                    break
+                f.unlink(missing_ok=True)
+                total -= size
+                removed += 1
+        return removed
+
+    @staticmethod
+    def _files(ns: Path):
+        for sub in ns.iterdir():
+            if sub.is_dir():
+                for f in sub.iterdir():
+                    if f.is_file() and not f.name.startswith(".tmp-"):
+                        yield f

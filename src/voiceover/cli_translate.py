@@ -1,0 +1,166 @@
+"""`voiceover models …` and `voiceover translate`: thin Typer commands over voiceover.translate."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .cli_common import console, err_console, handle_errors
+
+models_app = typer.Typer(
+    help="Manage offline translation models (argos packages in ARGOS_PACKAGES_DIR).",
+    no_args_is_help=True, add_completion=False,
+)
+
+LIST_PAIRS = ("en", "ru", "kk")
+
+
+def _human(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"
+
+
+@models_app.command("list")
+@handle_errors
+def models_list() -> None:
+    """Installed packages (pair, version, size) and the routes they give, pivots included."""
+    from rich.table import Table
+
+    from .translate.packages import find_route, packages_dir, scan
+
+    root = packages_dir()
+    good, bad = scan(root)
+    if not good:
+        console.print(f"No translation packages in {root}.")
+        console.print("Install: voiceover models install en ru · Kazakh: see README: Kazakh")
+    else:
+        table = Table("pair", "package", "version", "size", "folder", title=f"Installed packages ({root})")
+        for p in good:
+            table.add_row(f"{p.from_code}→{p.to_code}", p.name, p.version or "?", _human(p.size()), p.path.name)
+        console.print(table)
+    routes = Table("from", "to", "route", title="Routes")
+    for s in LIST_PAIRS:
+        for t in LIST_PAIRS:
+            if s == t:
+                continue
+            r = find_route(s, t, good)
+            routes.add_row(s, t, (r.describe() + (" (pivot)" if r.pivot else "")) if r else "— missing")
+    console.print(routes)
+    for path, why in bad:
+        err_console.print(f"warning: {why}", highlight=False)
+
+
+@models_app.command("install")
+@handle_errors
+def models_install(
+    from_code: str = typer.Argument(..., metavar="FROM", help="Source language code, e.g. en."),
+    to_code: str = typer.Argument(..., metavar="TO", help="Target language code, e.g. ru."),
+    timeout: float = typer.Option(4.0, help="Seconds to wait for the package index."),
+) -> None:
+    """Download a package from the argos index and install it (needs internet)."""
+    from .translate.packages import install_from_index, validate_target_code
+
+    pkg = install_from_index(validate_target_code(from_code), validate_target_code(to_code), timeout=timeout)
+    console.print(f"installed {pkg.name} {pkg.version} → {pkg.path}")
+
+
+@models_app.command("import")
+@handle_errors
+def models_import(file: Path = typer.Argument(..., help="An .argosmodel file.", show_default=False)) -> None:
+    """Install a local .argosmodel file (validated first: nothing is installed from a broken one)."""
+    from .translate.packages import install_archive
+
+    pkg = install_archive(file)
+    console.print(f"installed {pkg.name} {pkg.version} ({pkg.from_code}→{pkg.to_code}) → {pkg.path}")
+
+
+@models_app.command("remove")
+@handle_errors
+def models_remove(
+    from_code: str = typer.Argument(..., metavar="FROM"),
+    to_code: str = typer.Argument(..., metavar="TO"),
+) -> None:
+    """Uninstall the package(s) for a pair."""
+    from .translate.packages import remove_pair, validate_target_code
+
+    for p in remove_pair(validate_target_code(from_code), validate_target_code(to_code)):
+        console.print(f"removed {p.name} {p.version} ({p.path})")
+
+
+@models_app.command("convert")
+@handle_errors
+def models_convert(
+    model_dir: Path = typer.Argument(..., help="An unpacked OPUS-MT / Tatoeba Marian model folder.", show_default=False),
+    from_code: str = typer.Option(..., "--from", help="Source language code, e.g. en."),
+    to_code: str = typer.Option(..., "--to", help="Target language code, e.g. kk."),
+    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Archive to write [translate-FROM_TO.argosmodel]."),
+    lang_token: Optional[str] = typer.Option(None, help="Source-side target token, e.g. '>>kaz_Cyrl<<' ('none' to omit)."),
+    version: str = typer.Option("1.0", help="package_version in metadata.json."),
+    quantization: str = typer.Option("int8", help="CTranslate2 weight type: int8 (small, fast), float32, float16…"),
+) -> None:
+    """Convert a Marian (OPUS-MT/Tatoeba) model into an .argosmodel (see README: Kazakh)."""
+    from .translate.convert import convert_marian
+    from .translate.packages import validate_target_code
+
+    f, t = validate_target_code(from_code), validate_target_code(to_code)
+    out = output or Path(f"translate-{f}_{t}.argosmodel")
+    path = convert_marian(model_dir, f, t, out, lang_token=lang_token, version=version,
+                          quantization=None if quantization in ("float32", "none") else quantization)
+    console.print(f"wrote {path}; install it with: voiceover models import {path}")
+
+
+def _load_script(path: Path, encoding: Optional[str]):
+    from .script import Script
+
+    if path.suffix.lower() == ".json":
+        return Script.load(path)
+    from .load import read_document
+    from .split import split_text
+
+    return split_text(read_document(path, encoding))
+
+
+@handle_errors
+def translate_command(
+    input: Path = typer.Argument(..., help="Interview text, or a script.json from `voiceover split`.", show_default=False),
+    to: List[str] = typer.Option(..., "--to", help="Target language (repeatable): ru, kk."),
+    out: Path = typer.Option(Path("output"), "--out", help="Output folder."),
+    beam_size: int = typer.Option(2, "--beam-size", min=1, max=8, help="Beam size (1 is fastest)."),
+    threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads per model [cores, ≤4]."),
+    glossary: Optional[Path] = typer.Option(None, "--glossary", help="Folder with <lang>.toml glossaries."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Input text encoding [detected]."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
+) -> None:
+    """Translate a script offline into each --to language: writes <slug>.<lang>.script.json and .po."""
+    from .cli_common import Progress
+    from .languages import check_language
+    from .paths import edition_file, slugify, write_atomic
+    from .translate import check_routes, translate_script
+
+    targets = list(dict.fromkeys(check_language(t) for t in to))  # unknown code: exit 2 before any work
+    script = _load_script(input, encoding)
+    foreign = [t for t in targets if t != script.language]
+    check_routes(script.language, foreign)  # a missing route stops here, naming the fixing command
+    slug = slugify(script.title)
+    with Progress(quiet=quiet) as bar:
+        for lang in foreign:
+            def progress(done: int, total: int, lang: str = lang) -> None:
+                bar.stage(f"translating into {lang}", total) if done == 0 else bar.advance()
+
+            po = edition_file(out, slug, lang, "po")
+            result = translate_script(script, lang, po_path=po, glossary_dir=glossary, beam_size=beam_size,
+                                      threads=threads, progress=progress)
+            target = write_atomic(edition_file(out, slug, lang, "script.json"), result.script.to_json())
+            c = result.provenance["counts"]
+            if not quiet:
+                route = "→".join(result.provenance["route"])
+                console.print(f"{lang} ({route}): {c['sentences']} sentences — {c['machine']} machine "
+                              f"({c['memory_hits']} from memory), {c['reviewed']} reviewed, {c['glossary']} glossary "
+                              f"→ {target}, {po}", markup=False, soft_wrap=True)
+                for w in result.warnings:
+                    bar.note(f"warning: {w}")

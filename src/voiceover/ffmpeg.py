@@ -1,0 +1,182 @@
+"""The bundled ffmpeg (from imageio-ffmpeg): find it, encode, decode, and read what players read.
+
+No system ffmpeg or ffprobe is needed: imageio-ffmpeg ships a static binary in its wheel.
+The readers here (`ffmetadata_chapters`, `probe_duration`, `decode_to_pcm`) are how tests and
+the release gate check an edition the way an ffmpeg-based player would see it.
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+import subprocess
+import tempfile
+from pathlib import Path
+
+from .errors import EncodeError, EngineUnavailable, InputError
+from .tts.base import PCM
+
+_DURATION_RE = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
+_RATE_RE = re.compile(r"Stream #\d+:\d+.*?: Audio: .*?(\d+) Hz")
+
+
+@functools.lru_cache(maxsize=1)
+def ffmpeg_exe() -> str:
+    """Path of the ffmpeg binary bundled by imageio-ffmpeg (or the one IMAGEIO_FFMPEG_EXE names)."""
+    try:
+        import imageio_ffmpeg
+    except ImportError:
+        raise EngineUnavailable(
+            "ffmpeg is unavailable: the imageio-ffmpeg package is not installed; "
+            "install it with: pip install imageio-ffmpeg"
+        ) from None
+    try:
+        exe = imageio_ffmpeg.get_ffmpeg_exe()
+    except RuntimeError as exc:
+        raise EngineUnavailable(
+            f"ffmpeg is unavailable ({exc}); reinstall it with: pip install --force-reinstall imageio-ffmpeg"
+        ) from None
+    if not exe or not os.access(exe, os.X_OK):
+        raise EngineUnavailable(f"ffmpeg at {exe!r} is not executable; reinstall imageio-ffmpeg")
+    return exe
+
+
+def run(args: list[str], *, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
+    """Run the bundled ffmpeg with args (no banner, no stdin prompt); errors become EncodeError."""
+    cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", *args]
+    if input is not None:
+        cmd.remove("-nostdin")  # stdin carries the samples
+    try:
+        proc = subprocess.run(cmd, input=input, capture_output=True)
+    except OSError as exc:
+        raise EngineUnavailable(f"cannot run ffmpeg ({exc.strerror}); reinstall imageio-ffmpeg") from None
+    if check and proc.returncode != 0:
+        tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
+        raise EncodeError(f"ffmpeg failed (exit {proc.returncode}): {' | '.join(tail) or 'no message'}")
+    return proc
+
+
+def _existing(path: str | Path) -> Path:
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: no such audio file")
+    return p
+
+
+def encode_mp3(pcm: PCM, bitrate_kbps: int) -> bytes:
+    """CBR MP3 of mono PCM via ffmpeg's libmp3lame, with a Xing/LAME header and no ID3 tag.
+
+    ffmpeg only writes the Xing header (duration, gapless delay) to a seekable output, so this
+    encodes into a temporary file rather than a pipe. ``bitexact`` keeps version strings out,
+    so the same PCM gives the same bytes with the same ffmpeg.
+    """
+    fd, tmp = tempfile.mkstemp(suffix=".mp3", prefix="voiceover-")
+    os.close(fd)
+    try:
+        run(
+            [
+                "-v", "error",
+                "-f", "s16le", "-ar", str(pcm.sample_rate), "-ac", "1", "-i", "pipe:0",
+                "-map_metadata", "-1",
+                "-c:a", "libmp3lame", "-b:a", f"{bitrate_kbps}k", "-ar", str(pcm.sample_rate),
+                "-fflags", "+bitexact", "-flags:a", "+bitexact",
+                "-id3v2_version", "0", "-write_xing", "1",
+                "-f", "mp3", "-y", tmp,
+            ],
+            input=pcm.samples,
+        )
+        return Path(tmp).read_bytes()
+    finally:
+        os.unlink(tmp)
+
+
+def ffmetadata_chapters(path: str | Path) -> list[tuple[str, int, int]]:
+    """Chapters as ffmpeg sees them: [(title, start_ms, end_ms)] in ffmpeg's order."""
+    p = _existing(path)
+    out = run(["-v", "error", "-i", str(p), "-f", "ffmetadata", "-"]).stdout.decode("utf-8", "replace")
+    chapters: list[tuple[str, int, int]] = []
+    current: dict[str, str] | None = None
+
+    def close() -> None:
+        if current is None:
+            return
+        num, _, den = current.get("TIMEBASE", "1/1000").partition("/")
+        num_i, den_i = int(num), int(den or 1)
+        to_ms = lambda v: round(int(v) * num_i * 1000 / den_i)  # noqa: E731
+        chapters.append((current.get("title", ""), to_ms(current.get("START", 0)), to_ms(current.get("END", 0))))
+
+    for line in _logical_lines(out):
+        if line.startswith("["):
+            close()
+            current = {} if line.strip() == "[CHAPTER]" else None
+        elif current is not None and "=" in line:
+            key, value = _split_escaped(line)
+            current[key] = value
+    close()
+    return chapters
+
+
+def _logical_lines(text: str) -> list[str]:
+    """ffmetadata lines, joining a line that ends in an escaping backslash with the next."""
+    lines: list[str] = []
+    buf = ""
+    for raw in text.split("\n"):
+        trailing = len(raw) - len(raw.rstrip("\\"))
+        if trailing % 2 == 1:  # an escaped newline: the value goes on
+            buf += raw[:-1] + "\\\n"
+            continue
+        lines.append(buf + raw)
+        buf = ""
+    if buf:
+        lines.append(buf)
+    return [ln for ln in lines if ln and not ln.startswith((";", "#"))]
+
+
+def _split_escaped(line: str) -> tuple[str, str]:
+    """Split 'key=value' at the first unescaped '=' and undo ffmetadata's backslash escapes."""
+    parts: list[str] = []
+    cur: list[str] = []
+    it = iter(line)
+    for ch in it:
+        if ch == "\\":
+            cur.append(next(it, ""))
+        elif ch == "=" and not parts:
+            parts.append("".join(cur))
+            cur = []
+        else:
+            cur.append(ch)
+    parts.append("".join(cur))
+    return (parts[0], parts[1]) if len(parts) == 2 else (parts[0], "")
+
+
+def probe_duration(path: str | Path, *, exact: bool = False) -> float:
+    """Duration in seconds as ffmpeg reports it (10 ms resolution); exact=True decodes and counts samples."""
+    p = _existing(path)
+    if not exact:
+        err = run(["-i", str(p)], check=False).stderr.decode("utf-8", "replace")
+        m = _DURATION_RE.search(err)
+        if m:
+            h, mi, s = m.groups()
+            return int(h) * 3600 + int(mi) * 60 + float(s)
+    return decode_to_pcm(p).duration
+
+
+def decode_to_pcm(path: str | Path, sample_rate: int | None = None) -> PCM:
+    """Decode any audio file to mono 16-bit PCM (at its own rate unless sample_rate is given)."""
+    p = _existing(path)
+    args = ["-v", "info", "-i", str(p), "-map", "0:a:0", "-ac", "1"]
+    if sample_rate is not None:
+        args += ["-ar", str(int(sample_rate))]
+    proc = run([*args, "-f", "s16le", "-acodec", "pcm_s16le", "pipe:1"])
+    rate = sample_rate
+    if rate is None:
+        # The output stream's rate is the input's; the first "Audio: ... Hz" line is the input.
+        m = _RATE_RE.search(proc.stderr.decode("utf-8", "replace"))
+        if not m:
+            raise EncodeError(f"{p}: ffmpeg did not report a sample rate; is it an audio file?")
+        rate = int(m.group(1))
+    data = proc.stdout
+    if len(data) % 2:
+        data = data[:-1]
+    return PCM(data, rate)

@@ -1,0 +1,211 @@
+"""Reading the input document: bytes on disk → clean text the splitter can trust.
+
+Every refusal is one actionable line (`InputError`): missing file, a directory, unreadable,
+empty, binary, or not UTF-8 (with a suggested ``--encoding``). HTML is stripped, not refused.
+"""
+
+from __future__ import annotations
+
+import codecs
+import html
+import re
+import unicodedata
+from html.parser import HTMLParser
+from pathlib import Path
+
+from .errors import InputError, UsageError
+
+# Zero-width and formatting characters that scraped pages leave behind and speech never needs.
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"), None)
+# Spaces that are not plain spaces (NBSP, narrow NBSP, figure space, thin spaces, ideographic).
+_SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u3000"), " ")
+_LOOKS_HTML = re.compile(r"<\s*(?:p|br|html|body|div|article|h[1-6])\b[^>]*>", re.IGNORECASE)
+
+
+def read_document(path: str | Path, encoding: str | None = None) -> str:
+    """Read an interview file and return clean text (see `clean_text`).
+
+    Args:
+        path: a plain-text or HTML file.
+        encoding: a Python codec name; by default UTF-8 (a BOM, UTF-8 or UTF-16, is honoured).
+
+    Raises:
+        InputError: missing, a directory, unreadable, empty, binary or wrongly encoded input.
+        UsageError: ``encoding`` is not a codec Python knows.
+    """
+    p = Path(path)
+    if encoding is not None:
+        try:
+            codecs.lookup(encoding)
+        except LookupError:
+            raise UsageError(f"unknown encoding {encoding!r}; use a codec name such as utf-8, cp1251 or latin-1") from None
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise InputError(f"{p}: no such file; check the path (pass the interview as a .txt or .html file)") from None
+    except IsADirectoryError:
+        raise InputError(f"{p}: is a directory; pass the interview file inside it, e.g. {p / 'interview.txt'}") from None
+    except PermissionError:
+        raise InputError(f"{p}: cannot read it (permission denied); check the file's permissions") from None
+    except OSError as exc:
+        if p.is_dir():
+            raise InputError(f"{p}: is a directory; pass the interview file inside it") from None
+        raise InputError(f"{p}: cannot read it ({exc.strerror or exc}); check the path") from None
+    text = decode(data, encoding, source=str(p))
+    text = clean_text(text)
+    if not text.strip():
+        raise InputError(f"{p}: has no readable text after cleaning (only markup or control characters); check the file")
+    return text
+
+
+def decode(data: bytes, encoding: str | None = None, *, source: str = "input") -> str:
+    """Bytes → str, refusing empty, binary and mis-encoded input with a one-line `InputError`."""
+    if not data.strip():
+        raise InputError(f"{source}: is empty; pass a text file with the interview in it")
+    kind = _binary_kind(data)
+    if kind:
+        raise InputError(f"{source}: {kind}")
+    if encoding is None:
+        if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+            encoding = "utf-16"
+        else:
+            encoding = "utf-8-sig"
+    elif encoding.replace("_", "-").lower() in ("utf-8", "utf8"):
+        encoding = "utf-8-sig"
+    elif _has_nul(data) and not encoding.lower().startswith("utf-16"):
+        raise InputError(f"{source}: looks binary (contains NUL bytes), not text; pass a plain-text or HTML file")
+    try:
+        text = data.decode(encoding)
+    except UnicodeDecodeError as exc:
+        if encoding == "utf-8-sig":
+            raise InputError(f"{source}: {_not_utf8_message(data, exc.start)}") from None
+        raise InputError(
+            f"{source}: not valid {encoding} (byte 0x{data[exc.start]:02x} at offset {exc.start}); "
+            "check --encoding (e.g. utf-8, cp1251, latin-1)"
+        ) from None
+    if not text.strip():
+        raise InputError(f"{source}: is empty (only whitespace); pass a text file with the interview in it")
+    controls = sum(1 for ch in text if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f")
+    if controls > max(8, len(text) // 20):
+        raise InputError(f"{source}: looks binary (mostly control characters), not text; pass a plain-text or HTML file")
+    return text
+
+
+def clean_text(text: str) -> str:
+    """Normalise text: no BOM, ``\\n`` newlines, plain spaces, no control characters, HTML stripped."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n\n")
+    text = text.translate(_INVISIBLE).translate(_SPACES)
+    if _LOOKS_HTML.search(text):
+        text = strip_html(text)
+        text = text.translate(_INVISIBLE).translate(_SPACES)
+    text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
+    text = unicodedata.normalize("NFC", text)
+    lines = [line.rstrip() for line in text.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+
+
+class _TextExtractor(HTMLParser):
+    """Collect visible text; block elements become paragraph breaks."""
+
+    BLOCK = {
+        "p", "div", "br", "li", "ul", "ol", "tr", "table", "blockquote", "section", "article", "main",
+        "header", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "hr", "dd", "dt", "dl", "body", "html",
+    }
+    # Never spoken: code, chrome, and explicit captions (<figcaption> is exactly the cruft we drop).
+    SKIP = {
+        "script", "style", "noscript", "template", "svg", "head", "nav", "aside", "footer", "form",
+        "button", "iframe", "figure", "figcaption", "select", "object",
+    }
+    VOID = {"br", "hr", "img", "meta", "link", "input", "wbr", "source", "area", "col", "embed", "param", "track", "base"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self.skip = 0
+
+    def handle_starttag(self, tag: str, attrs) -> None:
+        if tag in self.SKIP and tag not in self.VOID:
+            self.skip += 1
+        elif tag in self.BLOCK and not self.skip:
+            self.parts.append("\n\n")
+
+    def handle_startendtag(self, tag: str, attrs) -> None:
+        if tag in self.BLOCK and not self.skip:
+            self.parts.append("\n\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag in self.SKIP and tag not in self.VOID:
+            self.skip = max(0, self.skip - 1)
+        elif tag in self.BLOCK and not self.skip:
+            self.parts.append("\n\n")
+
+    def handle_data(self, data: str) -> None:
+        if not self.skip:
+            self.parts.append(re.sub(r"[ \t\n]+", " ", data))
+
+
+def strip_html(text: str) -> str:
+    """Visible text of an HTML page: paragraphs and ``<br>`` become blank lines, entities unescaped."""
+    parser = _TextExtractor()
+    try:
+        parser.feed(text)
+        parser.close()
+        out = "".join(parser.parts)
+    except Exception:  # a page too broken for the parser: fall back to dropping tags
+        out = re.sub(r"<(?:p|br|div|li|h[1-6])\b[^>]*>", "\n\n", text, flags=re.IGNORECASE)
+        out = html.unescape(re.sub(r"<[^>]+>", "", out))
+    lines = [" ".join(line.split()) for line in out.split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+
+
+def _has_nul(data: bytes) -> bool:
+    return b"\x00" in data
+
+
+def _binary_kind(data: bytes) -> str | None:
+    """A one-line reason the bytes are not a text document, or None."""
+    head = data[:8]
+    if head.startswith(b"%PDF"):
+        return "is a PDF, not text; convert it first (e.g. pdftotext file.pdf interview.txt)"
+    if head.startswith(b"PK\x03\x04"):
+        return "is a ZIP or Office document (e.g. .docx), not text; save it as plain text (.txt) first"
+    if head.startswith(b"{\\rtf"):
+        return "is an RTF document; save it as plain text (.txt) first"
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return None  # UTF-16 text legitimately contains NUL bytes
+    sample = data[:65536]
+    if b"\x00" in sample:
+        return "looks binary (contains NUL bytes), not text; pass a plain-text or HTML file"
+    controls = sum(1 for b in sample if b < 0x20 and b not in b"\n\r\t\f\x1b")
+    if controls > max(8, len(sample) // 20):
+        return "looks binary (mostly non-text bytes), not text; pass a plain-text or HTML file"
+    return None
+
+
+def _not_utf8_message(data: bytes, offset: int) -> str:
+    """Say the file is not UTF-8 and, when the bytes make it clear, which --encoding to pass."""
+    where = f"byte 0x{data[offset]:02x} at offset {offset}"
+    guess = guess_legacy_encoding(data)
+    if guess == "cp1251":
+        return f"not UTF-8 ({where}); it looks like Windows Cyrillic: pass --encoding cp1251"
+    if guess == "cp1252":
+        return f"not UTF-8 ({where}); it looks like Western European text: pass --encoding cp1252 (or latin-1)"
+    return f"not UTF-8 ({where}); pass --encoding with the file's encoding (e.g. cp1251, latin-1)"
+
+
+def guess_legacy_encoding(data: bytes) -> str | None:
+    """'cp1251', 'cp1252' or None when the bytes do not say clearly.
+
+    Cyrillic in cp1251 is whole words of bytes 0xC0–0xFF; Western European text in cp1252/latin-1
+    is ASCII words with an accented byte here and there. Anything between is left undecided.
+    """
+    high = sum(1 for b in data if b >= 0x80)
+    if high < 4:
+        return None
+    in_runs = sum(len(r) for r in re.findall(rb"[\xc0-\xff\xa8\xb8]{3,}", data))
+    isolated = len(re.findall(rb"(?<=[A-Za-z])[\xc0-\xff](?=[A-Za-z])|(?<=[A-Za-z])[\xc0-\xff](?=[\s.,;:!?])", data))
+    if in_runs >= 0.8 * high:
+        return "cp1251"
+    if in_runs <= 0.1 * high and isolated >= 0.6 * high:
+        return "cp1252"
+    return None

@@ -1,0 +1,285 @@
+"""ID3v2.3 tags for an edition: title, artist, album, language, and navigable chapters.
+
+The only module that knows ID3. Chapters are CHAP frames plus one top-level, ordered CTOC
+listing them (most players ignore CHAP frames without it). Readers built on ffmpeg ignore the
+CTOC and list CHAP frames in file order, while mutagen normally sorts frames by size when it
+saves; ``_EditionID3`` replaces that sort with a fixed order — text frames, then the CTOC, then
+the CHAP frames by start time — and ``write_tags`` checks the saved bytes for it.
+
+Output is deterministic: no timestamps, a fixed padding, text encoded Latin-1 when it fits and
+UTF-16 otherwise (ID3v2.3 has no UTF-8), so the same input gives byte-identical files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import struct
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import EncodeError, InputError, UsageError
+
+TAG_PADDING = 1024  # bytes of padding after the frames, so later small edits need no rewrite
+TOC_ID = "toc"
+_LATIN1, _UTF16 = 0, 1
+
+_FRAME_ORDER = ("TIT2", "TPE1", "TALB", "TLAN", "COMM", "TXXX", "CTOC", "CHAP")
+
+
+@dataclass(frozen=True)
+class ChapterMark:
+    """One chapter of an edition: a stable id, its title and where it plays, in milliseconds."""
+
+    id: str
+    title: str
+    start_ms: int
+    end_ms: int
+
+
+def language_code(language: str) -> str:
+    """ISO 639-2 code for TLAN/COMM from a 639-2 code ("kaz") or a language voiceover knows ("kk")."""
+    code = language.strip().lower()
+    if len(code) == 3 and code.isascii() and code.isalpha():
+        return code
+    if len(code) == 2:
+        from .languages import iso639_2
+
+        return iso639_2(code)
+    raise UsageError(f"language {language!r} is not an ISO 639-2 code; use three letters such as eng, rus or kaz")
+
+
+def _encoding(*texts: str) -> int:
+    try:
+        for t in texts:
+            t.encode("latin-1")
+    except UnicodeEncodeError:
+        return _UTF16
+    return _LATIN1
+
+
+def _check_chapters(chapters: list[ChapterMark]) -> None:
+    seen: set[str] = set()
+    prev_start = -1
+    for i, ch in enumerate(chapters):
+        where = f"chapter {i} ({ch.id!r})"
+        if not isinstance(ch.id, str) or not ch.id or not ch.id.isascii() or not ch.id.isprintable():
+            raise EncodeError(f"{where}: a chapter id must be a non-empty printable ASCII string")
+        if ch.id in seen or ch.id == TOC_ID:
+            raise EncodeError(f"{where}: duplicate chapter id (or the reserved id {TOC_ID!r})")
+        seen.add(ch.id)
+        for name in ("start_ms", "end_ms"):
+            v = getattr(ch, name)
+            if isinstance(v, bool) or not isinstance(v, int) or not 0 <= v < 0xFFFFFFFF:
+                raise EncodeError(f"{where}: {name} must be a whole number of ms in 0–4294967294, got {v!r}")
+        if ch.end_ms < ch.start_ms:
+            raise EncodeError(f"{where}: ends ({ch.end_ms} ms) before it starts ({ch.start_ms} ms)")
+        if ch.start_ms < prev_start:
+            raise EncodeError(f"{where}: chapters must be given in playing order (start times never decrease)")
+        prev_start = ch.start_ms
+
+
+def _id3_classes():
+    """mutagen's ID3 frame classes and an ID3 subclass that saves frames in our order."""
+    from mutagen import id3
+
+    try:
+        from mutagen.id3._tags import save_frame
+    except ImportError:  # mutagen moved its internals: fail loudly rather than write a misordered tag
+        raise EncodeError(
+            "this mutagen version is not supported for chapter tags; pip install 'mutagen>=1.47,<2'"
+        ) from None
+
+    class _EditionID3(id3.ID3):
+        """ID3 that writes frames in a fixed order: text frames, CTOC, then CHAP by start time.
+
+        mutagen's own ``_write`` sorts frames by size, which would shuffle CHAP frames whose
+        titles differ in length — and ffmpeg-based players list chapters in file order.
+        """
+
+        def _write(self, config):
+            def key(frame):
+                fid = frame.FrameID
+                rank = _FRAME_ORDER.index(fid) if fid in _FRAME_ORDER else len(_FRAME_ORDER)
+                start = frame.start_time if fid == "CHAP" else 0
+                return (rank, start, frame.HashKey)
+
+            return bytearray().join(save_frame(f, config=config) for f in sorted(self.values(), key=key))
+
+    return id3, _EditionID3
+
+
+def write_tags(
+    path: str | Path,
+    *,
+    title: str,
+    artist: str,
+    album: str,
+    language: str,
+    chapters: list[ChapterMark],
+    comment: str | None = None,
+    extra_text: dict[str, str] | None = None,
+) -> None:
+    """Replace the file's ID3 tags with an ID3v2.3 tag: text frames, a CTOC and one CHAP per chapter.
+
+    Args:
+        path: an MP3 file, tagged in place (callers write a temp file, tag it, then rename).
+        title, artist, album: TIT2, TPE1, TALB.
+        language: ISO 639-2 ("eng", "rus", "kaz"; 639-1 codes are mapped) for TLAN and COMM.
+        chapters: in playing order; ids become CHAP element ids and must be unique ASCII.
+        comment: a COMM frame (description "") when given.
+        extra_text: TXXX frames (description → value), written in key order.
+
+    Raises:
+        EncodeError: invalid chapters, or the file could not be tagged.
+        UsageError: an unknown language code.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise EncodeError(f"{p}: cannot tag a file that does not exist")
+    lang = language_code(language)
+    chapters = list(chapters)
+    _check_chapters(chapters)
+    id3, EditionID3 = _id3_classes()
+
+    tags = EditionID3()
+    for frame_cls, text in ((id3.TIT2, title), (id3.TPE1, artist), (id3.TALB, album), (id3.TLAN, lang)):
+        if text:
+            tags.add(frame_cls(encoding=_encoding(text), text=[text]))
+    if comment:
+        tags.add(id3.COMM(encoding=_encoding(comment), lang=lang, desc="", text=[comment]))
+    for desc, value in sorted((extra_text or {}).items()):
+        tags.add(id3.TXXX(encoding=_encoding(desc, value), desc=desc, text=[value]))
+    if chapters:
+        tags.add(
+            id3.CTOC(
+                element_id=TOC_ID,
+                flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
+                child_element_ids=[ch.id for ch in chapters],
+                sub_frames=[],
+            )
+        )
+    for ch in chapters:
+        tags.add(
+            id3.CHAP(
+                element_id=ch.id,
+                start_time=ch.start_ms,
+                end_time=ch.end_ms,
+                start_offset=0xFFFFFFFF,
+                end_offset=0xFFFFFFFF,
+                sub_frames=[id3.TIT2(encoding=_encoding(ch.title), text=[ch.title])] if ch.title else [],
+            )
+        )
+    try:
+        # A fresh tag replaces whatever was there; v1=0 drops an ID3v1 tag; fixed padding keeps
+        # re-tagging byte-identical.
+        tags.save(p, v1=0, v2_version=3, v23_sep="/", padding=lambda info: TAG_PADDING)
+    except Exception as exc:  # mutagen raises MutagenError or OSError subclasses
+        raise EncodeError(f"{p}: could not write ID3 tags ({exc})") from None
+    order = chap_frame_order(p)
+    expected = [ch.id for ch in sorted(chapters, key=lambda c: c.start_ms)]
+    if order != expected:
+        raise EncodeError(f"{p}: CHAP frames came out in order {order}, expected {expected}; mutagen changed?")
+
+
+def tag_mp3_bytes(mp3: bytes, **tags: Any) -> bytes:
+    """The MP3 bytes with write_tags applied (same keyword arguments), via a private temp file."""
+    fd, tmp = tempfile.mkstemp(suffix=".mp3", prefix="voiceover-tag-")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(mp3)
+        write_tags(tmp, **tags)
+        return Path(tmp).read_bytes()
+    except OSError as exc:
+        raise EncodeError(
+            f"could not tag the MP3 in a temporary file ({exc.strerror}); "
+            f"check free space in {tempfile.gettempdir()}"
+        ) from None
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+def chap_frame_order(path: str | Path) -> list[str]:
+    """Element ids of the CHAP frames in the order they sit in the file's ID3v2 tag (raw parse)."""
+    with open(path, "rb") as f:
+        head = f.read(10)
+        if len(head) < 10 or head[:3] != b"ID3":
+            return []
+        major = head[3]
+        size = _syncsafe(head[6:10])
+        body = f.read(size)
+    ids: list[str] = []
+    pos = 0
+    while pos + 10 <= len(body):
+        fid = body[pos : pos + 4]
+        if fid == b"\0\0\0\0":
+            break  # padding
+        raw = body[pos + 4 : pos + 8]
+        fsize = _syncsafe(raw) if major == 4 else struct.unpack(">I", raw)[0]
+        data = body[pos + 10 : pos + 10 + fsize]
+        if fid == b"CHAP":
+            ids.append(data.split(b"\0", 1)[0].decode("latin-1"))
+        pos += 10 + fsize
+    return ids
+
+
+def _syncsafe(b: bytes) -> int:
+    return (b[0] & 0x7F) << 21 | (b[1] & 0x7F) << 14 | (b[2] & 0x7F) << 7 | (b[3] & 0x7F)
+
+
+def _load(path: str | Path):
+    from mutagen import MutagenError, id3
+
+    p = Path(path)
+    if not p.is_file():
+        raise InputError(f"{p}: no such audio file")
+    try:
+        return id3.ID3(p)
+    except id3.ID3NoHeaderError:
+        return id3.ID3()
+    except MutagenError as exc:
+        raise InputError(f"{p}: unreadable ID3 tag ({exc})") from None
+
+
+def read_chapters(path: str | Path) -> list[ChapterMark]:
+    """Chapters as a CTOC-aware player sees them: the top-level CTOC's order (else by start time)."""
+    from mutagen.id3 import CTOCFlags
+
+    tags = _load(path)
+    chaps = {f.element_id: f for f in tags.getall("CHAP")}
+    tocs = tags.getall("CTOC")
+    top = next((t for t in tocs if t.flags & CTOCFlags.TOP_LEVEL), tocs[0] if tocs else None)
+    if top is not None:
+        ordered = [chaps[i] for i in top.child_element_ids if i in chaps]
+    else:
+        ordered = sorted(chaps.values(), key=lambda f: (f.start_time, f.element_id))
+    out = []
+    for f in ordered:
+        tit2 = f.sub_frames.get("TIT2")
+        out.append(ChapterMark(f.element_id, str(tit2) if tit2 else "", f.start_time, f.end_time))
+    return out
+
+
+def read_tags(path: str | Path) -> dict[str, str]:
+    """The edition's text frames: {"TIT2": ..., "TPE1": ..., "TLAN": ..., "COMM": ..., "TXXX:desc": ...}."""
+    tags = _load(path)
+    out: dict[str, str] = {}
+    for frame in tags.values():
+        fid = frame.FrameID
+        if fid == "TXXX":
+            out[f"TXXX:{frame.desc}"] = str(frame)
+        elif fid == "COMM" and not frame.desc:
+            out["COMM"] = str(frame)
+        elif fid.startswith("T") and fid != "TXXX":
+            out[fid] = str(frame)
+    return out
+
+
+def tag_version(path: str | Path) -> tuple[int, int] | None:
+    """(major, revision) of the file's ID3v2 tag, e.g. (3, 0); None when untagged."""
+    with open(path, "rb") as f:
+        head = f.read(5)
+    return (head[3], head[4]) if len(head) == 5 and head[:3] == b"ID3" else None

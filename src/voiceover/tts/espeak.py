@@ -1,0 +1,207 @@
+"""espeak-ng through ctypes, from the espeakng-loader wheel alone (library 1.52 + its data).
+
+Voice ids are ``<language voice>[+<variant>]``, e.g. ``en-us+f5``, ``ru+m3``, ``kk``: the language
+voice is a file name under espeak-ng-data/lang/, the variant one under espeak-ng-data/voices/!v/.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import threading
+from pathlib import Path
+
+from ..errors import EngineUnavailable, SynthesisError, VoiceNotFound
+from .base import PCM, Engine, Voice
+
+SAMPLE_RATE = 22050  # what libespeak-ng produces; confirmed by espeak_Initialize at load
+
+# speak_lib.h constants (API revision 12)
+_AUDIO_OUTPUT_SYNCHRONOUS = 2
+_INITIALIZE_DONT_EXIT = 0x8000
+_POS_CHARACTER = 1
+_CHARS_UTF8 = 1  # and deliberately neither espeakSSML (0x10) nor espeakPHONEMES (0x100): plain text
+_EE_OK = 0
+_RATE, _VOLUME, _PITCH, _RANGE, _PUNCTUATION, _CAPITALS, _WORDGAP = 1, 2, 3, 4, 5, 6, 7
+_BUFFER_MS = 200
+
+_SynthCallback = ctypes.CFUNCTYPE(ctypes.c_int, ctypes.POINTER(ctypes.c_short), ctypes.c_int, ctypes.c_void_p)
+
+# libespeak-ng keeps global state and crashes when two threads use it: every call goes through this.
+_LOCK = threading.RLock()
+_LIB: "_Library | None" = None
+
+
+class _Library:
+    """The loaded, initialised libespeak-ng and the buffer its callback fills."""
+
+    def __init__(self, lib_path: str, data_path: str) -> None:
+        lib = ctypes.CDLL(lib_path)
+        lib.espeak_Initialize.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_char_p, ctypes.c_int]
+        lib.espeak_Initialize.restype = ctypes.c_int
+        lib.espeak_SetSynthCallback.argtypes = [_SynthCallback]
+        lib.espeak_SetSynthCallback.restype = None
+        lib.espeak_SetVoiceByName.argtypes = [ctypes.c_char_p]
+        lib.espeak_SetVoiceByName.restype = ctypes.c_int
+        lib.espeak_SetParameter.argtypes = [ctypes.c_int, ctypes.c_int, ctypes.c_int]
+        lib.espeak_SetParameter.restype = ctypes.c_int
+        lib.espeak_Synth.argtypes = [
+            ctypes.c_char_p, ctypes.c_size_t, ctypes.c_uint, ctypes.c_int,
+            ctypes.c_uint, ctypes.c_uint, ctypes.c_void_p, ctypes.c_void_p,
+        ]
+        lib.espeak_Synth.restype = ctypes.c_int
+        lib.espeak_Synchronize.restype = ctypes.c_int
+        lib.espeak_Info.argtypes = [ctypes.c_void_p]
+        lib.espeak_Info.restype = ctypes.c_char_p
+        rate = lib.espeak_Initialize(_AUDIO_OUTPUT_SYNCHRONOUS, _BUFFER_MS, data_path.encode(), _INITIALIZE_DONT_EXIT)
+        if rate <= 0:
+            raise EngineUnavailable(f"espeak-ng could not initialise with data at {data_path}; reinstall espeakng-loader")
+        self.lib = lib
+        self.sample_rate = rate
+        self.version = (lib.espeak_Info(None) or b"?").decode()
+        self.chunks: list[bytes] = []
+        self._callback = _SynthCallback(self._collect)  # kept referenced: C holds the pointer
+        lib.espeak_SetSynthCallback(self._callback)
+
+    def _collect(self, wav, numsamples, events) -> int:
+        if wav and numsamples > 0:
+            self.chunks.append(ctypes.string_at(wav, numsamples * 2))
+        return 0
+
+    def speak(self, text: str, voice: Voice) -> bytes:
+        """Synthesise with every parameter set afresh, so no setting leaks from the last call."""
+        lib = self.lib
+        if lib.espeak_SetVoiceByName(voice.voice.encode()) != _EE_OK:
+            raise VoiceNotFound(f"espeak-ng could not select voice {voice.voice!r}; see `voiceover voices`")
+        for param, value in (
+            (_RATE, voice.rate), (_PITCH, voice.pitch), (_VOLUME, 100), (_RANGE, 50),
+            (_PUNCTUATION, 0), (_CAPITALS, 0), (_WORDGAP, 0),
+        ):
+            lib.espeak_SetParameter(param, value, 0)
+        data = text.encode("utf-8") + b"\0"
+        self.chunks = []
+        err = lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+        if err == _EE_OK:
+            err = lib.espeak_Synchronize()
+        if err != _EE_OK:
+            raise SynthesisError(f"espeak-ng failed (error {err}) speaking {text[:60]!r} with {voice.voice!r}")
+        out, self.chunks = b"".join(self.chunks), []
+        return out
+
+
+def _library() -> _Library:
+    """The process's one libespeak-ng, loaded on first use (call with _LOCK held)."""
+    global _LIB
+    if _LIB is None:
+        try:
+            import espeakng_loader
+        except ImportError:
+            raise EngineUnavailable("espeak-ng is missing; install it with: pip install espeakng-loader") from None
+        try:
+            _LIB = _Library(espeakng_loader.get_library_path(), espeakng_loader.get_data_path())
+        except OSError as exc:
+            raise EngineUnavailable(f"cannot load libespeak-ng ({exc}); reinstall espeakng-loader") from None
+    return _LIB
+
+
+def _data_dir() -> Path:
+    import espeakng_loader
+
+    return Path(espeakng_loader.get_data_path())
+
+
+@functools.lru_cache(maxsize=None)
+def _language_voices() -> dict[str, tuple[str, ...]]:
+    """language voice id (lower-case file name) → the language codes it declares; read from files."""
+    out: dict[str, tuple[str, ...]] = {}
+    for f in sorted((_data_dir() / "lang").rglob("*")):
+        if f.is_file():
+            codes = [ln.split()[1].lower() for ln in f.read_text("utf-8", "replace").splitlines()
+                     if ln.startswith("language ") and len(ln.split()) > 1]
+            out[f.name.lower()] = tuple(codes)
+    return out
+
+
+@functools.lru_cache(maxsize=None)
+def variants() -> tuple[str, ...]:
+    """Variant names (espeak-ng-data/voices/!v), the part after "+" in a voice id."""
+    folder = _data_dir() / "voices" / "!v"
+    # A name with a space ("Mr serious") cannot be written after "+" in a voice name.
+    return tuple(sorted((f.name for f in folder.iterdir() if f.is_file() and " " not in f.name), key=str.lower))
+
+
+@functools.lru_cache(maxsize=None)
+def _voices_for(language: str) -> tuple[str, ...]:
+    lang = language.lower()
+    bases = [v for v, codes in _language_voices().items()
+             if any(c == lang or c.startswith(lang + "-") for c in codes)]
+    return tuple(b + suffix for b in sorted(bases) for suffix in ("", *("+" + v for v in variants())))
+
+
+class EspeakEngine(Engine):
+    """espeak-ng 1.52 (formant synthesis): fast, offline, robotic; about 100 languages.
+
+    Not thread-safe: calls are serialised by a process-wide lock, so parallel speech needs worker
+    processes. Within one process the same sentence spoken twice can differ by a few samples
+    (the waveform generator carries state between calls and espeak_Terminate does not reset it);
+    a fresh process is byte-identical. Every call re-selects the voice and re-sets all parameters.
+    Output keeps espeak's own short trailing silence; assembly trims.
+    """
+
+    name = "espeak"
+    description = "espeak-ng 1.52 via the espeakng-loader wheel (formant synthesis, offline)"
+    offline = True
+    thread_safe = False
+    # The languages voiceover builds editions in; voices()/validate() accept any espeak language.
+    languages = frozenset({"en", "ru", "kk"})
+
+    @classmethod
+    def availability(cls) -> tuple[bool, str]:
+        """Whether the wheel and its files are present (the library itself is not loaded)."""
+        try:
+            import espeakng_loader
+        except ImportError:
+            return False, "espeakng-loader is not installed (pip install espeakng-loader)"
+        lib = Path(espeakng_loader.get_library_path())
+        if not lib.is_file():
+            return False, f"libespeak-ng missing at {lib}; reinstall espeakng-loader"
+        try:
+            data = espeakng_loader.get_data_path()
+        except RuntimeError as exc:
+            return False, f"{exc}; reinstall espeakng-loader"
+        return True, f"espeak-ng from espeakng-loader ({data})"
+
+    def voices(self, language: str) -> list[str]:
+        """Every "voice[+variant]" id for a language, read from the data folder (no synthesis)."""
+        return list(_voices_for(language))
+
+    def validate(self, voice: Voice, language: str) -> None:
+        """Reject voices espeak would silently replace (unknown variants) or not find."""
+        base, _, variant = voice.voice.partition("+")
+        if base.lower() + ("+" + variant if variant else "") not in _voices_for(language):
+            known = sorted({v.partition("+")[0] for v in _voices_for(language)})
+            hint = (f"variants are: {', '.join(variants())}" if base.lower() in known
+                    else f"espeak voices for {language!r}: {', '.join(known) or 'none'}")
+            raise VoiceNotFound(f"espeak has no voice {voice.voice!r} for {language!r}; {hint}")
+
+    def version(self) -> str:
+        """e.g. "espeak-ng 1.52.0" (from espeak_Info; loads the library)."""
+        with _LOCK:
+            return f"espeak-ng {_library().version}"
+
+    def synthesize(self, text: str, voice: Voice, language: str) -> PCM:
+        """Speak plain text (no SSML, no [[phonemes]]); mono 16-bit PCM at 22050 Hz."""
+        self.validate(voice, language)
+        # NUL would end the C string early; other control characters mean nothing to speech.
+        clean = "".join(ch if ch.isprintable() or ch in "\n\t" else " " for ch in text)
+        with _LOCK:
+            lib = _library()
+            if not clean.strip():
+                return PCM(b"", lib.sample_rate)
+            try:
+                samples = lib.speak(clean, voice)
+            except (SynthesisError, VoiceNotFound):
+                raise
+            except Exception as exc:  # ctypes/encoding surprises become our error
+                raise SynthesisError(f"espeak-ng failed speaking {text[:60]!r}: {exc}") from exc
+            return PCM(samples, lib.sample_rate)

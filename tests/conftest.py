@@ -1,0 +1,104 @@
+"""Shared fixtures: isolated user folders, a fake speech engine, paths to sample inputs."""
+
+from __future__ import annotations
+
+import math
+import os
+import struct
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Isolate every folder argos, platformdirs and our cache would use, before anything imports them.
+# (No "stanza" in the path: argos picks Stanza by a substring of the package path.)
+_SESSION_HOME = Path(tempfile.mkdtemp(prefix="vo-test-home-"))
+for _var, _sub in {
+    "XDG_DATA_HOME": "data",
+    "XDG_CACHE_HOME": "cache",
+    "XDG_CONFIG_HOME": "config",
+    "ARGOS_PACKAGES_DIR": "data/argos-translate/packages",
+    "VOICEOVER_CACHE_DIR": "cache/voiceover",
+}.items():
+    os.environ[_var] = str(_SESSION_HOME / _sub)
+    (_SESSION_HOME / _sub).mkdir(parents=True, exist_ok=True)
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED_INTERVIEW = REPO.parent / "shared" / "interview.txt"
+
+from voiceover.tts import PCM, Engine, Voice, register, unregister  # noqa: E402
+
+
+class FakeEngine(Engine):
+    """Speaks a sine tone per sentence: 40 ms per character, pitch from the voice. Records calls."""
+
+    name = "fake"
+    description = "test tone engine"
+    offline = True
+    thread_safe = True
+    languages = frozenset({"en", "ru", "kk"})
+    calls: list[tuple[str, Voice, str]] = []
+    rate = 16000
+
+    def voices(self, language: str) -> list[str]:
+        return ["low", "mid", "high", "alt1", "alt2"] if language in self.languages else []
+
+    def version(self) -> str:
+        return "fake 1"
+
+    def synthesize(self, text: str, voice: Voice, language: str) -> PCM:
+        FakeEngine.calls.append((text, voice, language))
+        freq = {"low": 150, "mid": 220, "high": 330, "alt1": 440, "alt2": 550}[voice.voice]
+        n = int(self.rate * 0.04 * max(1, len(text)))
+        amp = 8000
+        samples = b"".join(struct.pack("<h", int(amp * math.sin(2 * math.pi * freq * i / self.rate))) for i in range(n))
+        return PCM(samples, self.rate)
+
+
+FAKE_VOICES_TOML = """
+[roles.narrator.en]
+engine = "fake"
+voice = "low"
+[roles.interviewer.en]
+engine = "fake"
+voice = "mid"
+[roles.interviewee.en]
+engine = "fake"
+voice = "high"
+[roles.other.en]
+engine = "fake"
+voice = "alt1"
+[pool]
+en = [{engine = "fake", voice = "alt2"}]
+"""
+
+
+@pytest.fixture
+def fake_engine():
+    """Register the fake engine for one test."""
+    FakeEngine.calls = []
+    register(FakeEngine)
+    yield FakeEngine
+    unregister("fake")
+
+
+@pytest.fixture
+def fake_voices(tmp_path, fake_engine) -> Path:
+    """A voices TOML giving every role a distinct fake voice in English."""
+    path = tmp_path / "fake-voices.toml"
+    path.write_text(FAKE_VOICES_TOML, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def shared_interview() -> Path:
+    """The user's real input document, beside the clone (CI has it)."""
+    if not SHARED_INTERVIEW.is_file():
+        pytest.skip("../shared/interview.txt is not beside the clone")
+    return SHARED_INTERVIEW
+
+
+@pytest.fixture
+def example_interview() -> Path:
+    """The example interview the repo ships (what `make audio` builds by default)."""
+    return REPO / "examples" / "interview.txt"

@@ -1,0 +1,159 @@
+"""The whole pipeline on the fake engine: layout, chapters, captions, manifest, atomic swap."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from voiceover.build import BuildOptions, build, load_script, write_edition
+from voiceover.errors import UsageError
+from voiceover.tags import read_chapters
+
+INTERVIEW = """\
+Dam talks: What the river wants
+
+A boat on the reservoir at dawn
+
+Ada Moss runs the delta authority. She spoke to River News about floods.
+
+River News: Why did the floods come early this year?
+
+Ada Moss: The snow melted in March. That is six weeks early.
+
+It was a warm winter.
+
+River News: What happens next?
+
+Moss: We open the gates slowly.
+
+Editor's note: This interview was edited for length.
+"""
+
+
+def _build(tmp_path: Path, fake_voices: Path, **kw):
+    src = tmp_path / "in.txt"
+    src.write_text(INTERVIEW, encoding="utf-8")
+    script = load_script(src)
+    opts = BuildOptions(out=tmp_path / "out", languages=("en",), voices=fake_voices, **kw)
+    return script, build(script, opts, input_bytes=src.read_bytes())
+
+
+def test_build_writes_the_documented_layout(tmp_path, fake_voices):
+    script, result = _build(tmp_path, fake_voices)
+    slug = "dam-talks-what-the-river-wants"
+    folder = tmp_path / "out" / slug
+    assert result.folder == folder
+    names = sorted(p.name for p in (folder / "en").iterdir())
+    assert names == sorted(f"{slug}.en.{ext}" for ext in ("mp3", "txt", "md", "vtt", "srt", "chapters.json"))
+    assert (folder / "script.json").is_file()
+    # no staging folders left behind
+    assert sorted(p.name for p in folder.iterdir()) == ["en", "manifest.json", "script.json"]
+
+
+def test_manifest_lists_files_chapters_voices(tmp_path, fake_voices):
+    script, result = _build(tmp_path, fake_voices)
+    manifest = json.loads(result.manifest.read_text())
+    entry = manifest["editions"]["en"]
+    for f in entry["files"]:
+        path = result.folder / f["path"]
+        assert path.is_file() and path.stat().st_size == f["bytes"]
+    assert [c["id"] for c in entry["chapters"]] == [c.id for c in script.chapters]
+    voices = {s["id"]: s["voice"]["voice"] for s in entry["speakers"]}
+    assert len(set(voices.values())) == len(script.speakers) == 3
+    assert entry["duration_s"] > 0
+
+
+def test_chapters_in_mp3_match_script_and_are_contiguous(tmp_path, fake_voices):
+    script, result = _build(tmp_path, fake_voices)
+    mp3 = next((result.folder / "en").glob("*.mp3"))
+    marks = read_chapters(mp3)
+    assert [m.id for m in marks] == [c.id for c in script.chapters]
+    assert [m.title for m in marks] == [c.title for c in script.chapters]
+    assert marks[0].start_ms == 0
+    assert all(a.end_ms == b.start_ms for a, b in zip(marks, marks[1:]))
+    duration = json.loads(result.manifest.read_text())["editions"]["en"]["duration_s"]
+    assert abs(marks[-1].end_ms / 1000 - duration) < 0.01
+
+
+def test_every_sentence_spoken_once_by_its_speakers_voice(tmp_path, fake_voices, fake_engine):
+    script, result = _build(tmp_path, fake_voices)
+    spoken = [(text, voice.voice) for text, voice, _ in fake_engine.calls]
+    assert ("The snow melted in March.", "high") in spoken
+    assert ("That is six weeks early.", "high") in spoken
+    assert ("What happens next?", "mid") in spoken
+    assert not any("boat on the reservoir" in t for t, _ in spoken)  # the caption is not spoken
+    assert len(spoken) == len({t for t, _ in spoken})
+
+
+def test_vtt_cues_follow_the_audio_with_voice_spans(tmp_path, fake_voices):
+    script, result = _build(tmp_path, fake_voices)
+    vtt = next((result.folder / "en").glob("*.vtt")).read_text()
+    times = re.findall(r"(\d\d):(\d\d):(\d\d)\.(\d{3}) --> (\d\d):(\d\d):(\d\d)\.(\d{3})", vtt)
+    ms = [((int(a) * 60 + int(b)) * 60 + int(c)) * 1000 + int(d) for a, b, c, d, *_ in times]
+    assert ms == sorted(ms) and len(ms) >= 8
+    assert "<v River News>What happens next?</v>" in vtt
+    assert "<v Ada Moss>We open the gates slowly.</v>" in vtt
+
+
+def test_pauses_grow_from_sentence_to_speaker_to_chapter(tmp_path, fake_voices):
+    script, result = _build(tmp_path, fake_voices)
+    vtt = next((result.folder / "en").glob("*.vtt")).read_text()
+    cues = re.findall(r"(\d\d:\d\d:\d\d\.\d{3}) --> (\d\d:\d\d:\d\d\.\d{3})\n<v ([^>]+)>([^<]+)", vtt)
+
+    def ms(t):
+        h, m, s = t.split(":")
+        return round((int(h) * 3600 + int(m) * 60 + float(s)) * 1000)
+
+    gaps = {}
+    for (s1, e1, sp1, t1), (s2, e2, sp2, t2) in zip(cues, cues[1:]):
+        gaps[t2] = ms(s2) - ms(e1)
+    sentence_gap = gaps["That is six weeks early."]
+    paragraph_gap = gaps["It was a warm winter."]
+    speaker_gap = gaps["The snow melted in March."]
+    chapter_gap = gaps["What happens next?"]
+    assert sentence_gap < paragraph_gap < speaker_gap < chapter_gap
+
+
+def test_rebuild_replaces_edition_and_keeps_other_languages_in_manifest(tmp_path, fake_voices):
+    _build(tmp_path, fake_voices)
+    folder = next((tmp_path / "out").iterdir())
+    (folder / "xx").mkdir()
+    (folder / "xx" / "f.mp3").write_bytes(b"x")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    manifest["editions"]["xx"] = {"files": [{"path": "xx/f.mp3"}]}
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    _build(tmp_path, fake_voices)
+    again = json.loads((folder / "manifest.json").read_text())
+    assert set(again["editions"]) == {"en", "xx"}
+
+
+def test_failed_write_leaves_previous_edition_intact(tmp_path):
+    out = tmp_path / "out"
+    write_edition(out, "s", "en", {"a.txt": b"old"})
+
+    class Boom(bytes):
+        pass
+
+    files = {"a.txt": b"new", "b.txt": None}  # None makes the write fail half-way
+    with pytest.raises(TypeError):
+        write_edition(out, "s", "en", files)  # type: ignore[arg-type]
+    assert (out / "s" / "en" / "a.txt").read_bytes() == b"old"
+    assert sorted(p.name for p in (out / "s").iterdir()) == ["en"]
+
+
+def test_interrupted_swap_is_recovered(tmp_path):
+    out = tmp_path / "out"
+    write_edition(out, "s", "en", {"a.txt": b"old"})
+    # simulate a kill between the two renames: the old edition moved aside, the new not yet in place
+    (out / "s" / "en").rename(out / "s" / ".en.old-abc")
+    write_edition(out, "s", "en", {"a.txt": b"new"})
+    assert (out / "s" / "en" / "a.txt").read_bytes() == b"new"
+    assert sorted(p.name for p in (out / "s").iterdir()) == ["en"]
+
+
+def test_unknown_language_is_misuse(tmp_path, fake_voices):
+    with pytest.raises(UsageError, match="unknown language 'xx'"):
+        BuildOptions(languages=("xx",)).check()

@@ -1,0 +1,133 @@
+"""The command line: help, exit codes, one-line errors, split output, a build on the fake engine."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from voiceover.cli import app
+
+from test_build import INTERVIEW
+
+try:  # click < 8.2 mixes stderr into output unless told not to
+    runner = CliRunner(mix_stderr=False)
+except TypeError:  # click >= 8.2 always captures stderr separately
+    runner = CliRunner()
+
+
+def _input(tmp_path, text=INTERVIEW, name="in.txt"):
+    p = tmp_path / name
+    p.write_text(text, encoding="utf-8")
+    return p
+
+
+def test_help_lists_every_stage():
+    res = runner.invoke(app, ["--help"])
+    assert res.exit_code == 0
+    for cmd in ("split", "build", "speak", "voices", "translate", "models"):
+        assert cmd in res.output
+
+
+@pytest.mark.parametrize("cmd", ["split", "build", "speak", "voices", "translate", "models"])
+def test_every_command_has_help(cmd):
+    res = runner.invoke(app, [cmd, "--help"])
+    assert res.exit_code == 0, res.output
+    assert "Usage" in res.output
+
+
+def test_help_does_not_import_heavy_modules():
+    code = (
+        "import sys\n"
+        "from voiceover.cli import app\n"
+        "try:\n    app(['--help'])\nexcept SystemExit:\n    pass\n"
+        "heavy = [m for m in ('torch', 'onnxruntime', 'pydub', 'argostranslate', 'ctranslate2', 'piper') if m in sys.modules]\n"
+        "print('HEAVY', heavy)\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert "HEAVY []" in out
+
+
+def test_split_prints_summary(tmp_path):
+    res = runner.invoke(app, ["split", str(_input(tmp_path))])
+    assert res.exit_code == 0, res.output
+    assert "Ada Moss" in res.output and "River News" in res.output
+    assert "3 speakers" in res.output
+
+
+def test_split_json_to_stdout_is_a_script(tmp_path):
+    res = runner.invoke(app, ["split", str(_input(tmp_path)), "--json"])
+    assert res.exit_code == 0
+    data = json.loads(res.stdout)
+    assert {s["name"] for s in data["speakers"]} >= {"Ada Moss", "River News"}
+    assert data["chapters"][0]["id"] == "intro"
+
+
+def test_split_output_file_then_build_from_edited_script(tmp_path, fake_voices):
+    script_path = tmp_path / "script.json"
+    res = runner.invoke(app, ["split", str(_input(tmp_path)), "-o", str(script_path)])
+    assert res.exit_code == 0
+    data = json.loads(script_path.read_text())
+    data["title"] = "Edited title"
+    data["chapters"][1]["segments"][0]["text"] = "Why so early?"
+    script_path.write_text(json.dumps(data))
+    res = runner.invoke(app, ["build", str(script_path), "--voices", str(fake_voices), "--out", str(tmp_path / "o"), "-q"])
+    assert res.exit_code == 0, res.output
+    txt = (tmp_path / "o" / "edited-title" / "en" / "edited-title.en.txt").read_text()
+    assert "River News: Why so early?" in txt
+
+
+def test_speaker_override_changes_role(tmp_path):
+    res = runner.invoke(app, ["split", str(_input(tmp_path)), "--json", "--speaker", "River News=other"])
+    assert res.exit_code == 0, res.output
+    roles = {s["name"]: s["role"] for s in json.loads(res.stdout)["speakers"]}
+    assert roles["River News"] == "other"
+
+
+def test_build_quiet_writes_edition_and_prints_nothing(tmp_path, fake_voices):
+    res = runner.invoke(app, ["build", str(_input(tmp_path)), "--voices", str(fake_voices), "--out", str(tmp_path / "o"), "--quiet"])
+    assert res.exit_code == 0, res.output
+    assert res.output == ""
+    assert list((tmp_path / "o").glob("*/en/*.mp3"))
+
+
+@pytest.mark.parametrize(
+    "make, code, words",
+    [
+        (lambda p: p / "missing.txt", 1, "no such file"),
+        (lambda p: p, 1, "directory"),
+        (lambda p: _input(p, ""), 1, "empty"),
+        (lambda p: (p / "b.bin").write_bytes(b"\x00\x01\x02binary\x00" * 50) and p / "b.bin", 1, "binary"),
+    ],
+)
+def test_bad_input_one_line_error(tmp_path, make, code, words):
+    res = runner.invoke(app, ["build", str(make(tmp_path)), "--out", str(tmp_path / "o")])
+    assert res.exit_code == code
+    err = res.stderr if hasattr(res, "stderr") else res.output
+    assert words in err.lower()
+    assert "Traceback" not in res.output
+    assert len(err.strip().splitlines()) == 1
+    assert not (tmp_path / "o").exists()
+
+
+def test_unknown_language_exit_2(tmp_path):
+    res = runner.invoke(app, ["build", str(_input(tmp_path)), "--lang", "xx"])
+    assert res.exit_code == 2
+    assert "unknown language 'xx'" in res.stderr
+
+
+def test_unknown_engine_in_voices_config(tmp_path):
+    bad = tmp_path / "v.toml"
+    bad.write_text('[roles.narrator.en]\nengine = "nosuch"\nvoice = "x"\n')
+    res = runner.invoke(app, ["build", str(_input(tmp_path)), "--voices", str(bad), "--out", str(tmp_path / "o")])
+    assert res.exit_code == 1
+    assert "nosuch" in res.stderr and str(bad) in res.stderr
+
+
+def test_voices_lists_espeak_languages():
+    res = runner.invoke(app, ["voices", "--lang", "kk"])
+    assert res.exit_code == 0, res.output
+    assert "espeak" in res.output and "kk" in res.output

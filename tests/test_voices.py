@@ -153,3 +153,10 @@ def test_validation_errors_name_file_and_key(tmp_path, body, expected):
 def test_missing_file_is_config_error(tmp_path):
     with pytest.raises(ConfigError, match="cannot read"):
         VoiceConfig.load(tmp_path / "nope.toml")
+
+
+def test_role_voices(default):
+    got = default.role_voices("ru")
+    assert list(got) == list(ROLES)
+    assert got["interviewee"] == default.roles["interviewee"]["ru"]
+    assert default.role_voices("de") == {}

@@ -354,13 +354,14 @@ class BuildResult:
 
 
 def translate_for(script: Script, lang: str, options: BuildOptions, po_path: Path | None, reporter: Reporter):
-    """Translate the script into ``lang`` (lazy import: argostranslate is heavy)."""
+    """Translate the script into ``lang`` (lazy import: the MT runtime is heavy)."""
     from .translate import translate_script
 
-    reporter.stage(f"translating into {english_name(lang)}", 0)
-
     def progress(done: int, total: int) -> None:
-        reporter.stage(f"translating into {english_name(lang)}", total) if done == 0 else reporter.advance()
+        if done == 0:
+            reporter.stage(f"translating into {english_name(lang)}", total)
+        else:
+            reporter.advance()
 
     return translate_script(script, lang, po_path=po_path, beam_size=options.beam_size, progress=progress)
 

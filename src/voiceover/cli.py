@@ -195,17 +195,11 @@ def voices(
     console.print(defaults)
 
 
-def _register_translation() -> None:
-    from .cli_translate import models_app, translate_command
+# Translation commands live in their own module; it imports the MT runtime only inside commands.
+from .cli_translate import models_app, translate_command  # noqa: E402
 
-    app.add_typer(models_app, name="models", help="Manage offline translation models (argos packages).")
-    app.command("translate")(translate_command)
-
-
-try:  # translation commands live in their own module (argos is heavy; that module imports lazily)
-    _register_translation()
-except ImportError:  # pragma: no cover - only while the module is missing
-    pass
+app.add_typer(models_app, name="models", help="Manage offline translation models (argos packages).")
+app.command("translate")(translate_command)
 
 
 def main() -> None:

@@ -114,17 +114,6 @@ def models_convert(
     console.print(f"wrote {path}; install it with: voiceover models import {path}")
 
 
-def _load_script(path: Path, encoding: Optional[str]):
-    from .script import Script
-
-    if path.suffix.lower() == ".json":
-        return Script.load(path)
-    from .load import read_document
-    from .split import split_text
-
-    return split_text(read_document(path, encoding))
-
-
 @handle_errors
 def translate_command(
     input: Path = typer.Argument(..., help="Interview text, or a script.json from `voiceover split`.", show_default=False),
@@ -136,14 +125,16 @@ def translate_command(
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Input text encoding [detected]."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
-    """Translate a script offline into each --to language: writes <slug>.<lang>.script.json and .po."""
+    """Translate offline into each --to language: script.json, PO for post-editing, .txt/.md text copies."""
+    from .build import load_script
     from .cli_common import Progress
+    from .companions import transcript_md, transcript_txt
     from .languages import check_language
     from .paths import edition_file, slugify, write_atomic
-    from .translate import check_routes, translate_script
+    from .translate import check_routes, disclosure_lines, translate_script
 
     targets = list(dict.fromkeys(check_language(t) for t in to))  # unknown code: exit 2 before any work
-    script = _load_script(input, encoding)
+    script = load_script(input, encoding=encoding)
     foreign = [t for t in targets if t != script.language]
     check_routes(script.language, foreign)  # a missing route stops here, naming the fixing command
     slug = slugify(script.title)
@@ -156,6 +147,9 @@ def translate_command(
             result = translate_script(script, lang, po_path=po, glossary_dir=glossary, beam_size=beam_size,
                                       threads=threads, progress=progress)
             target = write_atomic(edition_file(out, slug, lang, "script.json"), result.script.to_json())
+            header = disclosure_lines(result.provenance)
+            write_atomic(edition_file(out, slug, lang, "txt"), transcript_txt(result.script, header=header))
+            write_atomic(edition_file(out, slug, lang, "md"), transcript_md(result.script, header=header))
             c = result.provenance["counts"]
             if not quiet:
                 route = "→".join(result.provenance["route"])

@@ -136,6 +136,10 @@ class VoiceConfig:
             return []
         return sorted(set.intersection(*(set(langs) for langs in self.roles.values())))
 
+    def role_voices(self, language: str) -> dict[str, Voice]:
+        """Role → voice for one language, in ROLES order (roles without one are left out)."""
+        return {r: self.roles[r][language] for r in ROLES if language in self.roles.get(r, {})}
+
     def assign(self, script: Script, language: str) -> dict[str, Voice]:
         """Speaker id → voice for one language.
 

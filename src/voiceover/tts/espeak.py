@@ -180,8 +180,13 @@ class EspeakEngine(Engine):
         base, _, variant = voice.voice.partition("+")
         if base.lower() + ("+" + variant if variant else "") not in _voices_for(language):
             known = sorted({v.partition("+")[0] for v in _voices_for(language)})
-            hint = (f"variants are: {', '.join(variants())}" if base.lower() in known
-                    else f"espeak voices for {language!r}: {', '.join(known) or 'none'}")
+            speakers_of = [f for f in known if base.lower() in _language_voices()[f]]
+            if base.lower() in known:
+                hint = f"variants are: {', '.join(variants())}"
+            elif speakers_of:  # "en-gb" is a language code, not a voice name espeak can select
+                hint = f"{base!r} is a language code; use one of its voices: {', '.join(speakers_of)}"
+            else:
+                hint = f"espeak voices for {language!r}: {', '.join(known) or 'none'}"
             raise VoiceNotFound(f"espeak has no voice {voice.voice!r} for {language!r}; {hint}")
 
     def version(self) -> str:

@@ -55,22 +55,17 @@ class FakeEngine(Engine):
         return PCM(samples, self.rate)
 
 
-FAKE_VOICES_TOML = """
-[roles.narrator.en]
-engine = "fake"
-voice = "low"
-[roles.interviewer.en]
-engine = "fake"
-voice = "mid"
-[roles.interviewee.en]
-engine = "fake"
-voice = "high"
-[roles.other.en]
-engine = "fake"
-voice = "alt1"
-[pool]
-en = [{engine = "fake", voice = "alt2"}]
-"""
+def _fake_voices_toml() -> str:
+    roles = {"narrator": "low", "interviewer": "mid", "interviewee": "high", "other": "alt1"}
+    out = []
+    for lang in ("en", "ru", "kk"):
+        for role, voice in roles.items():
+            out.append(f'[roles.{role}.{lang}]\nengine = "fake"\nvoice = "{voice}"\n')
+        out.append(f'[[pool.{lang}]]\nengine = "fake"\nvoice = "alt2"\n')
+    return "\n".join(out)
+
+
+FAKE_VOICES_TOML = _fake_voices_toml()
 
 
 @pytest.fixture
@@ -84,7 +79,7 @@ def fake_engine():
 
 @pytest.fixture
 def fake_voices(tmp_path, fake_engine) -> Path:
-    """A voices TOML giving every role a distinct fake voice in English."""
+    """A voices TOML giving every role a distinct fake voice in en, ru and kk."""
     path = tmp_path / "fake-voices.toml"
     path.write_text(FAKE_VOICES_TOML, encoding="utf-8")
     return path

@@ -64,7 +64,7 @@ def no_network(monkeypatch):
 def sample_script() -> Script:
     """A small interview: narrator intro, two questions, glossary names, an empty and a '—' segment."""
     return Script(
-        title="Kazakh official: Not the time to resolve differences through war",
+        title="Envoy interview: Talks before tanks",
         language="en",
         speakers=(
             Speaker("narrator", "Narrator", "narrator"),

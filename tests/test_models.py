@@ -164,7 +164,7 @@ def test_translate_command_writes_script_and_po(install, tmp_path, no_network):
     src.write_text(sample_script().to_json(), encoding="utf-8")
     r = _cli("translate", str(src), "--to", "ru", "--to", "kk", "--out", str(tmp_path / "out"))
     assert r.exit_code == 0, r.output
-    slug = "kazakh-official-not-the-time-to-resolve-differences-through"
+    slug = "envoy-interview-talks-before-tanks"
     for lang in ("ru", "kk"):
         d = tmp_path / "out" / slug / lang
         assert (d / f"{slug}.{lang}.po").is_file()
@@ -212,3 +212,21 @@ def test_translate_in_a_network_namespace(install, tmp_path):
     p = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=120)
     assert p.returncode == 0, p.stderr
     assert len(list((tmp_path / "out").rglob("*.po"))) == 2
+
+
+def test_argostranslate_sees_exactly_what_we_install_and_remove(install, argos_dir):
+    """Our installs use argos' own folder and layout: argostranslate itself lists them (and not after removal)."""
+    import argostranslate.package as argos_package
+    import argostranslate.settings as argos_settings
+
+    from voiceover.translate.packages import remove_pair
+
+    install("en", "ru")
+    install("ru", "kk")
+    # argos reads its packages folder once at import; point it at this test's folder
+    argos_settings.package_dirs = [argos_dir]
+    argos_settings.package_data_dir = argos_dir
+    pairs = sorted((p.from_code, p.to_code) for p in argos_package.get_installed_packages())
+    assert pairs == [("en", "ru"), ("ru", "kk")]
+    remove_pair("ru", "kk")
+    assert [(p.from_code, p.to_code) for p in argos_package.get_installed_packages()] == [("en", "ru")]

@@ -12,7 +12,8 @@ from typing import List, Optional
 
 import typer
 
-from .cli_common import Progress, console, err_console, fail, handle_errors
+from .cli_common import Progress, console, err_console, handle_errors
+from .cli_translate import models_app, translate_command
 from .errors import UsageError
 
 app = typer.Typer(
@@ -73,6 +74,10 @@ def split(
         write_atomic(output, script.to_json())
         err_console.print(f"wrote {output}", highlight=False)
     _print_summary(script)
+
+
+# the pipeline's order in --help: split, translate, speak, build
+app.command("translate")(translate_command)
 
 
 def _print_summary(script) -> None:
@@ -151,9 +156,9 @@ def _print_result(result) -> None:
         console.print(
             f"[green]{lang}[/]: {result.folder / mp3}  {entry['duration_s'] / 60:.1f} min, "
             f"{len(entry['chapters'])} chapters, {len(entry['speakers'])} voices",
-            highlight=False,
+            highlight=False, soft_wrap=True,
         )
-    console.print(f"manifest: {result.manifest}", highlight=False)
+    console.print(f"manifest: {result.manifest}", highlight=False, soft_wrap=True)
 
 
 @app.command()
@@ -195,11 +200,7 @@ def voices(
     console.print(defaults)
 
 
-# Translation commands live in their own module; it imports the MT runtime only inside commands.
-from .cli_translate import models_app, translate_command  # noqa: E402
-
 app.add_typer(models_app, name="models", help="Manage offline translation models (argos packages).")
-app.command("translate")(translate_command)
 
 
 def main() -> None:

@@ -1,4 +1,4 @@
-"""How intelligible is each espeak English voice? Speak sentences, recognise them, count word errors.
+"""How intelligible is each English voice (espeak, Piper)? Speak sentences, recognise them, count word errors.
 
 An outside recogniser (pocketsphinx 5 with its bundled en-us model, a dev dependency) transcribes
 each synthesised sentence; word error rate (WER) against what was meant is a proxy for how easy
@@ -7,7 +7,13 @@ compare voices with each other, not with human speech. The figures chosen for th
 quoted in voices/default.toml.
 
     .venv/bin/python bench/intelligibility.py                  # every candidate, 2 processes
+    .venv/bin/python bench/intelligibility.py --quick          # the configured English voices + Piper
     .venv/bin/python bench/intelligibility.py --voices en-us+f5:50 en-us+m3:40 --jobs 1
+    .venv/bin/python bench/intelligibility.py --voices piper/en_US-joe-medium --piper-noise 0.667,0.8
+
+A voice is "espeak-id[:pitch]" or "piper/<model>[:speaker]". Piper voices are every installed
+English model (see `voiceover voices`); --piper-noise measures Piper with other noise settings
+than voiceover's deterministic 0/0 (piper's own defaults are 0.667,0.8).
 """
 
 from __future__ import annotations
@@ -76,6 +82,33 @@ CANDIDATES: list[tuple[str, int]] = [
 ]
 
 
+def piper_candidates() -> list[tuple[str, str, int]]:
+    """Every installed English Piper voice (no models loaded)."""
+    from voiceover.tts import ENGINES
+
+    cls = ENGINES.get("piper")
+    if cls is None or not cls.availability()[0]:
+        return []
+    return [("piper", v, 50) for v in cls().voices("en")]
+
+
+def configured_candidates() -> list[tuple[str, str, int]]:
+    """The English voices of the voice config in use (roles, then pool), without repeats."""
+    from voiceover.voices import VoiceConfig
+
+    cfg = VoiceConfig.default()
+    voices = list(cfg.role_voices("en").values()) + cfg.pool.get("en", [])
+    return list(dict.fromkeys((v.engine, v.voice, v.pitch) for v in voices))
+
+
+def parse_candidate(spec: str) -> tuple[str, str, int]:
+    """"piper/en_US-joe-medium" → ("piper", id, 50); "en-us+f5:30" → ("espeak", "en-us+f5", 30)."""
+    if spec.startswith("piper/"):
+        return ("piper", spec[len("piper/"):], 50)
+    voice, _, pitch = spec.partition(":")
+    return ("espeak", voice, int(pitch) if pitch else 50)
+
+
 def normalise(text: str) -> list[str]:
     """Lower-case words, punctuation dropped (apostrophes kept inside words)."""
     return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower())
@@ -107,20 +140,29 @@ def _to_16k(samples: bytes, rate: int) -> bytes:
     return np.clip(np.round(y), -32768, 32767).astype("<i2").tobytes()
 
 
-def measure(candidate: tuple[str, int], rate: int = 155) -> dict:
+def _set_piper_noise(noise: tuple[float, float] | None) -> None:
+    """Worker initialiser: measure Piper with other noise settings than voiceover's."""
+    if noise is not None:
+        import voiceover.tts.piper as piper
+
+        piper.NOISE_SCALE, piper.NOISE_W = noise
+
+
+def measure(candidate: tuple[str, str, int], rate: int = 155, sentences: int = len(SENTENCES)) -> dict:
     """Speak every sentence with one voice, decode it, return errors, words and timings."""
     from pocketsphinx import Decoder
 
     from voiceover.tts import Voice, get_engine
 
-    voice_id, pitch = candidate
-    engine = get_engine("espeak")
-    voice = Voice("espeak", voice_id, rate, pitch)
+    engine_name, voice_id, pitch = candidate
+    engine = get_engine(engine_name)
+    voice = Voice(engine_name, voice_id, rate, pitch)
+    engine.synthesize("Warm up.", voice, "en")  # loads a Piper model outside the timing
     decoder = Decoder(loglevel="FATAL")
     errors = words = 0
     audio_s = synth_s = 0.0
     worst = ("", 0.0)
-    for text, reference in SENTENCES:
+    for text, reference in SENTENCES[:sentences]:
         t0 = time.perf_counter()
         pcm = engine.synthesize(text, voice, "en")
         synth_s += time.perf_counter() - t0
@@ -134,32 +176,44 @@ def measure(candidate: tuple[str, int], rate: int = 155) -> dict:
         errors, words = errors + e, words + len(ref)
         if e / len(ref) > worst[1]:
             worst = (hyp, e / len(ref))
-    return {"voice": voice_id, "pitch": pitch, "wer": errors / words, "errors": errors, "words": words,
+    label = voice_id if engine_name == "espeak" else f"{engine_name}/{voice_id}"
+    return {"voice": label, "pitch": pitch, "wer": errors / words, "errors": errors, "words": words,
             "audio_s": audio_s, "synth_s": synth_s, "worst": worst[0]}
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--voices", nargs="*", help="voice[:pitch] ids (default: the built-in candidates)")
+    ap.add_argument("--voices", nargs="*",
+                    help="espeak-id[:pitch] or piper/<model> (default: the built-in candidates + Piper voices)")
+    ap.add_argument("--quick", action="store_true",
+                    help="only the configured English voices and installed Piper voices, on 10 sentences")
     ap.add_argument("--rate", type=int, default=155, help="words per minute (default 155)")
     ap.add_argument("--jobs", type=int, default=2, help="worker processes (espeak is not thread-safe)")
+    ap.add_argument("--piper-noise", metavar="SCALE,W",
+                    help="Piper noise_scale,noise_w to measure with (default: voiceover's 0,0)")
     args = ap.parse_args(argv)
-    cands = CANDIDATES
+    cands = [("espeak", v, p) for v, p in CANDIDATES] + piper_candidates()
+    n_sentences = len(SENTENCES)
+    if args.quick:
+        cands = list(dict.fromkeys(configured_candidates() + piper_candidates()))
+        n_sentences = 10
     if args.voices:
-        cands = [(v.split(":")[0], int(v.split(":")[1]) if ":" in v else 50) for v in args.voices]
-    print(f"{len(SENTENCES)} sentences, {sum(len(normalise(r)) for _, r in SENTENCES)} words, "
+        cands = [parse_candidate(v) for v in args.voices]
+    noise = tuple(float(x) for x in args.piper_noise.split(",")) if args.piper_noise else None
+    used = SENTENCES[:n_sentences]
+    print(f"{len(used)} sentences, {sum(len(normalise(r)) for _, r in used)} words, "
           f"rate {args.rate} wpm, pocketsphinx en-us", file=sys.stderr)
-    with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-        rows = list(pool.map(measure, cands, [args.rate] * len(cands)))
+    with ProcessPoolExecutor(max_workers=args.jobs, initializer=_set_piper_noise, initargs=(noise,)) as pool:
+        rows = list(pool.map(measure, cands, [args.rate] * len(cands), [n_sentences] * len(cands)))
     rows.sort(key=lambda r: r["wer"])
-    print(f"{'voice':<18} {'pitch':>5} {'WER':>6} {'errors':>7} {'audio s':>8} {'x realtime':>11}")
+    print(f"{'voice':<26} {'pitch':>5} {'WER':>6} {'errors':>7} {'audio s':>8} {'x realtime':>11}")
     for r in rows:
-        print(f"{r['voice']:<18} {r['pitch']:>5} {r['wer']:>6.1%} {r['errors']:>3}/{r['words']:<3} "
+        print(f"{r['voice']:<26} {r['pitch']:>5} {r['wer']:>6.1%} {r['errors']:>3}/{r['words']:<3} "
               f"{r['audio_s']:>8.1f} {r['audio_s'] / max(r['synth_s'], 1e-9):>10.0f}x")
     total_audio = sum(r["audio_s"] for r in rows)
     total_synth = sum(r["synth_s"] for r in rows)
     print(f"\nsynthesis: {total_audio:.0f} s of audio in {total_synth:.2f} s = "
-          f"{total_audio / max(total_synth, 1e-9):.0f}x realtime (one process, incl. lock)")
+          f"{total_audio / max(total_synth, 1e-9):.0f}x realtime (all voices; one process each, incl. lock)")
     return 0
 
 

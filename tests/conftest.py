@@ -43,7 +43,7 @@ class FakeEngine(Engine):
     def voices(self, language: str) -> list[str]:
         return ["low", "mid", "high", "alt1", "alt2"] if language in self.languages else []
 
-    def version(self) -> str:
+    def version(self, voice: Voice | None = None) -> str:
         return "fake 1"
 
     def synthesize(self, text: str, voice: Voice, language: str) -> PCM:

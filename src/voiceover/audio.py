@@ -1,4 +1,5 @@
-"""Assembly and encoding: spoken pieces + natural pauses → one mono timeline → MP3 bytes.
+"""Assembly and encoding: spoken pieces + natural pauses → one mono timeline → MP3 bytes
+(loudness lives in loudness.py; split_chapters cuts an edition into per-chapter pieces).
 
 The timeline accumulates raw 16-bit samples in a bytearray (an hour of speech is thousands of
 pieces; repeated ``AudioSegment + AudioSegment`` would copy the whole edition each time). pydub
@@ -25,7 +26,7 @@ import sys
 import warnings
 from array import array
 from dataclasses import asdict, dataclass, fields
-from typing import Any
+from typing import Any, Sequence
 
 from .errors import ConfigError, EncodeError, UsageError
 from .tts.base import PCM
@@ -443,3 +444,39 @@ def duration_ms(pcm: PCM) -> int:
     n = len(pcm.samples) // 2
     return (2 * n * 1000 + pcm.sample_rate) // (2 * pcm.sample_rate)
 
+
+
+# -- per-chapter files ------------------------------------------------------------------------
+def split_chapters(pcm: PCM, chapters: Sequence[Any]) -> list[tuple[str, PCM]]:
+    """The edition cut at its chapter marks: [(chapter id, that chapter's PCM)] in order.
+
+    chapters are (id, title, start_ms, end_ms) tuples or objects with those attributes
+    (ChapterTime, ChapterMark). Cuts fall on the sample a millisecond mark rounds to (as
+    Timeline.samples_for), so adjacent chapters share their boundary sample-exactly and, when
+    the chapters tile the edition, the pieces concatenate back to the whole. A last chapter
+    ending past the audio (ms rounding) is cut at its end.
+
+    Raises:
+        EncodeError: a chapter out of order, ending before it starts, starting past the end, or empty.
+    """
+    rate = pcm.sample_rate
+    total = len(pcm.samples) // 2
+    out: list[tuple[str, PCM]] = []
+    prev_start = -1
+    for i, ch in enumerate(chapters):
+        if isinstance(ch, (tuple, list)):
+            cid, _title, start_ms, end_ms = ch
+        else:
+            cid, start_ms, end_ms = ch.id, ch.start_ms, ch.end_ms
+        start = (2 * int(start_ms) * rate + 1000) // 2000
+        end = min(total, (2 * int(end_ms) * rate + 1000) // 2000)
+        where = f"chapter {i} ({cid!r})"
+        if start_ms < prev_start:
+            raise EncodeError(f"{where}: chapters must be in playing order to split them")
+        if start >= total:
+            raise EncodeError(f"{where}: starts at {start_ms} ms, past the end of the audio ({duration_ms(pcm)} ms)")
+        if end <= start:
+            raise EncodeError(f"{where}: has no audio to split out ({start_ms}–{end_ms} ms)")
+        prev_start = start_ms
+        out.append((cid, PCM(pcm.samples[2 * start : 2 * end], rate)))
+    return out

@@ -18,6 +18,7 @@ from typing import Any, Callable, Protocol, Sequence
 
 from . import __version__
 from .audio import Pauses, Timeline, encode_mp3
+from .cache import Cache
 from .companions import ChapterTime, Cue, chapters_json, srt, transcript_md, transcript_txt, webvtt
 from .errors import InputError, OutputError, UsageError, VoiceoverError
 from .languages import check_language, english_name, iso639_2
@@ -62,6 +63,12 @@ class BuildOptions:
     encoder: str = "lameenc"
     pauses: Pauses = field(default_factory=Pauses)
     beam_size: int = 2
+    # incremental, parallel, reproducible builds (synth.py, lock.py)
+    jobs: int | None = None  # sentences spoken in parallel; None = every usable core
+    frozen: bool = False  # fail (listing them) if anything would be synthesised or translated
+    cache_dir: Path | None = None  # None = $VOICEOVER_CACHE_DIR, else the user cache folder
+    use_cache: bool = True  # False: speak every sentence again (translation memory still used)
+    lock_timeout: float = 600.0  # seconds to wait for another build into the same folder; 0 = fail at once
 
     def check(self) -> None:
         """Normalise languages (exit 2 on unknown ones) and basic option ranges."""
@@ -75,6 +82,10 @@ class BuildOptions:
         self.languages = tuple(langs)
         if self.encoder not in ("lameenc", "ffmpeg"):
             raise UsageError(f"unknown encoder {self.encoder!r}; use lameenc or ffmpeg")
+        if self.jobs is not None and (isinstance(self.jobs, bool) or not isinstance(self.jobs, int) or self.jobs < 1):
+            raise UsageError(f"--jobs must be a whole number ≥ 1, got {self.jobs!r}")
+        if self.lock_timeout < 0:
+            raise UsageError(f"--lock-timeout must be ≥ 0 seconds, got {self.lock_timeout!r}")
 
 
 # -- input ------------------------------------------------------------------------------------
@@ -118,8 +129,26 @@ def _count_sentences(script: Script) -> int:
     return sum(len(split_sentences(seg.text)) for _, seg in script.segments())
 
 
+def speech_plan(script: Script, voices: dict[str, Voice]) -> list[tuple[Any, tuple[int, int, Any]]]:
+    """Every sentence to speak, in script order: (synth.Job, (chapter index, sentence index, segment))."""
+    from .synth import Job
+
+    plan = []
+    for ci, chapter in enumerate(script.chapters):
+        for seg in chapter.segments:
+            for si, sentence in enumerate(split_sentences(seg.text)):
+                plan.append((Job(sentence, voices[seg.speaker], script.language, seg.id), (ci, si, seg)))
+    return plan
+
+
 def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, reporter: Reporter | None = None) -> Edition:
-    """Synthesise every sentence with its speaker's voice and assemble the chaptered audio."""
+    """Synthesise every sentence with its speaker's voice and assemble the chaptered audio.
+
+    Sentences come from the segment cache when they can; the rest are spoken in parallel
+    (synth.Speaker) and put back in script order, so the audio does not depend on --jobs.
+    """
+    from .synth import Speaker
+
     reporter = reporter or NullReporter()
     lang = script.language
     engines = {v.engine: get_engine(v.engine) for v in voices.values()}
@@ -129,35 +158,34 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
     timeline = Timeline()
     cues: list[Cue] = []
     starts: list[tuple[int, int]] = []  # (chapter index, ms where its lead pause began)
-    reporter.stage(f"speaking {english_name(lang)}", _count_sentences(script))
+    plan = speech_plan(script, voices)
+    reporter.stage(f"speaking {english_name(lang)}", len(plan))
+    speaker = Speaker(jobs=options.jobs, cache=Cache(options.cache_dir), use_cache=options.use_cache,
+                      frozen=options.frozen)
+    pcms, stats = speaker.speak([job for job, _ in plan], reporter.advance)
+    if stats.sentences:
+        reporter.note(f"{english_name(lang)}: {stats.cached} of {stats.sentences} sentences from the cache, "
+                      f"{stats.synthesised} synthesised" + (f" ({stats.workers} processes)" if stats.workers > 1 else ""))
     prev_speaker: str | None = None
     first = True
-    for ci, chapter in enumerate(script.chapters):
-        chapter_started = False
-        for seg in chapter.segments:
-            sentences = split_sentences(seg.text)
-            speaker = script.speaker(seg.speaker)
-            voice = voices[seg.speaker]
-            for si, sentence in enumerate(sentences):
-                if first:
-                    gap = pauses.lead_in_ms
-                elif not chapter_started:
-                    gap = pauses.chapter_ms
-                elif si > 0:
-                    gap = pauses.sentence_ms
-                elif seg.speaker != prev_speaker:
-                    gap = pauses.speaker_ms
-                else:
-                    gap = pauses.paragraph_ms
-                if not chapter_started:
-                    starts.append((ci, timeline.duration_ms + (0 if first else gap // 2)))
-                    chapter_started = True
-                pcm = engines[voice.engine].synthesize(sentence, voice, lang)
-                start, end = timeline.add(pcm, gap)
-                cues.append(Cue(start, end, speaker.name, sentence, seg.id, chapter.id))
-                first = False
-                prev_speaker = seg.speaker
-                reporter.advance()
+    for (job, (ci, si, seg)), pcm in zip(plan, pcms):
+        chapter = script.chapters[ci]
+        if first:
+            gap = pauses.lead_in_ms
+        elif not starts or starts[-1][0] != ci:
+            gap = pauses.chapter_ms
+        elif si > 0:
+            gap = pauses.sentence_ms
+        elif seg.speaker != prev_speaker:
+            gap = pauses.speaker_ms
+        else:
+            gap = pauses.paragraph_ms
+        if not starts or starts[-1][0] != ci:
+            starts.append((ci, timeline.duration_ms + (0 if first else gap // 2)))
+        start, end = timeline.add(pcm, gap)
+        cues.append(Cue(start, end, script.speaker(seg.speaker).name, job.text, seg.id, chapter.id))
+        first = False
+        prev_speaker = seg.speaker
     if first:
         raise VoiceoverError("the script has nothing to speak; check the input or the edited script.json")
     timeline.silence(pauses.lead_out_ms)

@@ -1,5 +1,5 @@
 """Accessible companions of an edition: speaker-labelled transcripts, WebVTT and SRT captions,
-Podcasting 2.0 chapters JSON. Pure text in, text out — build.py decides where they go."""
+Podcasting 2.0 chapters JSON, M3U8 playlists. Pure text in, text out — build.py decides where they go."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Iterable, Sequence
 
 from .script import Script
+from .sentences import pack
 
 CUE_MAX_CHARS = 84  # two caption lines of 42 characters (a common broadcast limit)
 LINE_CHARS = 42
@@ -89,17 +90,7 @@ def split_cue(cue: Cue, max_chars: int = CUE_MAX_CHARS) -> list[Cue]:
     text = cue.text
     if len(text) <= max_chars:
         return [cue]
-    parts: list[str] = []
-    words = text.split()
-    current = ""
-    for w in words:
-        if current and len(current) + 1 + len(w) > max_chars:
-            parts.append(current)
-            current = w
-        else:
-            current = f"{current} {w}".strip()
-    if current:
-        parts.append(current)
+    parts = pack(text.split(), max_chars)
     total = sum(len(p) for p in parts) or 1
     span = cue.end_ms - cue.start_ms
     out: list[Cue] = []
@@ -175,3 +166,25 @@ def chapters_json(chapters: Sequence[ChapterTime], *, title: str = "") -> str:
             {"startTime": round(ch.start_ms / 1000, 3), "endTime": round(ch.end_ms / 1000, 3), "title": ch.title}
         )
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+
+
+# -- playlists --------------------------------------------------------------------------------
+def m3u8(entries: Sequence[tuple[str, float, str]], *, title: str = "") -> str:
+    """An extended M3U playlist in UTF-8 (save it as .m3u8): one ``#EXTINF`` + path per entry.
+
+    entries are (title, duration in seconds, path relative to the playlist); durations are
+    whole seconds, rounded (-1 when unknown, as the format allows).
+    """
+    lines = ["#EXTM3U"]
+    if title:
+        lines.append(f"#PLAYLIST:{_one_line(title)}")
+    for name, duration_s, path in entries:
+        if not path or "\n" in path or "\r" in path:
+            raise ValueError(f"playlist path {path!r} must be a non-empty single line")
+        seconds = -1 if duration_s is None or duration_s < 0 else round(duration_s)
+        lines += [f"#EXTINF:{seconds},{_one_line(name)}", path.replace("\\", "/")]
+    return "\n".join(lines) + "\n"
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())

@@ -77,22 +77,27 @@ def _is_boundary(text: str, punct_start: int, punct_end: int, after: int) -> boo
     return not nxt.islower()
 
 
-def _cut_long(sentence: str, max_chars: int) -> list[str]:
-    if len(sentence) <= max_chars:
-        return [sentence]
-    parts: list[str] = []
+def pack(pieces: list[str], max_chars: int) -> list[str]:
+    """Greedily join pieces with spaces into chunks of at most ``max_chars`` (a longer piece stays whole)."""
+    chunks: list[str] = []
     current = ""
-    for piece in _CLAUSE.split(sentence):
+    for piece in pieces:
         if current and len(current) + 1 + len(piece) > max_chars:
-            parts.append(current)
+            chunks.append(current)
             current = piece
         else:
             current = f"{current} {piece}".strip()
     if current:
-        parts.append(current)
+        chunks.append(current)
+    return chunks
+
+
+def _cut_long(sentence: str, max_chars: int) -> list[str]:
+    if len(sentence) <= max_chars:
+        return [sentence]
     final: list[str] = []
-    for p in parts:  # clauses still too long: cut at the last space before the limit
-        while len(p) > max_chars:
+    for p in pack(_CLAUSE.split(sentence), max_chars):
+        while len(p) > max_chars:  # a clause still too long: cut at the last space before the limit
             cut = p.rfind(" ", 0, max_chars)
             cut = cut if cut > max_chars // 2 else max_chars
             final.append(p[:cut].strip())

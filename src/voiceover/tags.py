@@ -4,7 +4,8 @@ The only module that knows ID3. Chapters are CHAP frames plus one top-level, ord
 listing them (most players ignore CHAP frames without it). Readers built on ffmpeg ignore the
 CTOC and list CHAP frames in file order, while mutagen normally sorts frames by size when it
 saves; ``_EditionID3`` replaces that sort with a fixed order — text frames, then the CTOC, then
-the CHAP frames by start time — and ``write_tags`` checks the saved bytes for it.
+the CHAP frames by start time, then the optional cover (APIC) — and ``write_tags`` checks the
+saved bytes for it.
 
 Output is deterministic: no timestamps, a fixed padding, text encoded Latin-1 when it fits and
 UTF-16 otherwise (ID3v2.3 has no UTF-8), so the same input gives byte-identical files.
@@ -26,7 +27,9 @@ TAG_PADDING = 1024  # bytes of padding after the frames, so later small edits ne
 TOC_ID = "toc"
 _LATIN1, _UTF16 = 0, 1
 
-_FRAME_ORDER = ("TIT2", "TPE1", "TALB", "TLAN", "COMM", "TXXX", "CTOC", "CHAP")
+_FRAME_ORDER = ("TIT2", "TPE1", "TALB", "TLAN", "COMM", "TXXX", "CTOC", "CHAP", "APIC")
+COVER_MAX_BYTES = 10 * 1024 * 1024  # ID3 allows more; players choke well before this
+_IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
 
 
 @dataclass(frozen=True)
@@ -111,6 +114,34 @@ def _id3_classes():
     return id3, _EditionID3
 
 
+def cover_mime(data: bytes, *, source: str = "cover art") -> str:
+    """'image/png' or 'image/jpeg' from the image's first bytes; UsageError for anything else."""
+    if not isinstance(data, (bytes, bytearray)) or not data:
+        raise UsageError(f"{source}: empty; give a PNG or JPEG image")
+    for magic, mime in _IMAGE_MAGIC:
+        if bytes(data[: len(magic)]) == magic:
+            if len(data) > COVER_MAX_BYTES:
+                raise UsageError(
+                    f"{source}: {len(data) // 1024} KiB is too big for cover art; "
+                    f"use an image under {COVER_MAX_BYTES // (1024 * 1024)} MiB (1400×1400 JPEG is typical)"
+                )
+            return mime
+    raise UsageError(f"{source}: not a PNG or JPEG image; cover art must be one of those (convert it first)")
+
+
+def load_cover(path: str | Path) -> bytes:
+    """Read a cover image (PNG or JPEG) given on the command line or in config; checks its format."""
+    p = Path(path)
+    try:
+        data = p.read_bytes()
+    except FileNotFoundError:
+        raise UsageError(f"{p}: no such cover image; check the --cover path") from None
+    except OSError as exc:
+        raise UsageError(f"{p}: cannot read the cover image ({exc.strerror})") from None
+    cover_mime(data, source=str(p))
+    return data
+
+
 def write_tags(
     path: str | Path,
     *,
@@ -121,6 +152,7 @@ def write_tags(
     chapters: list[ChapterMark],
     comment: str | None = None,
     extra_text: dict[str, str] | None = None,
+    cover: bytes | None = None,
 ) -> None:
     """Replace the file's ID3 tags with an ID3v2.3 tag: text frames, a CTOC and one CHAP per chapter.
 
@@ -131,15 +163,17 @@ def write_tags(
         chapters: in playing order; ids become CHAP element ids and must be unique ASCII.
         comment: a COMM frame (description "") when given.
         extra_text: TXXX frames (description → value), written in key order.
+        cover: PNG or JPEG bytes for an APIC front-cover frame (written after the chapters).
 
     Raises:
         EncodeError: invalid chapters, or the file could not be tagged.
-        UsageError: an unknown language code.
+        UsageError: an unknown language code, or cover bytes that are not PNG/JPEG.
     """
     p = Path(path)
     if not p.is_file():
         raise EncodeError(f"{p}: cannot tag a file that does not exist")
     lang = language_code(language)
+    mime = cover_mime(cover) if cover is not None else None
     chapters = list(chapters)
     _check_chapters(chapters)
     id3, EditionID3 = _id3_classes()
@@ -172,6 +206,8 @@ def write_tags(
                 sub_frames=[id3.TIT2(encoding=_encoding(ch.title), text=[ch.title])] if ch.title else [],
             )
         )
+    if cover is not None:
+        tags.add(id3.APIC(encoding=_LATIN1, mime=mime, type=id3.PictureType.COVER_FRONT, desc="", data=bytes(cover)))
     try:
         # A fresh tag replaces whatever was there; v1=0 drops an ID3v1 tag; fixed padding keeps
         # re-tagging byte-identical.
@@ -276,6 +312,15 @@ def read_tags(path: str | Path) -> dict[str, str]:
         elif fid.startswith("T") and fid != "TXXX":
             out[fid] = str(frame)
     return out
+
+
+def read_cover(path: str | Path) -> tuple[str, bytes] | None:
+    """(mime, image bytes) of the front cover (or the first picture); None when there is none."""
+    pics = _load(path).getall("APIC")
+    if not pics:
+        return None
+    pic = next((p for p in pics if p.type == 3), pics[0])
+    return pic.mime, bytes(pic.data)
 
 
 def tag_version(path: str | Path) -> tuple[int, int] | None:

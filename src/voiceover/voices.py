@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import ConfigError, EngineUnavailable, VoiceNotFound
+from .languages import LANGUAGES
 from .script import ROLES, Script
 from .tts import ENGINES, Voice, get_engine
 
@@ -94,6 +95,7 @@ class VoiceConfig:
                 raise fail(key, 'missing voice id (voice = "...")')
             merged = {**base, **entry}
             _check_voice_fields(merged, key, fail)
+            _check_engine_abilities(merged, language, key, fail)
             v = Voice(merged["engine"], merged["voice"], merged["rate"], merged["pitch"])
             if check_voices:
                 _check_engine_voice(v, language, key, fail)
@@ -199,6 +201,20 @@ def _check_voice_fields(d: dict[str, Any], key: str, fail) -> None:
             raise fail(key, f"{name} must be a whole number, got {value!r}")
         if not lo <= value <= hi:
             raise fail(key, f"{name} must be {lo}–{hi}, got {value}")
+
+
+def _check_engine_abilities(d: dict[str, Any], language: str, key: str, fail) -> None:
+    """Engine class flags, checked even when the engine is not installed: languages, pitch control."""
+    cls = ENGINES[d["engine"]]
+    if language in LANGUAGES and language not in cls.languages:
+        others = sorted(n for n, c in ENGINES.items() if language in c.languages)
+        raise fail(
+            key,
+            f"engine {cls.name} cannot speak {language} ({cls.name} has no {LANGUAGES[language][0]})"
+            + (f"; use {' or '.join(others)}" if others else ""),
+        )
+    if not cls.pitch_supported and d["pitch"] != DEFAULT_PITCH:
+        raise fail(key, f"engine {cls.name} has no pitch control; set pitch = {DEFAULT_PITCH} (got {d['pitch']})")
 
 
 def _check_engine_voice(voice: Voice, language: str, key: str, fail) -> None:

@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
+from ..errors import VoiceoverError
 from ..script import Chapter, Script, Segment, Speaker
 from ..sentences import split_sentences
 from .packages import check_routes
@@ -41,6 +42,14 @@ class _Unit:
     comment: str
     msgstr: str | None = None
     kind: str = ""  # reviewed | glossary | passthrough | machine
+
+
+class NotInMemory(VoiceoverError):
+    """memory_only translation: these source sentences are not in the translation memory."""
+
+    def __init__(self, sentences: list[str]) -> None:
+        super().__init__(f"{len(sentences)} sentence(s) are not in the translation memory")
+        self.sentences = list(sentences)
 
 
 def build_date(now: datetime | None = None) -> str:
@@ -75,6 +84,7 @@ def translate_script(
     progress: Callable[[int, int], None] | None = None,
     now: datetime | None = None,
     memory: bool = True,
+    memory_only: bool = False,
 ) -> TranslationResult:
     """Translate ``script`` into ``target`` offline.
 
@@ -88,6 +98,7 @@ def translate_script(
         progress: called as ``progress(done, total)``: once with 0, then once per sentence.
         now: the build's clock (default: SOURCE_DATE_EPOCH or now) for the provenance date.
         memory: use the translation memory (the cache); off only for benchmarks.
+        memory_only: translate nothing; raise NotInMemory listing what the memory lacks (--frozen).
 
     Raises:
         ModelMissing: no installed route (the message names the fixing command).
@@ -154,6 +165,8 @@ def translate_script(
                 translated[s] = got.decode("utf-8")
             else:
                 missing.append(s)
+        if missing and memory_only:
+            raise NotInMemory(missing)
         if missing:
             from .runner import get_runner
 

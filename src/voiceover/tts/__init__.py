@@ -41,9 +41,14 @@ def get_engine(name: str) -> Engine:
 
 
 def _register_builtins() -> None:
+    # These modules import only the standard library at load time; piper/onnxruntime and gTTS
+    # are imported inside their engines on first use.
     from .espeak import EspeakEngine
+    from .gtts import GttsEngine
+    from .piper import PiperEngine
 
-    register(EspeakEngine)
+    for cls in (EspeakEngine, PiperEngine, GttsEngine):
+        register(cls)
 
 
 _register_builtins()

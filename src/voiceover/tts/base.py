@@ -41,13 +41,15 @@ class Engine:
 
     Class flags tell the pipeline how to use an engine without importing its heavy parts:
     ``offline`` (text never leaves the machine), ``thread_safe`` (may run in threads of one
-    process; otherwise the pipeline uses worker processes or one call at a time).
+    process; otherwise the pipeline uses worker processes or one call at a time),
+    ``pitch_supported`` (False: the voice config must leave pitch at 50).
     """
 
     name: ClassVar[str] = ""
     description: ClassVar[str] = ""
     offline: ClassVar[bool] = True
     thread_safe: ClassVar[bool] = False
+    pitch_supported: ClassVar[bool] = True
     languages: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod
@@ -69,8 +71,8 @@ class Engine:
                 f"see `voiceover voices --lang {language}`"
             )
 
-    def version(self) -> str:
-        """Engine + model version, part of cache keys and the manifest."""
+    def version(self, voice: Voice | None = None) -> str:
+        """Engine (+ the voice's model) version: part of cache keys and the manifest."""
         return "0"
 
     def synthesize(self, text: str, voice: Voice, language: str) -> PCM:

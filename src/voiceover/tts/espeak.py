@@ -62,6 +62,10 @@ class _Library:
         self.chunks: list[bytes] = []
         self._callback = _SynthCallback(self._collect)  # kept referenced: C holds the pointer
         lib.espeak_SetSynthCallback(self._callback)
+        from .espeak_state import StateReset
+
+        # Captured before any speech: every sentence then starts from this state (reproducible).
+        self.reset = StateReset(lib, lib_path)
 
     def _collect(self, wav, numsamples, events) -> int:
         if wav and numsamples > 0:
@@ -80,6 +84,7 @@ class _Library:
             lib.espeak_SetParameter(param, value, 0)
         data = text.encode("utf-8") + b"\0"
         self.chunks = []
+        self.reset()
         err = lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
         if err == _EE_OK:
             err = lib.espeak_Synchronize()
@@ -142,9 +147,10 @@ class EspeakEngine(Engine):
     """espeak-ng 1.52 (formant synthesis): fast, offline, robotic; about 100 languages.
 
     Not thread-safe: calls are serialised by a process-wide lock, so parallel speech needs worker
-    processes. Within one process the same sentence spoken twice can differ by a few samples
-    (the waveform generator carries state between calls and espeak_Terminate does not reset it);
-    a fresh process is byte-identical. Every call re-selects the voice and re-sets all parameters.
+    processes. The waveform generator carries state between calls (no API resets it) and seeds
+    its noise from the clock, so the same sentence could differ by a few samples; espeak_state
+    restores that state before every sentence, which makes output depend on the text and voice
+    alone, in any process and any order. Every call re-selects the voice and re-sets all parameters.
     Output keeps espeak's own short trailing silence; assembly trims.
     """
 
@@ -189,7 +195,7 @@ class EspeakEngine(Engine):
                 hint = f"espeak voices for {language!r}: {', '.join(known) or 'none'}"
             raise VoiceNotFound(f"espeak has no voice {voice.voice!r} for {language!r}; {hint}")
 
-    def version(self) -> str:
+    def version(self, voice: Voice | None = None) -> str:
         """e.g. "espeak-ng 1.52.0" (from espeak_Info; loads the library)."""
         with _LOCK:
             return f"espeak-ng {_library().version}"

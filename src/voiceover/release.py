@@ -1,0 +1,343 @@
+"""The release gate: check built editions the way listeners' players and the manifest see them.
+
+``verify(out, slug, languages)`` returns one line per failure ([] = releasable):
+
+* ``OUT/<slug>/manifest.json`` exists, parses and has an edition per language;
+* every file it lists exists with the listed size and sha256;
+* each edition MP3's chapters read back identically with mutagen (CTOC order) and ffmpeg (file
+  order): same count, titles and order, times within ``FFMPEG_SLACK_MS`` (ffmpeg places ID3
+  chapters on its raw decoder clock, ≈50 ms early — see audio.py); and they match the manifest's
+  chapters (±1 ms) and the language's script (ids and titles); TLAN is the language;
+* every language has the same chapter ids, in the same order;
+* loudness of each edition MP3 (decoded by ffmpeg) is within ±1 LU of the target and its true
+  peak ≤ -1 dBTP, and agrees with the manifest's ``loudness`` when the manifest records it;
+* every segment has audio: at least one WebVTT cue ``<segment id>-<n>`` with a positive length.
+  A segment whose text has no letter or digit (``""``, ``"— …"``) is exempt — engines speak
+  nothing for it, so it cannot have audio; the exemption is computed from the script, not taken
+  from the manifest, so a build cannot excuse its own silent segments;
+* per-chapter MP3s (``--split-chapters``), when present, cover every chapter in order, and every
+  path in an edition's M3U8 playlist exists.
+
+Script files: the source script is ``OUT/<slug>/script.json``; a translation's is
+``OUT/<slug>/<lang>/<slug>.<lang>.script.json``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import re
+import sys
+from pathlib import Path
+from typing import Any, Sequence
+
+from .errors import VoiceoverError
+
+FFMPEG_SLACK_MS = 60  # ffmpeg shows ID3 chapters up to the codec delay (~50 ms at 22.05 kHz) early
+MANIFEST_SLACK_MS = 1  # the manifest stores seconds to 3 decimals
+DURATION_SLACK_S = 0.1  # manifest duration vs what ffmpeg reports
+LOUDNESS_RECORD_SLACK_LU = 0.2  # manifest's recorded loudness vs measured now
+MAX_LISTED = 10  # ids listed in one failure line before "…"
+
+_TIMING_RE = re.compile(r"^(\d+):(\d{2}):(\d{2})\.(\d{3})\s+-->\s+(\d+):(\d{2}):(\d{2})\.(\d{3})")
+_CHAPTER_FILE_RE = r"^{slug}\.{lang}\.(\d{{2,}})-(.+)\.mp3$"
+
+
+def verify(out: Path, slug: str, languages: Sequence[str], *, loudness: bool = True) -> list[str]:
+    """Everything wrong with OUT/<slug>'s editions in these languages, one line each ([] = pass).
+
+    Args:
+        out: the output folder given to ``build`` (``--out``).
+        slug: the interview's folder name under it.
+        languages: the languages that must be there (e.g. ["en", "ru", "kk"]).
+        loudness: measure loudness (decodes every MP3: ~1 s per 10 min of audio).
+    """
+    folder = Path(out) / slug
+    manifest_path = folder / "manifest.json"
+    if not manifest_path.is_file():
+        return [f"{manifest_path}: missing; build first (voiceover build INPUT --out {out} --lang …)"]
+    try:
+        doc = json.loads(manifest_path.read_text(encoding="utf-8"))
+        editions = doc["editions"]
+        if not isinstance(editions, dict):
+            raise TypeError("editions is not an object")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        return [f"{manifest_path}: unreadable manifest ({exc}); rebuild"]
+
+    failures: list[str] = []
+    source_lang = doc.get("source_language", "en")
+    chapter_ids: dict[str, list[str]] = {}
+    for lang in languages:
+        entry = editions.get(lang)
+        if not isinstance(entry, dict):
+            failures.append(f"{lang}: no edition in {manifest_path.name}; build it with --lang {lang}")
+            continue
+        failures += _check_edition(folder, slug, lang, source_lang, entry, chapter_ids, loudness=loudness)
+
+    langs = [lang for lang in languages if lang in chapter_ids]
+    for lang in langs[1:]:
+        if chapter_ids[lang] != chapter_ids[langs[0]]:
+            failures.append(
+                f"{lang}: chapter ids {_short(chapter_ids[lang])} differ from {langs[0]}'s {_short(chapter_ids[langs[0]])}"
+            )
+    return failures
+
+
+# -- one edition ------------------------------------------------------------------------------
+def _check_edition(folder: Path, slug: str, lang: str, source_lang: str, entry: dict[str, Any],
+                   chapter_ids: dict[str, list[str]], *, loudness: bool) -> list[str]:
+    failures = _check_files(folder, lang, entry)
+    listed = {f.get("path") for f in entry.get("files", []) if isinstance(f, dict)}
+
+    script, why = _load_script(folder, slug, lang, source_lang)
+    if script is None:
+        failures.append(f"{lang}: {why}")
+
+    mp3_rel = f"{lang}/{slug}.{lang}.mp3"
+    mp3 = folder / mp3_rel
+    if mp3_rel not in listed:
+        failures.append(f"{lang}: the manifest does not list {mp3_rel}")
+    if not mp3.is_file():
+        failures.append(f"{mp3_rel}: missing")
+    else:
+        failures += _check_mp3(mp3, mp3_rel, lang, entry, script, chapter_ids, loudness=loudness)
+
+    if script is not None:
+        failures += _check_cues(folder / lang / f"{slug}.{lang}.vtt", f"{lang}/{slug}.{lang}.vtt", lang, script)
+        failures += _check_split_files(listed, slug, lang, script)
+    for rel in sorted(p for p in listed if p and p.endswith(".m3u8")):
+        failures += _check_playlist(folder / rel, rel)
+    return failures
+
+
+def _check_files(folder: Path, lang: str, entry: dict[str, Any]) -> list[str]:
+    failures = []
+    files = entry.get("files")
+    if not isinstance(files, list) or not files:
+        return [f"{lang}: the manifest lists no files"]
+    for f in files:
+        rel = f.get("path") if isinstance(f, dict) else None
+        if not isinstance(rel, str) or not rel:
+            failures.append(f"{lang}: a manifest file entry has no path: {f!r}")
+            continue
+        path = folder / rel
+        if not path.is_file():
+            failures.append(f"{rel}: missing")
+            continue
+        size = path.stat().st_size
+        if "bytes" in f and size != f["bytes"]:
+            failures.append(f"{rel}: {size} bytes, the manifest says {f['bytes']}")
+        if "sha256" in f and _sha256(path) != f["sha256"]:
+            failures.append(f"{rel}: sha256 differs from the manifest (changed after the build?)")
+    return failures
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _load_script(folder: Path, slug: str, lang: str, source_lang: str):
+    from .script import Script
+
+    path = folder / "script.json" if lang == source_lang else folder / lang / f"{slug}.{lang}.script.json"
+    if not path.is_file():
+        return None, f"{path.relative_to(folder)}: missing (the {lang} script the audio was spoken from)"
+    try:
+        return Script.load(path), ""
+    except (VoiceoverError, OSError, ValueError) as exc:
+        return None, f"{path.relative_to(folder)}: unreadable script ({exc})"
+
+
+def _check_mp3(mp3: Path, rel: str, lang: str, entry: dict[str, Any], script, chapter_ids: dict[str, list[str]],
+               *, loudness: bool) -> list[str]:
+    from . import ffmpeg, tags
+    from .languages import iso639_2
+
+    failures: list[str] = []
+    try:
+        marks = tags.read_chapters(mp3)
+        seen = ffmpeg.ffmetadata_chapters(mp3)
+    except VoiceoverError as exc:
+        return [f"{rel}: chapters unreadable ({exc})"]
+    chapter_ids[lang] = [m.id for m in marks]
+
+    # mutagen (CTOC order) against ffmpeg (CHAP frames in file order)
+    if len(marks) != len(seen):
+        failures.append(f"{rel}: mutagen reads {len(marks)} chapters, ffmpeg {len(seen)}")
+    for i, (m, (title, start, end)) in enumerate(zip(marks, seen)):
+        if m.title != title:
+            failures.append(f"{rel}: chapter {i + 1} is {m.title!r} to mutagen but {title!r} to ffmpeg")
+        elif abs(start - m.start_ms) > FFMPEG_SLACK_MS or abs(end - m.end_ms) > FFMPEG_SLACK_MS:
+            failures.append(
+                f"{rel}: chapter {i + 1} ({m.id}) spans {m.start_ms}–{m.end_ms} ms to mutagen "
+                f"but {start}–{end} ms to ffmpeg"
+            )
+
+    # against the manifest
+    listed = entry.get("chapters") or []
+    want = [(c.get("id"), c.get("title"), round(1000 * c.get("start_s", -1)), round(1000 * c.get("end_s", -1)))
+            for c in listed if isinstance(c, dict)]
+    if [w[0] for w in want] != [m.id for m in marks]:
+        failures.append(f"{rel}: chapter ids {_short([m.id for m in marks])} differ from the manifest's "
+                        f"{_short([w[0] for w in want])}")
+    else:
+        for m, (cid, title, start, end) in zip(marks, want):
+            if m.title != title:
+                failures.append(f"{rel}: chapter {cid} is titled {m.title!r}, the manifest says {title!r}")
+            elif abs(m.start_ms - start) > MANIFEST_SLACK_MS or abs(m.end_ms - end) > MANIFEST_SLACK_MS:
+                failures.append(f"{rel}: chapter {cid} spans {m.start_ms}–{m.end_ms} ms, the manifest says {start}–{end}")
+
+    # against the script it was spoken from
+    if script is not None:
+        ids = [c.id for c in script.chapters]
+        if ids != [m.id for m in marks]:
+            failures.append(f"{rel}: chapter ids {_short([m.id for m in marks])} differ from the script's {_short(ids)}")
+        else:
+            for m, ch in zip(marks, script.chapters):
+                if m.title != ch.title:
+                    failures.append(f"{rel}: chapter {ch.id} is titled {m.title!r}, the script says {ch.title!r}")
+
+    try:
+        tlan = tags.read_tags(mp3).get("TLAN", "")
+        if tlan != iso639_2(lang):
+            failures.append(f"{rel}: TLAN is {tlan!r}, expected {iso639_2(lang)!r}")
+        duration = ffmpeg.probe_duration(mp3)
+    except VoiceoverError as exc:
+        return [*failures, f"{rel}: unreadable ({exc})"]
+    if "duration_s" in entry and abs(duration - entry["duration_s"]) > DURATION_SLACK_S:
+        failures.append(f"{rel}: plays {duration:.2f} s, the manifest says {entry['duration_s']} s")
+    if marks and abs(marks[-1].end_ms / 1000 - duration) > DURATION_SLACK_S:
+        failures.append(f"{rel}: the last chapter ends at {marks[-1].end_ms / 1000:.2f} s but the audio at {duration:.2f} s")
+
+    if loudness:
+        failures += _check_loudness(mp3, rel, entry)
+    return failures
+
+
+def _check_loudness(mp3: Path, rel: str, entry: dict[str, Any]) -> list[str]:
+    from . import loudness as lo
+
+    try:
+        loud = lo.measure_mp3(mp3)
+    except VoiceoverError as exc:
+        return [f"{rel}: loudness not measurable ({exc})"]
+    target = lo.target_for(int(entry.get("channels", 1)))
+    failures = [f"{rel}: {p}" for p in lo.check(loud, target_lufs=target)]
+    recorded = entry.get("loudness")
+    if isinstance(recorded, dict) and isinstance(recorded.get("integrated_lufs"), (int, float)):
+        if abs(recorded["integrated_lufs"] - loud.integrated_lufs) > LOUDNESS_RECORD_SLACK_LU:
+            failures.append(
+                f"{rel}: the manifest records {recorded['integrated_lufs']} LUFS, measured {loud.integrated_lufs:.2f}"
+            )
+    return failures
+
+
+# -- segments, split chapters, playlists ------------------------------------------------------
+def speakable(text: str) -> bool:
+    """Whether a segment's text can produce speech (has a letter or digit in any script)."""
+    return any(ch.isalnum() for ch in text)
+
+
+def vtt_cues(text: str) -> list[tuple[str, int, int]]:
+    """(identifier, start_ms, end_ms) of every cue in a WebVTT document ("" when a cue has no id)."""
+    cues = []
+    for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n")):
+        lines = [ln for ln in block.split("\n") if ln.strip()]
+        if not lines:
+            continue
+        ident, timing = ("", lines[0]) if "-->" in lines[0] else (lines[0], lines[1] if len(lines) > 1 else "")
+        m = _TIMING_RE.match(timing.strip())
+        if not m:
+            continue  # the header, NOTE or STYLE blocks
+        v = [int(x) for x in m.groups()]
+        cues.append((ident.strip(), ((v[0] * 60 + v[1]) * 60 + v[2]) * 1000 + v[3],
+                     ((v[4] * 60 + v[5]) * 60 + v[6]) * 1000 + v[7]))
+    return cues
+
+
+def _check_cues(vtt: Path, rel: str, lang: str, script) -> list[str]:
+    if not vtt.is_file():
+        return [f"{rel}: missing (the captions are how the gate sees every segment was spoken)"]
+    try:
+        cues = vtt_cues(vtt.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        return [f"{rel}: unreadable ({exc})"]
+    heard: set[str] = set()
+    for ident, start, end in cues:
+        seg_id, dash, n = ident.rpartition("-")
+        if dash and n.isdigit() and end > start:
+            heard.add(seg_id)
+    silent = [seg.id for _, seg in script.segments() if speakable(seg.text) and seg.id not in heard]
+    if silent:
+        return [f"{lang}: {len(silent)} segment(s) have no audio (no cue in {rel}): {_short(silent)}"]
+    return []
+
+
+def _check_split_files(listed: set[str], slug: str, lang: str, script) -> list[str]:
+    pattern = re.compile(_CHAPTER_FILE_RE.format(slug=re.escape(slug), lang=re.escape(lang)))
+    found = []
+    for rel in listed:
+        m = pattern.match(Path(rel or "").name)
+        if m:
+            found.append((int(m.group(1)), m.group(2)))
+    if not found:
+        return []
+    ids = [cid for _, cid in sorted(found)]
+    want = [c.id for c in script.chapters]
+    if ids != want:
+        return [f"{lang}: per-chapter MP3s {_short(ids)} do not match the chapters {_short(want)}"]
+    return []
+
+
+def _check_playlist(path: Path, rel: str) -> list[str]:
+    if not path.is_file():
+        return []  # reported as missing with the other files
+    failures = []
+    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+        line = line.strip()
+        if line and not line.startswith("#") and not (path.parent / line).is_file():
+            failures.append(f"{rel}: lists {line}, which does not exist")
+    return failures
+
+
+def _short(ids: Sequence[str]) -> str:
+    ids = list(ids)
+    head = ", ".join(ids[:MAX_LISTED])
+    return f"[{head}{', …' if len(ids) > MAX_LISTED else ''}]"
+
+
+# -- command line -----------------------------------------------------------------------------
+def main(argv: Sequence[str] | None = None) -> int:
+    """``python -m voiceover.release OUT SLUG --lang en --lang ru``: print failures, exit 1 if any."""
+    parser = argparse.ArgumentParser(prog="python -m voiceover.release", description=__doc__.splitlines()[0])
+    parser.add_argument("out", type=Path, help="the output folder (--out of the build)")
+    parser.add_argument("slug", nargs="?", help="the interview's folder name under it (optional if only one)")
+    parser.add_argument("--lang", action="append", dest="languages", metavar="LANG",
+                        help="a language that must pass (repeatable; default en ru kk)")
+    parser.add_argument("--no-loudness", action="store_true", help="skip decoding for loudness")
+    args = parser.parse_args(argv)
+    languages = args.languages or ["en", "ru", "kk"]
+    slug = args.slug
+    if slug is None:
+        found = sorted(p.parent.name for p in Path(args.out).glob("*/manifest.json"))
+        if len(found) != 1:
+            print(f"name the interview to check: {', '.join(found) or f'no builds in {args.out}'}", file=sys.stderr)
+            return 2
+        slug = found[0]
+    failures = verify(args.out, slug, languages, loudness=not args.no_loudness)
+    for line in failures:
+        print(line)
+    if failures:
+        print(f"release check FAILED: {len(failures)} problem(s)", file=sys.stderr)
+        return 1
+    print(f"release check passed: {slug} in {', '.join(languages)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

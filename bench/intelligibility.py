@@ -10,6 +10,7 @@ quoted in voices/default.toml.
     .venv/bin/python bench/intelligibility.py --quick          # the configured English voices + Piper
     .venv/bin/python bench/intelligibility.py --voices en-us+f5:50 en-us+m3:40 --jobs 1
     .venv/bin/python bench/intelligibility.py --voices piper/en_US-joe-medium --piper-noise 0.667,0.8
+    .venv/bin/python bench/intelligibility.py --speech-rules   # does each speech_text rule help?
 
 A voice is "espeak-id[:pitch]" or "piper/<model>[:speaker]". Piper voices are every installed
 English model (see `voiceover voices`); --piper-noise measures Piper with other noise settings
@@ -19,10 +20,12 @@ than voiceover's deterministic 0/0 (piper's own defaults are 0.667,0.8).
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from concurrent.futures import ProcessPoolExecutor
+
+# The recogniser and the word error count are shared with `voiceover check` (check.py).
+from voiceover.check import new_decoder, normalise, transcribe, wer, word_errors  # noqa: F401 (wer: for importers)
 
 # (text given to the engine, what a listener should hear — numbers written as spoken)
 SENTENCES: list[tuple[str, str]] = [
@@ -82,6 +85,95 @@ CANDIDATES: list[tuple[str, int]] = [
 ]
 
 
+# (rule, text as published, what a listener should hear): each speech_text.for_speech rule is
+# kept only if the configured voices are heard better after it than before (--speech-rules).
+RULE_SENTENCES: list[tuple[str, str, str]] = [
+    ("units", "The border with Russia is 7,500km long.",
+     "the border with russia is seven thousand five hundred kilometers long"),
+    ("units", "Each sack of grain weighs 50kg.", "each sack of grain weighs fifty kilograms"),
+    ("units", "The trucks drive at 80 km/h on the new road.",
+     "the trucks drive at eighty kilometers per hour on the new road"),
+    ("currency", "The government spent $5m on the new school.",
+     "the government spent five million dollars on the new school"),
+    ("currency", "Trade with China reached $2.5bn last year.",
+     "trade with china reached two point five billion dollars last year"),
+    ("currency", "The loan was worth US$40 million.", "the loan was worth forty million us dollars"),
+    ("currency", "A ticket costs £30 in London.", "a ticket costs thirty pounds in london"),
+    ("billions", "The country has 1.4bn people.", "the country has one point four billion people"),
+    ("decades", "Many people left the country in the 1990s.",
+     "many people left the country in the nineteen nineties"),
+    ("decades", "The factory was built in the 1970s.", "the factory was built in the nineteen seventies"),
+    ("short decades", "Things were very different in the '80s.", "things were very different in the eighties"),
+    ("round ordinals", "The city celebrated its 100th anniversary.",
+     "the city celebrated its one hundredth anniversary"),
+    ("round ordinals", "This is the 200th day of the war.", "this is the two hundredth day of the war"),
+    ("number ranges", "We expect 10-15 new projects next year.", "we expect ten to fifteen new projects next year"),
+    ("number ranges", "The team won 5-3 in the final.", "the team won five to three in the final"),
+    ("number ranges", "Prices rose by 20–30 per cent.", "prices rose by twenty to thirty percent"),
+    ("24/7", "The hotline works 24/7 for refugees.", "the hotline works twenty four seven for refugees"),
+    ("No.", "Resolution No. 5 was adopted on Monday.", "resolution number five was adopted on monday"),
+    ("titles", "Dr. Smith will see you now.", "doctor smith will see you now"),
+    ("titles", "I spoke with Mr. Johnson yesterday.", "i spoke with mister johnson yesterday"),
+    ("titles", "Prof. Ahmed teaches economics.", "professor ahmed teaches economics"),
+    ("i.e.", "We need peace, i.e. an end to the fighting.", "we need peace that is an end to the fighting"),
+    ("vs", "It is a question of diplomacy vs war.", "it is a question of diplomacy versus war"),
+    ("ellipsis", "I have heard of some stories… what I would say is simple.",
+     "i have heard of some stories what i would say is simple"),
+    ("spaced hyphen", "The war - and the sanctions - hurt our trade.", "the war and the sanctions hurt our trade"),
+]
+
+# Candidate rules left out of speech_text because espeak already reads them well: the engine's
+# samples are compared before and after the rewrite (identical = the rule would change nothing).
+NOOP_CANDIDATES: list[tuple[str, str, str]] = [
+    ("square brackets", "Russia [it] has many friends.", "Russia it has many friends."),
+    ("quotes", "The “invincibility” yurts are symbols.", "The invincibility yurts are symbols."),
+    ("spaced en dash", "Another grim milestone – that the toll has passed 500.",
+     "Another grim milestone, that the toll has passed 500."),
+    ("e.g.", "Some countries, e.g. Turkey, help.", "Some countries, for example Turkey, help."),
+    ("per cent", "Prices rose by 12 per cent.", "Prices rose by 12 percent."),
+    ("ampersand", "Johnson & Johnson made it.", "Johnson and Johnson made it."),
+]
+
+
+def measure_rules(candidate: tuple[str, str, int], rate: int = 155) -> dict:
+    """Errors per rule before and after for_speech, for one voice; and which candidates are no-ops."""
+    from voiceover.speech_text import for_speech
+    from voiceover.tts import Voice, get_engine
+
+    engine_name, voice_id, pitch = candidate
+    engine = get_engine(engine_name)
+    voice = Voice(engine_name, voice_id, rate, pitch)
+    decoder = new_decoder()
+    rules: dict[str, list[int]] = {}
+    for rule, text, reference in RULE_SENTENCES:
+        ref = normalise(reference)
+        row = rules.setdefault(rule, [0, 0, 0])  # words, errors before, errors after
+        row[0] += len(ref)
+        for k, spoken in ((1, text), (2, for_speech(text, "en"))):
+            row[k] += word_errors(ref, normalise(transcribe(decoder, engine.synthesize(spoken, voice, "en"))))
+    noop = {name: engine.synthesize(a, voice, "en").samples == engine.synthesize(b, voice, "en").samples
+            for name, a, b in NOOP_CANDIDATES}
+    label = voice_id if engine_name == "espeak" else f"{engine_name}/{voice_id}"
+    return {"voice": label, "pitch": pitch, "rules": rules, "noop": noop}
+
+
+def rules_report(rows: list[dict]) -> None:
+    """Print errors before → after per rule and voice, then the no-op check."""
+    names = list(dict.fromkeys(r for r, _, _ in RULE_SENTENCES))
+    print(f"{'rule':<16} {'words':>5}  " + "  ".join(f"{r['voice'][:18]:>18}" for r in rows) + "   all voices")
+    for name in names:
+        words = rows[0]["rules"][name][0]
+        cells = [f"{r['rules'][name][1]:>8} → {r['rules'][name][2]:<7}" for r in rows]
+        before = sum(r["rules"][name][1] for r in rows)
+        after = sum(r["rules"][name][2] for r in rows)
+        print(f"{name:<16} {words:>5}  " + "  ".join(cells) + f"   {before:>3} → {after:<3}"
+              + ("" if after < before else "  (no gain)"))
+    print("\nrewrites left out (identical samples before and after, per voice):")
+    for name, _, _ in NOOP_CANDIDATES:
+        print(f"  {name:<16} " + "  ".join(f"{r['voice'][:18]}: {'same' if r['noop'][name] else 'DIFFERENT'}"
+                                          for r in rows))
+
+
 def piper_candidates() -> list[tuple[str, str, int]]:
     """Every installed English Piper voice (no models loaded)."""
     from voiceover.tts import ENGINES
@@ -109,37 +201,6 @@ def parse_candidate(spec: str) -> tuple[str, str, int]:
     return ("espeak", voice, int(pitch) if pitch else 50)
 
 
-def normalise(text: str) -> list[str]:
-    """Lower-case words, punctuation dropped (apostrophes kept inside words)."""
-    return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower())
-
-
-def word_errors(reference: list[str], hypothesis: list[str]) -> int:
-    """Word-level Levenshtein distance (substitutions + deletions + insertions)."""
-    prev = list(range(len(hypothesis) + 1))
-    for i, r in enumerate(reference, 1):
-        cur = [i]
-        for j, h in enumerate(hypothesis, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h)))
-        prev = cur
-    return prev[-1]
-
-
-def wer(reference: str, hypothesis: str) -> float:
-    """Word error rate of one hypothesis against one reference (0.0 = perfect)."""
-    ref = normalise(reference)
-    return word_errors(ref, normalise(hypothesis)) / max(1, len(ref))
-
-
-def _to_16k(samples: bytes, rate: int) -> bytes:
-    import numpy as np
-    from scipy.signal import resample_poly
-
-    x = np.frombuffer(samples, dtype="<i2").astype(np.float64)
-    y = resample_poly(x, 16000, rate)
-    return np.clip(np.round(y), -32768, 32767).astype("<i2").tobytes()
-
-
 def _set_piper_noise(noise: tuple[float, float] | None) -> None:
     """Worker initialiser: measure Piper with other noise settings than voiceover's."""
     if noise is not None:
@@ -150,15 +211,13 @@ def _set_piper_noise(noise: tuple[float, float] | None) -> None:
 
 def measure(candidate: tuple[str, str, int], rate: int = 155, sentences: int = len(SENTENCES)) -> dict:
     """Speak every sentence with one voice, decode it, return errors, words and timings."""
-    from pocketsphinx import Decoder
-
     from voiceover.tts import Voice, get_engine
 
     engine_name, voice_id, pitch = candidate
     engine = get_engine(engine_name)
     voice = Voice(engine_name, voice_id, rate, pitch)
     engine.synthesize("Warm up.", voice, "en")  # loads a Piper model outside the timing
-    decoder = Decoder(loglevel="FATAL")
+    decoder = new_decoder()
     errors = words = 0
     audio_s = synth_s = 0.0
     worst = ("", 0.0)
@@ -167,10 +226,7 @@ def measure(candidate: tuple[str, str, int], rate: int = 155, sentences: int = l
         pcm = engine.synthesize(text, voice, "en")
         synth_s += time.perf_counter() - t0
         audio_s += pcm.duration
-        decoder.start_utt()
-        decoder.process_raw(_to_16k(pcm.samples, pcm.sample_rate), full_utt=True)
-        decoder.end_utt()
-        hyp = decoder.hyp().hypstr if decoder.hyp() else ""
+        hyp = transcribe(decoder, pcm)
         ref = normalise(reference)
         e = word_errors(ref, normalise(hyp))
         errors, words = errors + e, words + len(ref)
@@ -191,7 +247,16 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2, help="worker processes (espeak is not thread-safe)")
     ap.add_argument("--piper-noise", metavar="SCALE,W",
                     help="Piper noise_scale,noise_w to measure with (default: voiceover's 0,0)")
+    ap.add_argument("--speech-rules", action="store_true",
+                    help="measure each speech_text rule (errors before → after) with the configured voices")
     args = ap.parse_args(argv)
+    if args.speech_rules:
+        cands = [parse_candidate(v) for v in args.voices] if args.voices else configured_candidates()[:3]
+        print(f"{len(RULE_SENTENCES)} sentences, errors before → after for_speech, "
+              f"rate {args.rate} wpm, pocketsphinx en-us", file=sys.stderr)
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            rules_report(list(pool.map(measure_rules, cands, [args.rate] * len(cands))))
+        return 0
     cands = [("espeak", v, p) for v, p in CANDIDATES] + piper_candidates()
     n_sentences = len(SENTENCES)
     if args.quick:

@@ -68,6 +68,12 @@ def _fake_voices_toml() -> str:
 FAKE_VOICES_TOML = _fake_voices_toml()
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(tmp_path_factory, monkeypatch):
+    """A fresh segment/translation cache per test: a hit from another test would hide engine calls."""
+    monkeypatch.setenv("VOICEOVER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+
+
 @pytest.fixture
 def fake_engine():
     """Register the fake engine for one test."""

@@ -147,7 +147,7 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
     Sentences come from the segment cache when they can; the rest are spoken in parallel
     (synth.Speaker) and put back in script order, so the audio does not depend on --jobs.
     """
-    from .synth import Speaker
+    from .synth import Speaker, encode_cached
 
     reporter = reporter or NullReporter()
     lang = script.language
@@ -196,7 +196,10 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
         ch = script.chapters[ci]
         chapters.append(ChapterTime(ch.id, ch.title, 0 if k == 0 else start, end))
     reporter.stage(f"encoding {english_name(lang)} MP3", 1)
-    mp3 = encode_mp3(timeline.to_pcm(), bitrate_kbps=options.bitrate, encoder=options.encoder)
+    def encode(pcm):
+        return encode_mp3(pcm, bitrate_kbps=options.bitrate, encoder=options.encoder)
+
+    mp3 = encode_cached(timeline.to_pcm(), encode, (options.bitrate, options.encoder), speaker.cache)
     reporter.advance()
     return Edition(
         language=lang,
@@ -391,12 +394,86 @@ def translate_for(script: Script, lang: str, options: BuildOptions, po_path: Pat
         else:
             reporter.advance()
 
-    return translate_script(script, lang, po_path=po_path, beam_size=options.beam_size, progress=progress)
+    result = translate_script(script, lang, po_path=po_path, beam_size=options.beam_size, progress=progress)
+    # How warm the memory was is not what was built: kept, a warm rebuild's script.json and
+    # manifest would differ from a cold one's (provenance is also the script's meta["translation"]).
+    result.provenance.get("counts", {}).pop("memory_hits", None)
+    return result
 
 
 def build(source: Script, options: BuildOptions, *, reporter: Reporter | None = None, input_bytes: bytes = b"",
           voice_config: VoiceConfig | None = None) -> BuildResult:
-    """Build every requested language's edition of ``source`` into ``options.out``."""
+    """Build every requested language's edition of ``source`` into ``options.out``.
+
+    Holds ``OUT/<slug>/.lock`` throughout (a second build into the same folder waits up to
+    ``options.lock_timeout`` seconds, then fails with OutputError), points every cache at
+    ``options.cache_dir``, sweeps what a killed build left behind, and with ``options.frozen``
+    fails before any work if anything would be synthesised or translated (synth.CacheMiss).
+    """
+    from .lock import build_lock
+    from .synth import cache_dir_scope
+
+    reporter = reporter or NullReporter()
+    options.check()
+    folder = Path(options.out) / slugify(source.title)
+    with cache_dir_scope(options.cache_dir), build_lock(folder, options.lock_timeout, reporter.note):
+        _sweep(folder)
+        if options.frozen:
+            check_frozen(source, options, voice_config)
+        return _build_editions(source, options, reporter=reporter, input_bytes=input_bytes, voice_config=voice_config)
+
+
+def _sweep(folder: Path) -> None:
+    """Finish or drop what a killed build left: half-swapped editions, staging folders, temp files."""
+    if not folder.is_dir():
+        return
+    for entry in folder.iterdir():
+        name = entry.name
+        if name.startswith(".") and (".new-" in name or ".old-" in name):
+            _recover(folder / name[1:].split(".", 1)[0])
+        elif name.startswith(".") and name.endswith(".part") and entry.is_file():
+            entry.unlink(missing_ok=True)
+    for sub in folder.iterdir():
+        if sub.is_dir() and not sub.name.startswith("."):
+            for entry in sub.glob(".*.part"):
+                entry.unlink(missing_ok=True)
+
+
+def check_frozen(source: Script, options: BuildOptions, voice_config: VoiceConfig | None = None) -> None:
+    """--frozen: raise synth.CacheMiss listing what the caches lack; translate and synthesise nothing."""
+    from .synth import Speaker, frozen_error
+
+    config = voice_config or (VoiceConfig.load(options.voices) if options.voices else VoiceConfig.default())
+    speaker = Speaker(cache=Cache(options.cache_dir), use_cache=options.use_cache)
+    speech: list = []
+    translation: list[tuple[str, str]] = []
+    slug = slugify(source.title)
+    for lang in options.languages:
+        script = source
+        if lang != source.language:
+            from .translate import translate_script
+            from .translate.engine import NotInMemory
+
+            po = edition_file(options.out, slug, lang, "po")
+            with tempfile.TemporaryDirectory(prefix="voiceover-frozen-") as tmp:
+                po_copy = Path(tmp) / po.name  # reviews are read from it; the real PO stays untouched
+                if po.is_file():
+                    shutil.copyfile(po, po_copy)
+                try:
+                    script = translate_script(source, lang, po_path=po_copy, beam_size=options.beam_size,
+                                              memory_only=True).script
+                except NotInMemory as miss:
+                    translation += [(lang, s) for s in miss.sentences]
+                    continue
+        voices = config.assign(source, lang)
+        speech += speaker.missing([job for job, _ in speech_plan(script, voices)])
+    if speech or translation:
+        raise frozen_error(speech, translation)
+
+
+def _build_editions(source: Script, options: BuildOptions, *, reporter: Reporter | None = None,
+                    input_bytes: bytes = b"", voice_config: VoiceConfig | None = None) -> BuildResult:
+    """The stages for every language, in order (build() holds the lock around this)."""
     reporter = reporter or NullReporter()
     options.check()
     config = voice_config or (VoiceConfig.load(options.voices) if options.voices else VoiceConfig.default())

@@ -43,6 +43,11 @@ def build_lock(folder: Path, timeout: float = 0.0, note: Callable[[str], None] |
         return
     folder = Path(folder)
     path = folder / LOCK_NAME
+    created = []  # folders this lock made: removed again if the build leaves them empty
+    probe = folder
+    while not probe.exists() and probe != probe.parent:
+        created.append(probe)
+        probe = probe.parent
     deadline = time.monotonic() + timeout
     told = False
     while True:
@@ -87,3 +92,8 @@ def build_lock(folder: Path, timeout: float = 0.0, note: Callable[[str], None] |
         with contextlib.suppress(OSError):
             path.unlink()
         os.close(fd)
+        for made in created:
+            try:
+                made.rmdir()
+            except OSError:
+                break

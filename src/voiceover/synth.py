@@ -7,19 +7,24 @@ nothing changed synthesises nothing and an edited sentence is the only one spoke
 Parallelism never changes the output: results are put back in script order, and engines are
 required to speak a sentence the same way whatever came before it (espeak: see
 tts/espeak_state.py). Engines with ``thread_safe`` run in threads; the others in worker
-processes started with ``spawn`` (a fork after libespeak-ng or onnxruntime was loaded in the
-parent is unsafe), which import the engine by its module path. The parent process speaks too,
-so ``-j 2`` means the parent and one worker. An engine that a fresh process cannot import (one
-registered at run time, like the tests' fake) is spoken in the parent.
+processes (`python -m voiceover.synth`: fresh interpreters, since a fork after libespeak-ng or
+onnxruntime was loaded in the parent is unsafe), which import the engine by its module path.
+The parent process speaks too, so ``-j 2`` means the parent and one worker. An engine that a
+fresh process cannot import (one registered at run time) is spoken in the parent.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import importlib
 import math
 import os
+import pickle
+import queue
 import struct
+import threading
+import time
 import unicodedata
 from collections import deque
 from dataclasses import asdict, dataclass
@@ -34,6 +39,8 @@ SPEECH_NS = "speech"
 SPEECH_FORMAT = 1  # bump when the key or the stored value changes meaning
 _MAGIC = b"VOPCM1"
 MIN_PARALLEL = 6  # fewer misses than this are spoken in the parent: a worker takes ~0.3 s to start
+PROBE_S = 0.25  # speak this long in the parent to learn the engine's pace before starting workers
+WORKERS_WORTH_S = 1.0  # start workers only if the rest would take longer than this in one process
 MAX_BATCH = 16  # sentences per worker task: amortises the round trip, keeps the load balanced
 LOG_ENV = "VOICEOVER_SYNTH_LOG"  # debug: append one line per synthesised sentence to this file
 
@@ -178,12 +185,15 @@ class Speaker:
         for name, engine_keys in by_engine.items():
             work = [(k, jobs[todo[k][0]]) for k in engine_keys]
             stats.workers = max(stats.workers, self._run(get_engine(name), work, done))
-        return [r for r in results if r is not None], stats
+        if any(r is None for r in results):  # cannot happen: every miss was spoken or raised
+            raise SynthesisError("internal error: a sentence was neither cached nor spoken")
+        return results, stats  # type: ignore[return-value]
 
     # -- running ----------------------------------------------------------------------------
     def _run(self, engine: Engine, work: list[tuple[str, Job]], done: Callable[[str, PCM], None]) -> int:
         """Speak ``work`` with the best means the engine allows; returns how many workers ran."""
-        n = min(self.jobs, math.ceil(len(work) / 2))
+        # An engine that already uses every core in one call (onnxruntime) says so with max_workers.
+        n = min(self.jobs, math.ceil(len(work) / 2), getattr(type(engine), "max_workers", None) or self.jobs)
         if n <= 1 or len(work) < MIN_PARALLEL:
             for key, job in work:
                 done(key, _speak_one(engine, job))
@@ -196,11 +206,21 @@ class Speaker:
                     done(key, pcm)
             return n
         path = _import_path(type(engine))
-        if path is None:
-            for key, job in work:
+        # Speak in the parent until the pace is known: a worker takes ~0.3 s to start, longer
+        # than a whole short espeak edition takes to speak.
+        start, i = time.perf_counter(), 0
+        while i < len(work) and (path is None or time.perf_counter() - start < PROBE_S):
+            key, job = work[i]
+            done(key, _speak_one(engine, job))
+            i += 1
+        rest = work[i:]
+        if not rest:
+            return 1
+        if i and (time.perf_counter() - start) / i * len(rest) < WORKERS_WORTH_S:
+            for key, job in rest:
                 done(key, _speak_one(engine, job))
             return 1
-        return _run_processes(engine, path, work, done, n)
+        return _run_processes(engine, path, rest, done, n)
 
 
 def _speak_one(engine: Engine, job: Job) -> PCM:
@@ -212,35 +232,145 @@ def _speak_one(engine: Engine, job: Job) -> PCM:
 
 def _run_processes(engine: Engine, path: tuple[str, str], work: list[tuple[str, Job]],
                    done: Callable[[str, PCM], None], n: int) -> int:
-    """The parent and n-1 spawned workers take batches from one queue until it is empty."""
-    import multiprocessing
-    from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
-    from concurrent.futures.process import BrokenProcessPool
+    """The parent and n-1 worker processes take batches from one queue until it is empty.
 
+    Workers take from the front, the parent from the back. A worker that cannot start or dies
+    gives its batch back and the parent speaks it: a worker problem costs speed, never output.
+    """
     size = max(1, min(MAX_BATCH, math.ceil(len(work) / (n * 4))))
     batches = deque(work[i:i + size] for i in range(0, len(work), size))
-    pool = ProcessPoolExecutor(n - 1, mp_context=multiprocessing.get_context("spawn"),
-                               initializer=_worker_init, initargs=path)
-    pending: dict = {}
+    guard = threading.Lock()
+    finished: queue.Queue = queue.Queue()
+    workers = [_Worker(path) for _ in range(n - 1)]
+    stop = threading.Event()
+
+    def take(front: bool):
+        with guard:
+            if stop.is_set() or not batches:
+                return None
+            return batches.popleft() if front else batches.pop()
+
+    def serve(worker: _Worker) -> None:
+        try:
+            while (batch := take(True)) is not None:
+                try:
+                    out = worker.call([job for _, job in batch])
+                except _WorkerLost:
+                    with guard:
+                        batches.append(batch)
+                    return
+                finished.put((batch, out))
+        finally:
+            finished.put(None)
+
+    threads = [threading.Thread(target=serve, args=(w,), daemon=True) for w in workers]
+    for t in threads:
+        t.start()
+    live = len(threads)
     try:
-        while batches or pending:
-            for fut in [f for f in pending if f.done()]:
-                batch = pending.pop(fut)
-                for (key, _), (samples, rate) in zip(batch, fut.result()):
-                    done(key, PCM(samples, rate))
-            while batches and len(pending) < 2 * (n - 1):
-                batch = batches.popleft()  # workers take from the front, the parent from the back
-                pending[pool.submit(_worker_speak, [job for _, job in batch])] = batch
-            if batches:
-                for key, job in batches.pop():
+        while True:
+            while True:  # results that are in: cache them, advance the progress
+                try:
+                    item = finished.get_nowait()
+                except queue.Empty:
+                    break
+                live -= _deliver(item, done)
+            batch = take(False)
+            if batch is not None:
+                for key, job in batch:
                     done(key, _speak_one(engine, job))
-            elif pending:
-                wait(list(pending), return_when=FIRST_COMPLETED)
-    except BrokenProcessPool:
-        raise SynthesisError("a speech worker process died; re-run with -j 1 to speak in one process") from None
+            elif live:
+                live -= _deliver(finished.get(), done)
+            else:
+                break
     finally:
-        pool.shutdown(wait=True, cancel_futures=True)
+        stop.set()
+        for w in workers:
+            w.close()
     return n
+
+
+def _deliver(item, done: Callable[[str, PCM], None]) -> int:
+    """Hand a worker's results to ``done``; returns 1 when the item says a worker finished."""
+    if item is None:
+        return 1
+    batch, out = item
+    if isinstance(out, BaseException):
+        raise out
+    for (key, _), (samples, rate) in zip(batch, out):
+        done(key, PCM(samples, rate))
+    return 0
+
+
+class _WorkerLost(Exception):
+    """The worker process could not start or went away."""
+
+
+class _Worker:
+    """One `python -m voiceover.synth` process speaking batches sent as pickles over its stdin.
+
+    A plain subprocess rather than multiprocessing: it never re-imports the caller's __main__
+    (an unguarded script would start workers recursively), starts no resource tracker, and
+    exits when the parent dies because its stdin closes.
+    """
+
+    def __init__(self, path: tuple[str, str]) -> None:
+        import subprocess
+        import sys
+
+        self.proc = subprocess.Popen([sys.executable, "-m", "voiceover.synth"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.path = path
+        self.ready = False
+
+    def call(self, jobs: list[Job]):
+        """Results for the jobs, or the exception the engine raised; _WorkerLost if it died."""
+        try:
+            if not self.ready:
+                _send(self.proc.stdin, self.path)
+                status, payload = _recv(self.proc.stdout)
+                if status != "ready":
+                    raise _WorkerLost(payload)
+                self.ready = True
+            _send(self.proc.stdin, jobs)
+            status, payload = _recv(self.proc.stdout)
+        except (OSError, EOFError, ValueError, pickle.UnpicklingError):
+            raise _WorkerLost() from None
+        return payload if status == "ok" else _as_error(payload)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=5)
+        except Exception:  # noqa: BLE001 - a worker that will not stop is killed
+            self.proc.kill()
+            self.proc.wait()
+        with contextlib.suppress(OSError, ValueError):
+            self.proc.stdout.close()
+
+
+def _as_error(payload) -> BaseException:
+    if isinstance(payload, BaseException):
+        return payload
+    return SynthesisError(f"a speech worker failed: {payload}")
+
+
+def _send(stream, obj) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(struct.pack("<Q", len(data)) + data)
+    stream.flush()
+
+
+def _recv(stream):
+    head = stream.read(8)
+    if len(head) < 8:
+        raise EOFError
+    (size,) = struct.unpack("<Q", head)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
 
 
 def _import_path(cls: type) -> tuple[str, str] | None:
@@ -258,24 +388,85 @@ def _import_path(cls: type) -> tuple[str, str] | None:
 
 
 # -- inside a worker process --------------------------------------------------------------------
-_WORKER_ENGINE: Engine | None = None
+def _worker_main() -> None:
+    """The worker loop: the engine's import path, then job batches, until stdin closes."""
+    import sys
+
+    stdin, out = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # a stray print in an engine must not corrupt the protocol
+    try:
+        module, qualname = _recv(stdin)
+        obj = importlib.import_module(module)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+        engine = obj()
+    except EOFError:
+        return
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which speaks instead
+        _send(out, ("failed", repr(exc)))
+        return
+    _send(out, ("ready", None))
+    while True:
+        try:
+            jobs = _recv(stdin)
+        except EOFError:
+            return
+        try:
+            result = ("ok", [(p.samples, p.sample_rate) for p in (_speak_one(engine, j) for j in jobs)])
+        except Exception as exc:  # noqa: BLE001 - re-raised in the parent
+            try:
+                pickle.dumps(exc)
+                result = ("error", exc)
+            except Exception:  # noqa: BLE001
+                result = ("error", f"{type(exc).__name__}: {exc}")
+        _send(out, result)
 
 
-def _worker_init(module: str, qualname: str) -> None:
-    global _WORKER_ENGINE
-    obj = importlib.import_module(module)
-    for part in qualname.split("."):
-        obj = getattr(obj, part)
-    _WORKER_ENGINE = obj()
+# -- the encoded edition --------------------------------------------------------------------------
+MP3_NS = "mp3"
 
 
-def _worker_speak(jobs: list[Job]) -> list[tuple[bytes, int]]:
-    assert _WORKER_ENGINE is not None
-    out = []
-    for job in jobs:
-        pcm = _speak_one(_WORKER_ENGINE, job)
-        out.append((pcm.samples, pcm.sample_rate))
-    return out
+def _code_digest() -> str:
+    """sha256 of the modules that turn PCM into MP3 bytes: a code change must not serve old MP3s."""
+    h = hashlib.sha256()
+    for name in ("audio", "ffmpeg", "loudness"):
+        try:
+            mod = importlib.import_module(f"voiceover.{name}")
+            h.update(Path(mod.__file__).read_bytes())
+        except (ImportError, OSError, TypeError):
+            h.update(name.encode())
+    return h.hexdigest()
+
+
+def _encoder_version(encoder: str) -> str:
+    from importlib import metadata
+
+    dist = "lameenc" if encoder == "lameenc" else "imageio-ffmpeg"
+    try:
+        return f"{dist} {metadata.version(dist)}"
+    except metadata.PackageNotFoundError:
+        return f"{dist} ?"
+
+
+def encode_cached(pcm: PCM, encode: Callable[[PCM], bytes], settings: Sequence[object], cache: Cache | None) -> bytes:
+    """``encode(pcm)``, served from the cache when the same audio was encoded with the same settings.
+
+    A warm rebuild then skips the encoder, the slowest stage with espeak. The key holds the
+    audio's sha256, ``settings`` (bitrate, encoder), the encoder's version and a digest of the
+    code that shapes MP3 bytes (audio, ffmpeg, loudness), so a code change never serves an old
+    MP3. Encoding is deterministic, so a cached MP3 is byte-identical to a fresh one.
+    """
+    if cache is None:
+        return encode(pcm)
+    encoder = str(settings[1]) if len(settings) > 1 else "lameenc"
+    key = Cache.key(MP3_NS, 1, hashlib.sha256(pcm.samples).hexdigest(), pcm.sample_rate, list(map(str, settings)),
+                    _encoder_version(encoder), _code_digest())
+    got = cache.get(MP3_NS, key)
+    if got:
+        return got
+    mp3 = encode(pcm)
+    cache.put(MP3_NS, key, mp3)
+    return mp3
 
 
 # -- reporting ----------------------------------------------------------------------------------
@@ -291,9 +482,13 @@ def frozen_error(speech: Sequence[Job], translation: Sequence[tuple[str, str]], 
     parts = []
     if translation:
         sample = "; ".join(f"{lang} {text[:50]!r}" for lang, text in translation[:show])
-        parts.append(f"{len(translation)} sentence(s) need translation (first: {sample})")
+        parts.append(f"{len(translation)} sentence(s) would need translation (first: {sample})")
     if speech:
         sample = "; ".join(f"{j.language} {j.label} {normalise(j.text)[:50]!r}" for j in speech[:show])
-        parts.append(f"{len(speech)} sentence(s) need synthesis (first: {sample})")
-    return CacheMiss("--frozen: the cache lacks " + "; ".join(parts)
+        parts.append(f"{len(speech)} sentence(s) would need synthesis (first: {sample})")
+    return CacheMiss("--frozen: " + "; ".join(parts)
                      + "; build once without --frozen (or restore the cache) first")
+
+
+if __name__ == "__main__":
+    _worker_main()

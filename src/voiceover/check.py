@@ -1,0 +1,403 @@
+"""Is a built English edition intelligible? Transcribe it with pocketsphinx, count word errors per voice.
+
+A regression guard for voice choices and text normalisation (speech_text.py), not part of the
+default build: pocketsphinx 5 (a dev dependency; its wheel ships an en-us model) decodes each
+sentence of the MP3, cut out by its WebVTT cue times, and the words it hears are compared with
+the script's, both normalised the same way (numbers as words). Absolute word error rates are
+high for formant speech and a small model; compare runs and voices with each other.
+
+    python -m voiceover.check OUT/<slug>/en [--quick] [--json] [--worst 5]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any, Callable
+
+from .errors import EngineUnavailable, InputError, UsageError, VoiceoverError
+from .script import Script
+from .sentences import split_sentences
+from .speech_text import for_speech, spoken_numbers
+from .tts.base import PCM
+
+RATE = 16000  # what the en-us acoustic model expects
+PAD_MS = 150  # audio kept around a cue (never into a neighbouring one): onsets and tails are soft
+QUICK_SECONDS = 60.0  # --quick: audio per speaker
+INSTALL_HINT = "pip install pocketsphinx  (or: pip install -e '.[dev]')"
+
+
+# -- words and errors -------------------------------------------------------------------------
+def normalise(text: str) -> list[str]:
+    """Lower-case words, punctuation dropped (apostrophes kept inside words)."""
+    return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower().replace("’", "'"))
+
+
+def reference_words(text: str, language: str = "en") -> list[str]:
+    """The words a listener should hear: the text as spoken (speech_text), numbers as words."""
+    return normalise(spoken_numbers(for_speech(text, language), language))
+
+
+def word_errors(reference: list[str], hypothesis: list[str]) -> int:
+    """Word-level Levenshtein distance (substitutions + deletions + insertions)."""
+    prev = list(range(len(hypothesis) + 1))
+    for i, r in enumerate(reference, 1):
+        cur = [i]
+        for j, h in enumerate(hypothesis, 1):
+            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h)))
+        prev = cur
+    return prev[-1]
+
+
+def wer(reference: str, hypothesis: str) -> float:
+    """Word error rate of one hypothesis against one reference (0.0 = perfect)."""
+    ref = normalise(reference)
+    return word_errors(ref, normalise(hypothesis)) / max(1, len(ref))
+
+
+# -- recogniser -------------------------------------------------------------------------------
+def new_decoder():
+    """A pocketsphinx decoder with its bundled en-us model (raises EngineUnavailable without it)."""
+    try:
+        from pocketsphinx import Decoder
+    except ImportError:
+        raise EngineUnavailable(
+            f"the intelligibility check needs pocketsphinx (a dev dependency); install it with: {INSTALL_HINT}"
+        ) from None
+    return Decoder(loglevel="FATAL")
+
+
+def to_16k(pcm: PCM) -> bytes:
+    """The samples at 16 kHz (resampled with scipy when the engine spoke at another rate)."""
+    if pcm.sample_rate == RATE:
+        return pcm.samples
+    import numpy as np
+    from scipy.signal import resample_poly
+
+    x = np.frombuffer(pcm.samples, dtype="<i2").astype(np.float64)
+    y = resample_poly(x, RATE, pcm.sample_rate)
+    return np.clip(np.round(y), -32768, 32767).astype("<i2").tobytes()
+
+
+def transcribe(decoder, pcm: PCM) -> str:
+    """What the recogniser hears in one utterance ("" for nothing)."""
+    decoder.start_utt()
+    decoder.process_raw(to_16k(pcm), full_utt=True)
+    decoder.end_utt()
+    hyp = decoder.hyp()
+    return hyp.hypstr if hyp else ""
+
+
+# -- the edition ------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class VttCue:
+    """One WebVTT cue as written by companions.webvtt."""
+
+    ident: str
+    start_ms: int
+    end_ms: int
+    speaker: str
+    text: str
+
+    @property
+    def segment_id(self) -> str:
+        """The script segment it belongs to (ids are ``<segment id>-<n>``)."""
+        return self.ident.rpartition("-")[0]
+
+
+_TIMING = re.compile(r"(\d+):(\d{2}):(\d{2})\.(\d{3})\s+-->\s+(\d+):(\d{2}):(\d{2})\.(\d{3})")
+_VOICE = re.compile(r"<v\s+([^>]*)>(.*?)(?:</v>|$)", re.S)
+
+
+def _ms(h: str, m: str, s: str, ms: str) -> int:
+    return ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + int(ms)
+
+
+def parse_vtt(text: str) -> list[VttCue]:
+    """The cues of a WebVTT file (id, times, ``<v>`` speaker, text with lines joined)."""
+    cues: list[VttCue] = []
+    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
+        lines = block.strip("\n").split("\n")
+        at = next((i for i, ln in enumerate(lines) if _TIMING.search(ln)), None)
+        if at is None:
+            continue  # the header, a NOTE or STYLE block
+        t = _TIMING.search(lines[at]).groups()
+        ident = lines[at - 1].strip() if at > 0 else ""
+        body = " ".join(lines[at + 1:])
+        m = _VOICE.search(body)
+        speaker, words = (m.group(1).strip(), m.group(2)) if m else ("", body)
+        words = re.sub(r"<[^>]+>", "", words)
+        words = words.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+        cues.append(VttCue(ident, _ms(*t[:4]), _ms(*t[4:]), speaker, " ".join(words.split())))
+    return cues
+
+
+@dataclass(frozen=True)
+class _Piece:
+    """Audio to decode and the text it should say."""
+
+    speaker_id: str
+    start_ms: int
+    end_ms: int
+    text: str
+
+
+def _sentences(cues: list[VttCue]) -> list[list[VttCue]]:
+    """Cues merged back into sentences: a split sentence's parts share a segment and touch."""
+    groups: list[list[VttCue]] = []
+    for cue in cues:
+        last = groups[-1][-1] if groups else None
+        if last is not None and last.segment_id == cue.segment_id and abs(cue.start_ms - last.end_ms) <= 1:
+            groups[-1].append(cue)
+        else:
+            groups.append([cue])
+    return groups
+
+
+def _pieces(cues: list[VttCue], script: Script) -> tuple[list[_Piece], int]:
+    """One piece per sentence (or per paragraph when the count differs), and cues left unmatched."""
+    segments = {seg.id: seg for _, seg in script.segments()}
+    by_segment: list[tuple[str, list[list[VttCue]]]] = []
+    for group in _sentences(cues):
+        sid = group[0].segment_id
+        if by_segment and by_segment[-1][0] == sid:
+            by_segment[-1][1].append(group)
+        else:
+            by_segment.append((sid, [group]))
+    pieces: list[_Piece] = []
+    unmatched = 0
+    for sid, groups in by_segment:
+        seg = segments.get(sid)
+        if seg is None:
+            unmatched += sum(len(g) for g in groups)
+            continue
+        refs = split_sentences(seg.text)
+        if len(refs) == len(groups):
+            pieces += [_Piece(seg.speaker, g[0].start_ms, g[-1].end_ms, r) for g, r in zip(groups, refs)]
+        else:  # the script changed since the build, or a pause of 0 ms joined sentences
+            pieces.append(_Piece(seg.speaker, groups[0][0].start_ms, groups[-1][-1].end_ms, seg.text))
+    return pieces, unmatched
+
+
+def _edition_files(folder: Path) -> tuple[str, Path, Path, Script, dict[str, str]]:
+    """(language, mp3, vtt, script, speaker id → voice) of OUT/<slug>/<lang>."""
+    folder = Path(folder)
+    lang = folder.name
+    if lang != "en":
+        raise UsageError(f"{folder}: pocketsphinx has an English model only; check the en edition (OUT/<slug>/en)")
+    if not folder.is_dir():
+        raise InputError(f"{folder}: no such edition; build it first: voiceover build INPUT --lang en")
+    manifest_path = folder.parent / "manifest.json"
+    manifest: dict[str, Any] = {}
+    if manifest_path.is_file():
+        try:
+            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = {}
+    slug = manifest.get("slug") or folder.parent.name
+
+    def one(ext: str) -> Path:
+        path = folder / f"{slug}.{lang}.{ext}"
+        if path.is_file():
+            return path
+        found = sorted(folder.glob(f"*.{lang}.{ext}"))
+        if len(found) == 1:
+            return found[0]
+        raise InputError(f"{folder}: no {lang}.{ext} file; rebuild the edition: voiceover build INPUT --lang {lang}")
+
+    mp3, vtt = one("mp3"), one("vtt")
+    script_path = folder / f"{slug}.{lang}.script.json"  # a translated edition's own script
+    if not script_path.is_file():
+        script_path = folder.parent / "script.json"
+    if not script_path.is_file():
+        raise InputError(f"{folder.parent}: no script.json; rebuild the edition: voiceover build INPUT --lang {lang}")
+    script = Script.load(script_path)
+    if script.language != lang:
+        raise InputError(f"{script_path} is the {script.language} script, not {lang}; rebuild the {lang} edition")
+    voices: dict[str, str] = {}
+    edition = manifest.get("editions", {}).get(lang, {}) if isinstance(manifest.get("editions"), dict) else {}
+    for sp in edition.get("speakers", []) if isinstance(edition, dict) else []:
+        v = sp.get("voice") or {}
+        voices[sp.get("id", "")] = f"{v.get('engine', '?')}:{v.get('voice', '?')}@{v.get('rate', '?')}wpm/p{v.get('pitch', '?')}"
+    return lang, mp3, vtt, script, voices
+
+
+# -- the report -------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Utterance:
+    """One decoded sentence (or paragraph): what was meant, what was heard."""
+
+    speaker_id: str
+    start_ms: int
+    end_ms: int
+    reference: str
+    hypothesis: str
+    words: int
+    errors: int
+
+
+@dataclass(frozen=True)
+class SpeakerRow:
+    """Word errors of one speaker's voice."""
+
+    speaker_id: str
+    speaker: str
+    voice: str
+    utterances: int
+    words: int
+    errors: int
+    audio_s: float
+
+    @property
+    def wer(self) -> float:
+        """Word error rate (0.0 = every word heard as meant)."""
+        return self.errors / self.words if self.words else 0.0
+
+
+@dataclass
+class CheckReport:
+    """Per-speaker and overall word error rates of one edition."""
+
+    edition: str
+    language: str
+    rows: list[SpeakerRow]
+    utterances: list[Utterance] = field(default_factory=list)
+    decode_s: float = 0.0
+    limit_seconds: float | None = None
+    unmatched_cues: int = 0
+
+    @property
+    def overall(self) -> SpeakerRow:
+        """Every speaker together."""
+        return SpeakerRow("", "all", "", sum(r.utterances for r in self.rows), sum(r.words for r in self.rows),
+                          sum(r.errors for r in self.rows), round(sum(r.audio_s for r in self.rows), 3))
+
+    def worst(self, n: int = 5) -> list[Utterance]:
+        """The n utterances with the highest word error rate (ties: the longer first)."""
+        return sorted(self.utterances, key=lambda u: (-u.errors / max(1, u.words), -u.words))[:n]
+
+    def to_table(self) -> str:
+        """A markdown table: one row per speaker, then all of them."""
+        lines = ["| speaker | voice | words | errors | WER |", "|---|---|---:|---:|---:|"]
+        for r in self.rows:
+            lines.append(f"| {r.speaker} | {r.voice} | {r.words} | {r.errors} | {r.wer:.1%} |")
+        o = self.overall
+        lines.append(f"| **all** | | {o.words} | {o.errors} | {o.wer:.1%} |")
+        audio = self.overall.audio_s
+        note = f"\npocketsphinx en-us heard {audio:.0f} s of audio in {len(self.utterances)} utterances"
+        note += f" ({self.decode_s:.0f} s to decode"
+        note += f"; at most {self.limit_seconds:g} s per speaker)" if self.limit_seconds else ")"
+        if self.unmatched_cues:
+            note += f"; {self.unmatched_cues} cues had no segment in the script and were skipped"
+        return "\n".join(lines) + "\n" + note + "\n"
+
+    def to_dict(self) -> dict[str, Any]:
+        """A JSON-ready dict: rows with wer, the overall row, and every utterance."""
+        def row(r: SpeakerRow) -> dict[str, Any]:
+            return {**asdict(r), "wer": round(r.wer, 4)}
+
+        return {
+            "edition": self.edition,
+            "language": self.language,
+            "recogniser": "pocketsphinx en-us",
+            "limit_seconds": self.limit_seconds,
+            "decode_s": round(self.decode_s, 3),
+            "unmatched_cues": self.unmatched_cues,
+            "speakers": [row(r) for r in self.rows],
+            "overall": row(self.overall),
+            "utterances": [asdict(u) for u in self.utterances],
+        }
+
+
+def check_edition(folder: Path, *, limit_seconds: float | None = None,
+                  progress: Callable[[int, int], None] | None = None) -> CheckReport:
+    """Transcribe an English edition (OUT/<slug>/en) and report word error rates per speaker voice.
+
+    Args:
+        folder: the edition's folder, holding ``<slug>.en.mp3`` and ``.vtt``; the script is the
+            edition's own ``<slug>.en.script.json`` or the build's ``script.json``.
+        limit_seconds: at most this much audio per speaker (the first sentences), for a quick run.
+        progress: called as progress(0, total) before decoding, then progress(done, total).
+
+    Raises:
+        UsageError: the folder is not an English edition.
+        InputError: its MP3, captions or script are missing.
+        EngineUnavailable: pocketsphinx (or the bundled ffmpeg) is not installed.
+    """
+    from .ffmpeg import decode_to_pcm
+
+    lang, mp3, vtt, script, voices = _edition_files(Path(folder))
+    decoder = new_decoder()  # before the slow decode: fail fast without pocketsphinx
+    cues = parse_vtt(vtt.read_text(encoding="utf-8"))
+    pieces, unmatched = _pieces(cues, script)
+    budget: dict[str, float] = {}
+    chosen: list[int] = []
+    for i, p in enumerate(pieces):
+        used = budget.get(p.speaker_id, 0.0)
+        if limit_seconds is not None and used >= limit_seconds:
+            continue
+        budget[p.speaker_id] = used + (p.end_ms - p.start_ms) / 1000
+        chosen.append(i)
+    audio = decode_to_pcm(mp3, RATE).samples
+    total_ms = len(audio) // 2 * 1000 // RATE
+    if progress:
+        progress(0, len(chosen))
+    t0 = time.perf_counter()
+    utterances: list[Utterance] = []
+    for done, i in enumerate(chosen, 1):
+        p = pieces[i]
+        lo = max(p.start_ms - PAD_MS, pieces[i - 1].end_ms if i > 0 else 0, 0)
+        hi = min(p.end_ms + PAD_MS, pieces[i + 1].start_ms if i + 1 < len(pieces) else total_ms)
+        hyp = transcribe(decoder, PCM(audio[lo * RATE // 1000 * 2:hi * RATE // 1000 * 2], RATE))
+        ref = reference_words(p.text, lang)
+        utterances.append(Utterance(p.speaker_id, p.start_ms, p.end_ms, p.text, hyp, len(ref),
+                                    word_errors(ref, normalise(hyp))))
+        if progress:
+            progress(done, len(chosen))
+    rows: list[SpeakerRow] = []
+    for sp in script.speakers:
+        mine = [u for u in utterances if u.speaker_id == sp.id]
+        if mine:
+            rows.append(SpeakerRow(sp.id, sp.name, voices.get(sp.id, "?"), len(mine), sum(u.words for u in mine),
+                                   sum(u.errors for u in mine),
+                                   round(sum(u.end_ms - u.start_ms for u in mine) / 1000, 3)))
+    return CheckReport(str(folder), lang, rows, utterances, time.perf_counter() - t0, limit_seconds, unmatched)
+
+
+# -- python -m voiceover.check ----------------------------------------------------------------
+def main(argv: list[str] | None = None) -> int:
+    """Print the word error table of an English edition; exit 1 on failure, 2 on misuse."""
+    ap = argparse.ArgumentParser(prog="python -m voiceover.check", description=__doc__.splitlines()[0])
+    ap.add_argument("folder", type=Path, help="the English edition: OUT/<slug>/en")
+    ap.add_argument("--quick", action="store_true", help=f"at most {QUICK_SECONDS:g} s of audio per speaker")
+    ap.add_argument("--limit", type=float, metavar="SECONDS", help="at most this much audio per speaker")
+    ap.add_argument("--json", action="store_true", help="print the full report as JSON instead of the table")
+    ap.add_argument("--worst", type=int, default=0, metavar="N", help="also print the N worst utterances")
+    args = ap.parse_args(argv)
+    limit = args.limit if args.limit is not None else (QUICK_SECONDS if args.quick else None)
+
+    def progress(done: int, total: int) -> None:
+        if done == 0 or done == total or done % 25 == 0:
+            print(f"\rdecoding {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
+
+    try:
+        report = check_edition(args.folder, limit_seconds=limit, progress=progress)
+    except VoiceoverError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    if args.json:
+        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+        return 0
+    print(report.to_table())
+    for u in report.worst(args.worst):
+        print(f"- {u.errors}/{u.words} [{u.speaker_id} {u.start_ms / 1000:.1f}s] {u.reference}\n    heard: {u.hypothesis}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

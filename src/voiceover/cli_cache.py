@@ -1,0 +1,79 @@
+"""`voiceover cache info|prune`: look at and trim the segment and translation cache."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Optional
+
+import typer
+
+from .cli_common import console, handle_errors
+from .errors import UsageError
+
+cache_app = typer.Typer(
+    help="Show or trim the cache of spoken sentences and translations.",
+    no_args_is_help=True,
+    add_completion=False,
+)
+
+CACHE_DIR_HELP = "Cache folder (default: $VOICEOVER_CACHE_DIR, else the user cache folder)."
+_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
+
+
+def parse_size(text: str) -> int:
+    """'500M', '2G', '1048576' → bytes (binary units)."""
+    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
+    if not m or m.group(2).lower() not in _UNITS:
+        raise UsageError(f"--max-size must be a size like 500M or 2G, got {text!r}")
+    return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
+
+
+def _human(n: int) -> str:
+    for unit in ("B", "KB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
+        n /= 1024
+    return f"{n} B"
+
+
+@cache_app.command("info")
+@handle_errors
+def info(cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_DIR_HELP)) -> None:
+    """Where the cache is, and how many entries and bytes each kind holds."""
+    from rich.table import Table
+
+    from .cache import Cache
+
+    cache = Cache(cache_dir)
+    stats = cache.info()
+    table = Table("kind", "entries", "size", title=f"Cache: {cache.dir}")
+    for ns, s in stats.items():
+        table.add_row(ns, str(s["entries"]), _human(s["bytes"]))
+    total = sum(s["bytes"] for s in stats.values())
+    table.add_row("total", str(sum(s["entries"] for s in stats.values())), _human(total))
+    console.print(table)
+
+
+@cache_app.command("prune")
+@handle_errors
+def prune(
+    older_than: Optional[float] = typer.Option(None, "--older-than", help="Remove entries unused for this many days."),
+    max_size: Optional[str] = typer.Option(None, "--max-size", help="Then remove the oldest until the cache fits (e.g. 500M)."),
+    all_: bool = typer.Option(False, "--all", help="Remove every entry."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_DIR_HELP),
+) -> None:
+    """Remove old entries (a later build re-creates what it needs)."""
+    from .cache import Cache
+
+    if older_than is None and max_size is None and not all_:
+        raise UsageError("say what to prune: --older-than DAYS, --max-size SIZE or --all")
+    if older_than is not None and older_than < 0:
+        raise UsageError(f"--older-than must be ≥ 0 days, got {older_than:g}")
+    limit = 0 if all_ else (parse_size(max_size) if max_size is not None else None)
+    cache = Cache(cache_dir)
+    before = sum(s["bytes"] for s in cache.info().values())
+    removed = cache.prune(older_than_days=None if all_ else older_than, max_bytes=limit)
+    after = sum(s["bytes"] for s in cache.info().values())
+    console.print(f"removed {removed} entries ({_human(before - after)}); {_human(after)} left in {cache.dir}",
+                  highlight=False)

@@ -1,0 +1,114 @@
+"""Reproducible outputs with the real espeak-ng: any order, any process, any -j, cold or warm cache."""
+
+from __future__ import annotations
+
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from test_build import INTERVIEW
+from voiceover.build import BuildOptions, build, load_script
+from voiceover.tts import Voice, get_engine
+
+pytestmark = pytest.mark.slow
+
+ESPEAK_VOICES = """\
+[defaults]
+engine = "espeak"
+rate = 155
+[roles.narrator.en]
+voice = "en-us+klatt5"
+pitch = 60
+[roles.interviewer.en]
+voice = "en-us+f5"
+pitch = 30
+[roles.interviewee.en]
+voice = "en-us+m6"
+pitch = 30
+[roles.other.en]
+voice = "en-us+f2"
+"""
+
+TARGET = "The snow melted in March, that is six weeks early."
+VOICES = [Voice("espeak", "en-us+f5", 155, 30), Voice("espeak", "en-us+klatt5", 155, 60), Voice("espeak", "en-us+m6", 155, 30)]
+
+
+def espeak_voices(tmp_path: Path) -> Path:
+    path = tmp_path / "espeak-voices.toml"
+    path.write_text(ESPEAK_VOICES, encoding="utf-8")
+    return path
+
+
+def _digest(voice: Voice) -> str:
+    return hashlib.sha256(get_engine("espeak").synthesize(TARGET, voice, "en").samples).hexdigest()
+
+
+def test_espeak_state_reset_is_available():
+    from voiceover.tts import espeak
+
+    get_engine("espeak").version()
+    assert espeak._LIB is not None and espeak._LIB.reset.available
+
+
+@pytest.mark.parametrize("voice", VOICES, ids=lambda v: v.voice)
+def test_same_sentence_after_any_predecessor_is_identical(voice):
+    engine = get_engine("espeak")
+    first = _digest(voice)
+    for before in ("Why?", "A much longer sentence about rivers, floods and the gates of the dam.", TARGET):
+        for other in VOICES:
+            engine.synthesize(before, other, "en")
+        assert _digest(voice) == first
+
+
+def test_a_fresh_process_speaks_the_same_bytes():
+    code = (
+        "import hashlib; from voiceover.tts import get_engine, Voice; e = get_engine('espeak');"
+        "e.synthesize('Hello there.', Voice('espeak', 'en-us+m6', 155, 30), 'en');"
+        f"print(hashlib.sha256(e.synthesize({TARGET!r}, Voice('espeak', 'en-us+f5', 155, 30), 'en').samples).hexdigest())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert out == _digest(VOICES[0])
+
+
+def _files(folder: Path) -> dict[str, bytes]:
+    return {str(p.relative_to(folder)): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+class Notes:
+    def __init__(self):
+        self.notes = []
+
+    def stage(self, name, total):
+        pass
+
+    def advance(self, n=1):
+        pass
+
+    def note(self, message):
+        self.notes.append(message)
+
+
+def test_cold_j1_cold_j2_and_warm_builds_are_byte_identical(tmp_path, monkeypatch):
+    from voiceover import synth
+
+    monkeypatch.setattr(synth, "PROBE_S", 0.0)  # use the worker even for this short text
+    monkeypatch.setattr(synth, "WORKERS_WORTH_S", 0.0)
+    src = tmp_path / "in.txt"
+    src.write_text(INTERVIEW, encoding="utf-8")
+    script = load_script(src)
+    voices = espeak_voices(tmp_path)
+    runs = {}
+    for name, jobs, cache in (("cold-j1", 1, "c1"), ("cold-j2", 2, "c2"), ("warm-j2", 2, "c1")):
+        rep = Notes()
+        opts = BuildOptions(out=tmp_path / name, voices=voices, jobs=jobs, cache_dir=tmp_path / cache)
+        result = build(script, opts, reporter=rep, input_bytes=src.read_bytes())
+        runs[name] = (_files(result.folder), rep.notes)
+    assert "(2 processes)" in " ".join(runs["cold-j2"][1])  # the worker path really ran
+    assert ", 0 synthesised" in " ".join(runs["warm-j2"][1])
+    files = runs["cold-j1"][0]
+    assert {Path(n).suffix for n in files} >= {".mp3", ".vtt", ".srt", ".json", ".txt", ".md"}
+    assert runs["cold-j2"][0] == files
+    assert runs["warm-j2"][0] == files

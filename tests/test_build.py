@@ -47,7 +47,7 @@ def test_build_writes_the_documented_layout(tmp_path, fake_voices):
     folder = tmp_path / "out" / slug
     assert result.folder == folder
     names = sorted(p.name for p in (folder / "en").iterdir())
-    assert names == sorted(f"{slug}.en.{ext}" for ext in ("mp3", "txt", "md", "vtt", "srt", "chapters.json"))
+    assert names == sorted(f"{slug}.en.{ext}" for ext in ("mp3", "txt", "md", "vtt", "srt", "chapters.json", "m3u8"))
     assert (folder / "script.json").is_file()
     # no staging folders left behind
     assert sorted(p.name for p in folder.iterdir()) == ["en", "manifest.json", "script.json"]
@@ -157,3 +157,80 @@ def test_interrupted_swap_is_recovered(tmp_path):
 def test_unknown_language_is_misuse(tmp_path, fake_voices):
     with pytest.raises(UsageError, match="unknown language 'xx'"):
         BuildOptions(languages=("xx",)).check()
+
+
+def test_edition_is_loudness_normalised_and_says_so(tmp_path, fake_voices):
+    from voiceover.loudness import measure_mp3
+    from voiceover.tags import read_tags
+
+    script, result = _build(tmp_path, fake_voices)
+    entry = json.loads(result.manifest.read_text())["editions"]["en"]
+    mp3 = next((result.folder / "en").glob("*.mp3"))
+    measured = measure_mp3(mp3)
+    assert abs(measured.integrated_lufs - (-19.0)) <= 1.0
+    assert measured.true_peak_dbtp <= -1.0
+    assert abs(entry["loudness"]["integrated_lufs"] - measured.integrated_lufs) < 0.2
+    assert entry["channels"] == 1 and entry["loudness"]["target_lufs"] == -19.0
+    assert "LUFS" in read_tags(mp3)["TXXX:LOUDNESS"]
+
+
+def test_split_chapters_and_playlist(tmp_path, fake_voices):
+    from voiceover.ffmpeg import probe_duration
+
+    script, result = _build(tmp_path, fake_voices, split_chapters=True)
+    folder = result.folder / "en"
+    parts = sorted(folder.glob("*.[0-9][0-9]-*.mp3"))
+    assert [p.name.split(".")[-2].split("-", 1)[1] for p in parts] == [c.id for c in script.chapters]
+    playlist = next(folder.glob("*.m3u8")).read_text().splitlines()
+    assert playlist[0] == "#EXTM3U"
+    assert [line for line in playlist if line.endswith(".mp3")] == [p.name for p in parts]
+    whole = probe_duration(next(p for p in folder.glob("*.en.mp3")))
+    assert abs(sum(probe_duration(p) for p in parts) - whole) < 0.2 * len(parts)
+
+
+def test_cover_art_goes_into_every_mp3(tmp_path, fake_voices):
+    from voiceover.tags import read_cover
+
+    png = bytes.fromhex("89504e470d0a1a0a0000000d4948445200000001000000010806000000"
+                        "1f15c4890000000a49444154789c6360000000020001e221bc330000000049454e44ae426082")
+    script, result = _build(tmp_path, fake_voices, cover=png)
+    mp3 = next((result.folder / "en").glob("*.en.mp3"))
+    assert read_cover(mp3) == ("image/png", png)
+
+
+def test_speaker_cues_announce_each_change_in_the_narrator_voice(tmp_path, fake_voices, fake_engine):
+    script, result = _build(tmp_path, fake_voices, speaker_cues=True)
+    spoken = [(text, voice.voice) for text, voice, _ in fake_engine.calls]
+    assert ("River News:", "low") in spoken and ("Ada Moss:", "low") in spoken
+    assert not any(text == "Narrator:" for text, _ in spoken)
+    vtt = next((result.folder / "en").glob("*.vtt")).read_text()
+    assert "River News:</v>" not in vtt  # the announcement is not a caption
+
+
+def test_online_engine_is_announced_before_work(tmp_path, fake_voices, fake_engine):
+    from voiceover.tts import register, unregister
+
+    class OnlineFake(fake_engine):
+        name = "online-fake"
+        offline = False
+        service = "Example Speech Cloud"
+
+    register(OnlineFake)
+    try:
+        path = tmp_path / "online.toml"
+        path.write_text(fake_voices.read_text().replace('voice = "mid"', 'voice = "mid"', 1).replace(
+            '[roles.interviewer.en]\nengine = "fake"', '[roles.interviewer.en]\nengine = "online-fake"'))
+        notes = []
+
+        class Rec:
+            def stage(self, *a): pass
+            def advance(self, n=1): pass
+            def note(self, m): notes.append(m)
+
+        src = tmp_path / "in.txt"
+        src.write_text(INTERVIEW, encoding="utf-8")
+        build(load_script(src), BuildOptions(out=tmp_path / "o", voices=path), reporter=Rec())
+        online = [n for n in notes if "online" in n]
+        assert len(online) == 1 and "Example Speech Cloud" in online[0] and "en" in online[0]
+    finally:
+        unregister("online-fake")

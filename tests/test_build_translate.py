@@ -9,7 +9,6 @@ import pytest
 from typer.testing import CliRunner
 
 from test_build import INTERVIEW
-from translate_fixtures import argos_dir, install, no_network, tiny  # noqa: F401
 from voiceover.build import BuildOptions, build, load_script
 from voiceover.cli import app
 from voiceover.errors import ModelMissing

@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from translate_fixtures import argos_dir, install, tiny  # noqa: F401
 from voiceover.ffmpeg import ffmetadata_chapters, probe_duration
 from voiceover.tags import read_chapters, read_tags
 

@@ -10,15 +10,13 @@ import subprocess
 import sys
 import time
 import zipfile
-from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from tinymodels import LINES, build_marian_dir
-from translate_fixtures import argos_dir, install, no_network, sample_script, tiny  # noqa: F401
+from translate_fixtures import sample_script
 from voiceover.cli import app
-from voiceover.errors import InputError
 from voiceover.translate.packages import install_archive, installed_packages
 
 runner = CliRunner()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -10,7 +9,6 @@ from typer.testing import CliRunner
 
 from conftest import FakeEngine
 from test_build import INTERVIEW
-from translate_fixtures import argos_dir, install, tiny  # noqa: F401
 from voiceover import synth
 from voiceover.build import BuildOptions, build, load_script
 from voiceover.cache import Cache

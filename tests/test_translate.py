@@ -11,7 +11,7 @@ import polib
 import pytest
 
 from tinymodels import LINES
-from translate_fixtures import argos_dir, install, no_network, sample_script, tiny  # noqa: F401
+from translate_fixtures import sample_script
 from voiceover.errors import ConfigError, ModelMissing, UsageError
 from voiceover.translate import check_routes, disclosure_lines, translate_script
 from voiceover.translate.glossary import Glossary

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import pytest
 
-from translate_fixtures import argos_dir, install, no_network, tiny  # noqa: F401
 
 pytestmark = pytest.mark.slow
 

@@ -11,10 +11,11 @@ import hashlib
 import json
 import os
 import shutil
+import struct
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Protocol, Sequence
+from typing import Any, Protocol, Sequence
 
 from . import __version__
 from .audio import Pauses, Timeline, encode_mp3
@@ -22,10 +23,11 @@ from .cache import Cache
 from .companions import ChapterTime, Cue, chapters_json, srt, transcript_md, transcript_txt, webvtt
 from .errors import InputError, OutputError, UsageError, VoiceoverError
 from .languages import check_language, english_name, iso639_2
+from .loudness import MONO_TARGET, TRUE_PEAK_MAX
 from .paths import edition_file, slugify, write_atomic
 from .script import Script
 from .sentences import split_sentences
-from .tts import Voice, get_engine
+from .tts import PCM, Voice, get_engine
 from .voices import VoiceConfig
 
 MANIFEST_VERSION = 1
@@ -69,6 +71,10 @@ class BuildOptions:
     cache_dir: Path | None = None  # None = $VOICEOVER_CACHE_DIR, else the user cache folder
     use_cache: bool = True  # False: speak every sentence again (translation memory still used)
     lock_timeout: float = 600.0  # seconds to wait for another build into the same folder; 0 = fail at once
+    # the published files
+    cover: bytes | None = None  # PNG or JPEG front cover (APIC) for every MP3
+    split_chapters: bool = False  # also one MP3 per chapter, for players that ignore ID3 chapters
+    speaker_cues: bool = False  # the narrator says who speaks ("Al Jazeera:") at each speaker change
 
     def check(self) -> None:
         """Normalise languages (exit 2 on unknown ones) and basic option ranges."""
@@ -123,21 +129,45 @@ class Edition:
     header: list[str] = field(default_factory=list)
     provenance: dict[str, Any] | None = None
     extra_files: dict[str, bytes] = field(default_factory=dict)
+    loudness: dict[str, Any] = field(default_factory=dict)
+    chapter_mp3s: list[bytes] = field(default_factory=list)
 
 
 def _count_sentences(script: Script) -> int:
     return sum(len(split_sentences(seg.text)) for _, seg in script.segments())
 
 
-def speech_plan(script: Script, voices: dict[str, Voice]) -> list[tuple[Any, tuple[int, int, Any]]]:
-    """Every sentence to speak, in script order: (synth.Job, (chapter index, sentence index, segment))."""
+CUE = -1  # sentence index of a spoken speaker cue in a plan
+
+
+def speech_plan(script: Script, voices: dict[str, Voice], *, speaker_cues: bool = False
+                ) -> list[tuple[Any, tuple[int, int, Any]]]:
+    """Every sentence to speak, in script order: (synth.Job, (chapter index, sentence index, segment)).
+
+    With ``speaker_cues``, each change to a non-narrator speaker is announced by the narrator's
+    voice saying the speaker's name (sentence index CUE), for listeners who cannot tell the
+    synthetic voices apart. The job's text is the sentence prepared for speech (speech_text);
+    captions and transcripts keep the written sentence.
+    """
+    from .speech_text import for_speech
     from .synth import Job
 
+    narrator = next((s.id for s in script.speakers if s.role == "narrator"), None)
+    cue_voice = voices.get(narrator) if narrator else None
     plan = []
+    previous = None
     for ci, chapter in enumerate(script.chapters):
         for seg in chapter.segments:
-            for si, sentence in enumerate(split_sentences(seg.text)):
-                plan.append((Job(sentence, voices[seg.speaker], script.language, seg.id), (ci, si, seg)))
+            sentences = split_sentences(seg.text)
+            if not sentences:
+                continue
+            if speaker_cues and cue_voice and seg.speaker != previous and seg.speaker != narrator:
+                name = script.speaker(seg.speaker).name
+                plan.append((Job(f"{name}:", cue_voice, script.language, seg.id), (ci, CUE, seg)))
+            previous = seg.speaker
+            for si, sentence in enumerate(sentences):
+                plan.append((Job(for_speech(sentence, script.language), voices[seg.speaker], script.language, seg.id),
+                             (ci, si, seg)))
     return plan
 
 
@@ -147,7 +177,7 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
     Sentences come from the segment cache when they can; the rest are spoken in parallel
     (synth.Speaker) and put back in script order, so the audio does not depend on --jobs.
     """
-    from .synth import Speaker, encode_cached
+    from .synth import Speaker
 
     reporter = reporter or NullReporter()
     lang = script.language
@@ -158,7 +188,7 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
     timeline = Timeline()
     cues: list[Cue] = []
     starts: list[tuple[int, int]] = []  # (chapter index, ms where its lead pause began)
-    plan = speech_plan(script, voices)
+    plan = speech_plan(script, voices, speaker_cues=options.speaker_cues)
     reporter.stage(f"speaking {english_name(lang)}", len(plan))
     speaker = Speaker(jobs=options.jobs, cache=Cache(options.cache_dir), use_cache=options.use_cache,
                       frozen=options.frozen)
@@ -167,14 +197,16 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
         reporter.note(f"{english_name(lang)}: {stats.cached} of {stats.sentences} sentences from the cache, "
                       f"{stats.synthesised} synthesised" + (f" ({stats.workers} processes)" if stats.workers > 1 else ""))
     prev_speaker: str | None = None
+    after_cue = False
     first = True
+    sentences = iter(s for _, seg in script.segments() for s in split_sentences(seg.text))
     for (job, (ci, si, seg)), pcm in zip(plan, pcms):
         chapter = script.chapters[ci]
         if first:
             gap = pauses.lead_in_ms
         elif not starts or starts[-1][0] != ci:
             gap = pauses.chapter_ms
-        elif si > 0:
+        elif after_cue or si > 0:
             gap = pauses.sentence_ms
         elif seg.speaker != prev_speaker:
             gap = pauses.speaker_ms
@@ -183,8 +215,11 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
         if not starts or starts[-1][0] != ci:
             starts.append((ci, timeline.duration_ms + (0 if first else gap // 2)))
         start, end = timeline.add(pcm, gap)
-        cues.append(Cue(start, end, script.speaker(seg.speaker).name, job.text, seg.id, chapter.id))
         first = False
+        after_cue = si == CUE
+        if after_cue:  # the announcement is not a caption; the name is in the <v> span already
+            continue
+        cues.append(Cue(start, end, script.speaker(seg.speaker).name, next(sentences), seg.id, chapter.id))
         prev_speaker = seg.speaker
     if first:
         raise VoiceoverError("the script has nothing to speak; check the input or the edited script.json")
@@ -195,11 +230,8 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
         end = starts[k + 1][1] if k + 1 < len(starts) else total
         ch = script.chapters[ci]
         chapters.append(ChapterTime(ch.id, ch.title, 0 if k == 0 else start, end))
-    reporter.stage(f"encoding {english_name(lang)} MP3", 1)
-    def encode(pcm):
-        return encode_mp3(pcm, bitrate_kbps=options.bitrate, encoder=options.encoder)
-
-    mp3 = encode_cached(timeline.to_pcm(), encode, (options.bitrate, options.encoder), speaker.cache)
+    reporter.stage(f"normalising and encoding {english_name(lang)} MP3", 1)
+    mp3, loudness, parts = master(timeline.to_pcm(), chapters, options, speaker.cache)
     reporter.advance()
     return Edition(
         language=lang,
@@ -209,8 +241,60 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
         chapters=chapters,
         cues=cues,
         voices=dict(voices),
-        engine_versions={name: eng.version() for name, eng in engines.items()},
+        engine_versions={sid: engines[v.engine].version(v) for sid, v in voices.items()},
+        loudness=loudness,
+        chapter_mp3s=parts,
     )
+
+
+def master(pcm: PCM, chapters: list[ChapterTime], options: BuildOptions, cache: Cache | None
+           ) -> tuple[bytes, dict[str, Any], list[bytes]]:
+    """Loudness-normalised MP3 (EBU R128, measured on the encoded file), its measured loudness,
+    and with ``split_chapters`` one MP3 per chapter — all served from the cache when unchanged."""
+    from .audio import split_chapters
+    from .loudness import normalise_mp3
+    from .synth import encode_cached
+
+    def encode(p: PCM) -> bytes:
+        return encode_mp3(p, bitrate_kbps=options.bitrate, encoder=options.encoder)
+
+    cuts = [(c.id, c.start_ms, c.end_ms) for c in chapters] if options.split_chapters else []
+
+    def make(p: PCM) -> bytes:
+        res = normalise_mp3(p, encode)
+        parts = [encode(piece) for _, piece in split_chapters(res.pcm, chapters)] if cuts else []
+        return _pack({"loudness": res.loudness.to_dict()}, [res.mp3, *parts])
+
+    meta, blobs = _unpack(encode_cached(pcm, make, (options.bitrate, options.encoder, "r128", cuts), cache))
+    return blobs[0], meta["loudness"], blobs[1:]
+
+
+_PACK_MAGIC = b"VOMASTER1\n"
+
+
+def _pack(meta: dict[str, Any], blobs: list[bytes]) -> bytes:
+    head = json.dumps(meta, sort_keys=True).encode()
+    out = [_PACK_MAGIC, struct.pack("<II", len(head), len(blobs)), head]
+    for b in blobs:
+        out += [struct.pack("<Q", len(b)), b]
+    return b"".join(out)
+
+
+def _unpack(data: bytes) -> tuple[dict[str, Any], list[bytes]]:
+    if not data.startswith(_PACK_MAGIC):
+        raise VoiceoverError("a cached master is damaged; run `voiceover cache prune --all` and rebuild")
+    pos = len(_PACK_MAGIC)
+    head_len, n = struct.unpack_from("<II", data, pos)
+    pos += 8
+    meta = json.loads(data[pos:pos + head_len])
+    pos += head_len
+    blobs = []
+    for _ in range(n):
+        (size,) = struct.unpack_from("<Q", data, pos)
+        pos += 8
+        blobs.append(data[pos:pos + size])
+        pos += size
+    return meta, blobs
 
 
 # -- writing ----------------------------------------------------------------------------------
@@ -223,8 +307,9 @@ def _artist(script: Script) -> str:
     return " & ".join(names) or script.title
 
 
-def edition_files(edition: Edition, slug: str) -> dict[str, bytes]:
-    """Every file of one edition, by file name, as bytes (the MP3 tagged)."""
+def edition_files(edition: Edition, slug: str, *, cover: bytes | None = None) -> dict[str, bytes]:
+    """Every file of one edition, by file name, as bytes (the MP3s tagged)."""
+    from .companions import m3u8
     from .tags import ChapterMark, tag_mp3_bytes
 
     lang = edition.language
@@ -234,28 +319,38 @@ def edition_files(edition: Edition, slug: str) -> dict[str, bytes]:
     )
     comment = (
         f"Synthetic speech made by voiceover {__version__} "
-        f"({', '.join(sorted(edition.engine_versions.values()))}). Voices: {voices_desc}."
+        f"({', '.join(sorted(set(edition.engine_versions.values())))}). Voices: {voices_desc}."
     )
+    extra = {}
+    if edition.loudness:
+        lufs, peak = edition.loudness.get("integrated_lufs"), edition.loudness.get("true_peak_dbtp")
+        extra["LOUDNESS"] = f"{lufs} LUFS integrated, {peak} dBTP true peak (EBU R128, measured on this file)"
     if edition.header:
         comment += " " + " ".join(edition.header)
+        extra["MACHINE_TRANSLATION"] = " ".join(edition.header)
+    album = f"{script.title} ({english_name(lang)})"
+    tags = dict(artist=_artist(script), album=album, language=iso639_2(lang), comment=comment,
+                extra_text=extra, cover=cover)
     marks = [ChapterMark(c.id, c.title, c.start_ms, c.end_ms) for c in edition.chapters]
-    mp3 = tag_mp3_bytes(
-        edition.mp3,
-        title=script.title,
-        artist=_artist(script),
-        album=f"{script.title} ({english_name(lang)})",
-        language=iso639_2(lang),
-        chapters=marks,
-        comment=comment,
-    )
+    mp3_name = f"{slug}.{lang}.mp3"
     files = {
-        f"{slug}.{lang}.mp3": mp3,
+        mp3_name: tag_mp3_bytes(edition.mp3, title=script.title, chapters=marks, **tags),
         f"{slug}.{lang}.txt": transcript_txt(script, header=edition.header).encode(),
         f"{slug}.{lang}.md": transcript_md(script, header=edition.header).encode(),
         f"{slug}.{lang}.vtt": webvtt(edition.cues, language=lang).encode(),
         f"{slug}.{lang}.srt": srt(edition.cues).encode(),
         f"{slug}.{lang}.chapters.json": chapters_json(edition.chapters, title=script.title).encode(),
     }
+    playlist = [(script.title, edition.duration_ms / 1000, mp3_name)]
+    if edition.chapter_mp3s:
+        playlist = []
+        for i, (ch, part) in enumerate(zip(edition.chapters, edition.chapter_mp3s), 1):
+            name = f"{slug}.{lang}.{i:02d}-{ch.id}.mp3"
+            length = ch.end_ms - ch.start_ms
+            files[name] = tag_mp3_bytes(part, title=f"{script.title}: {ch.title}",
+                                        chapters=[ChapterMark(ch.id, ch.title, 0, length)], **tags)
+            playlist.append((ch.title, length / 1000, name))
+    files[f"{slug}.{lang}.m3u8"] = m3u8(playlist, title=album).encode()
     files.update(edition.extra_files)
     return files
 
@@ -330,12 +425,14 @@ def _manifest_entry(edition: Edition, slug: str, files: dict[str, bytes]) -> dic
                     "voice": edition.voices[s.id].voice,
                     "rate": edition.voices[s.id].rate,
                     "pitch": edition.voices[s.id].pitch,
-                    "engine_version": edition.engine_versions.get(edition.voices[s.id].engine, ""),
+                    "engine_version": edition.engine_versions.get(s.id, ""),
                 },
             }
             for s in script.speakers
             if s.id in edition.voices
         ],
+        "channels": 1,
+        "loudness": {**edition.loudness, "target_lufs": MONO_TARGET, "true_peak_max_dbtp": TRUE_PEAK_MAX},
         "segments": sum(len(c.segments) for c in script.chapters),
         "sentences": len(edition.cues),
     }
@@ -471,6 +568,19 @@ def check_frozen(source: Script, options: BuildOptions, voice_config: VoiceConfi
         raise frozen_error(speech, translation)
 
 
+def _announce_online(assignments: dict[str, dict[str, Voice]], reporter: Reporter) -> None:
+    """Say once, before any work, which online engines will receive the text."""
+    from .tts import ENGINES
+
+    online = sorted({v.engine for voices in assignments.values() for v in voices.values()
+                     if v.engine in ENGINES and not ENGINES[v.engine].offline})
+    for name in online:
+        langs = sorted(lang for lang, voices in assignments.items() if any(v.engine == name for v in voices.values()))
+        reporter.note(f"note: the {name} engine is online: the {'/'.join(langs)} text is sent to "
+                      f"{ENGINES[name].service or 'its service'} over the internet "
+                      "(choose espeak or piper in the voice config to stay offline)")
+
+
 def _build_editions(source: Script, options: BuildOptions, *, reporter: Reporter | None = None,
                     input_bytes: bytes = b"", voice_config: VoiceConfig | None = None) -> BuildResult:
     """The stages for every language, in order (build() holds the lock around this)."""
@@ -484,6 +594,7 @@ def _build_editions(source: Script, options: BuildOptions, *, reporter: Reporter
 
         check_routes(source.language, foreign)
     assignments = {lang: config.assign(source, lang) for lang in options.languages}
+    _announce_online(assignments, reporter)
     warnings = list(source.meta.get("warnings", [])) if isinstance(source.meta, dict) else []
     folder = Path(options.out) / slug
     entries: dict[str, dict] = {}
@@ -505,7 +616,7 @@ def _build_editions(source: Script, options: BuildOptions, *, reporter: Reporter
                 extra[f"{slug}.{lang}.po"] = po_path.read_bytes()
         edition = speak(script, assignments[lang], options, reporter)
         edition.header, edition.provenance, edition.extra_files = header, provenance, extra
-        files = edition_files(edition, slug)
+        files = edition_files(edition, slug, cover=options.cover)
         write_edition(options.out, slug, lang, files)
         entries[lang] = _manifest_entry(edition, slug, files)
     write_atomic(folder / "script.json", source.to_json())

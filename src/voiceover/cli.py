@@ -14,7 +14,6 @@ import typer
 
 from .cli_common import Progress, console, err_console, handle_errors
 from .cli_translate import models_app, translate_command
-from .errors import UsageError
 
 app = typer.Typer(
     name="voiceover",

@@ -1,14 +1,16 @@
 """Text as an engine should read it: a few conservative rewrites applied just before synthesis.
 
 Captions and transcripts keep the published text; only what is spoken passes through
-``for_speech``. Every rule fixes something espeak-ng (which also phonemises for Piper) reads
-badly, found by listening through a recogniser (bench/intelligibility.py, check.py): "7,500km"
-is spoken "seven thousand five hundred K M", "$5m" "dollar five M", "1970s" "nineteen hundred
-seventy Z", "100th" "one hundred TH", "5-3" "five dash three", "Ms." "M S" with a full stop, and
-"…" or a spaced hyphen are silently dropped (no pause). Rules that changed nothing audible were
-left out: square brackets, quotes, "e.g.", "&", spaced en/em dashes and "%" already read well.
+``for_speech``. Each rule fixes something espeak-ng (which also phonemises for Piper) reads
+badly, and was kept only if it measurably helped the configured English voices
+(``bench/intelligibility.py --speech-rules``: word errors through pocketsphinx, or the pause it
+adds or removes): "7,500km" was spoken "seven thousand five hundred K M", "$5m" "dollar five M",
+"1970s" "nineteen hundred seventy Z", "100th" "one hundred TH", "5-3" "five dash three",
+"vs" "V S", "i.e." "I E", "Dr." with a full stop after it; "[it]" and quoted words got pauses
+around them, "war—and" none. Tried and left out (no gain): "No. 5" → "number 5", "…" → ".",
+"'80s" → "eighties", "e.g." (already "for example"), "&", "%" and "per cent" (read well).
 
-Russian and Kazakh get only the punctuation fixes (and three fixed Russian abbreviations):
+Russian and Kazakh get the punctuation rules only, plus three fixed Russian abbreviations:
 espeak reads ru/kk numbers itself, and units or "%" would need case agreement with the number.
 
 ``spoken_numbers`` writes English numbers as words the way espeak says them; check.py uses it
@@ -133,19 +135,6 @@ def _decade(m: re.Match[str]) -> str:
     return f"{number_words(century)} {_plural_words(number_words(rest))}"
 
 
-_CLOSING = ")]\"'”’»"
-
-
-def _ellipsis(m: re.Match[str]) -> str:
-    """"…" becomes a full stop where espeak would otherwise run the words together."""
-    before, nxt = m["before"], m["next"]
-    if not before or not (before.isalnum() or before in _CLOSING):
-        return f"{before} " if before and nxt else before  # at the start or after ?!,;:
-    if nxt and nxt in ",;:?!":
-        return before  # the punctuation that follows pauses already
-    return f"{before}. " if nxt and nxt not in _CLOSING else f"{before}."
-
-
 _EN: tuple[Rule, ...] = (
     Rule("currency", re.compile(
         rf"(?<![A-Za-z])(?P<cur>US\$|\$|£|€)\s?(?P<num>{_NUM})"
@@ -156,40 +145,48 @@ _EN: tuple[Rule, ...] = (
     Rule("units", re.compile(rf"(?P<num>{_NUM})\s?(?P<unit>{_UNIT_ALT})(?![\w/²])"),
          _unit, ("7,500km", "7,500 kilometers")),
     Rule("decades", re.compile(r"(?<![\d,.])(?P<year>1[1-9]\d0|20\d0)s\b"), _decade, ("1970s", "nineteen seventies")),
-    Rule("short decades", re.compile(r"(?<![\w,.'’])['’]?(?P<tens>[2-9])0s\b"),
-         lambda m: _plural_words(_TENS[int(m["tens"])]), ("the '90s", "the nineties")),
     Rule("round ordinals", re.compile(r"(?<![\d,.])(?P<num>\d[\d,]*00)th\b"),
          lambda m: ordinal_words(_int(m["num"])), ("100th", "one hundredth")),
-    Rule("number ranges", re.compile(r"(?<![\d.,-])(\d{1,4})\s?[–—-]\s?(\d{1,4})(?![\d,-])"),
+    Rule("number ranges", re.compile(r"(?<![\d.,-])(\d{1,4}(?:\.\d+)?)\s?[–—-]\s?(\d{1,4}(?:\.\d+)?)(?![\d-]|,\d)"),
          r"\1 to \2", ("1990–2000", "1990 to 2000")),
     Rule("24/7", re.compile(r"\b24/7\b"), "24 7", ("24/7", "24 7")),
-    Rule("No.", re.compile(r"\b(No|Nos)\.\s?(?=\d)"),
-         lambda m: "number " if m[1] == "No" else "numbers ", ("No. 5", "number 5")),
     Rule("titles", re.compile(r"\b(Mrs|Mr|Ms|Dr|Prof)\.?(?=\s+[A-Z])"), lambda m: _TITLES[m[1]],
          ("Dr. Smith", "Doctor Smith")),
     Rule("i.e.", re.compile(r"\bi\.\s?e\.(?!\w)"), "that is", ("i.e. this", "that is this")),
     Rule("vs", re.compile(r"\bvs\b\.?(?=\s)"), "versus", ("Kazakhstan vs Russia", "Kazakhstan versus Russia")),
 )
 
-# The punctuation every language needs: espeak drops these silently, so a pause is lost.
-_COMMON: tuple[Rule, ...] = (
-    Rule("ellipsis", re.compile(r"(?P<before>[^\s.…]?)\s*(?:…|\.{3,})(?:\s*[.…])*\s*(?=(?P<next>\S?))"),
-         lambda m: _ellipsis(m), ("wait… what", "wait. what")),
-    Rule("spaced hyphen", re.compile(r"(?<=\S)\s+-{1,2}\s+(?=\S)"), ", ", ("war - and peace", "war, and peace")),
+_QUOTES = re.compile(r"[“”„‟«»‹›\"]|(?<!\w)['‘’]|['‘’](?!\w)")  # an apostrophe inside a word stays
+_DASH = re.compile(r"\s*(?:(?<=\s)-{1,2}(?=\s)|--|[–—―])\s*")
+
+
+def _dash(m: re.Match[str]) -> str:
+    """A dash between words becomes a comma; next to other punctuation or at an end, nothing."""
+    before = m.string[:m.start()].rstrip()
+    after = m.string[m.end():m.end() + 1]
+    if not before or not after or after in ",.;:!?)]":
+        return ""
+    return " " if before[-1] in ",.;:!?([" else ", "
+
+
+# espeak pauses around square brackets and quotes (0.2–0.4 s: choppy around an editor's "[it]"
+# or a scare-quoted word); espeak and Piper run words together across an unspaced dash or a
+# spaced hyphen (a comma restores the pause; a spaced en dash already had one).
+_BEFORE: tuple[Rule, ...] = (
+    Rule("square brackets", re.compile(r"[\[\]]"), "", ("[it] has", "it has")),
+    Rule("quotes", _QUOTES, "", ("“invincibility” yurts", "invincibility yurts")),
+)
+_AFTER: tuple[Rule, ...] = (
+    Rule("dashes", _DASH, _dash, ("the war—and the sanctions", "the war, and the sanctions")),
 )
 
 _RU: tuple[Rule, ...] = (
-    Rule("ranges", re.compile(r"(?<=\d)\s?[–—]\s?(?=\d)"), " – ", ("1990–2000", "1990 – 2000")),
     Rule("т. е.", re.compile(r"(?<!\w)т\.\s?е\.(?!\w)"), "то есть", ("т. е. это", "то есть это")),
     Rule("и т. д.", re.compile(r"(?<!\w)и т\.\s?д\.(?!\w)"), "и так далее", ("и т. д.", "и так далее")),
     Rule("и т. п.", re.compile(r"(?<!\w)и т\.\s?п\.(?!\w)"), "и тому подобное", ("и т. п.", "и тому подобное")),
 )
 
-_KK: tuple[Rule, ...] = (
-    Rule("ranges", re.compile(r"(?<=\d)\s?[–—]\s?(?=\d)"), " – ", ("1990–2000", "1990 – 2000")),
-)
-
-RULES: dict[str, tuple[Rule, ...]] = {"en": _EN + _COMMON, "ru": _COMMON + _RU, "kk": _COMMON + _KK}
+RULES: dict[str, tuple[Rule, ...]] = {"en": _BEFORE + _EN + _AFTER, "ru": _BEFORE + _RU + _AFTER, "kk": _BEFORE + _AFTER}
 
 
 def for_speech(text: str, language: str) -> str:
@@ -198,9 +195,17 @@ def for_speech(text: str, language: str) -> str:
     Pure and idempotent: for_speech(for_speech(t, l), l) == for_speech(t, l). Whitespace
     runs collapse to one space; text without any rule's pattern is otherwise unchanged.
     """
-    for rule in RULES.get(language.split("-")[0].lower(), ()):
-        text = rule.apply(text)
-    return " ".join(text.split())
+    rules = RULES.get(language.split("-")[0].lower(), ())
+    text = " ".join(text.split())
+    for _ in range(4):  # to a fixed point: one rule's output can complete another's pattern
+        new = text
+        for rule in rules:
+            new = rule.apply(new)
+        new = " ".join(new.split())
+        if new == text:
+            break
+        text = new
+    return text
 
 
 # -- numbers as words (references for check.py) ----------------------------------------------
@@ -229,4 +234,4 @@ def spoken_numbers(text: str, language: str = "en") -> str:
     text = _ORDINAL.sub(lambda m: ordinal_words(_int(m[1])), text)
     text = _DECIMAL.sub(lambda m: f"{_integer_words(m[1])} point {' '.join(_ONES[int(d)] for d in m[2])}", text)
     text = _INTEGER.sub(lambda m: f" {_integer_words(m[0])} ", text)
-    return " ".join(text.split())
+    return re.sub(r" ([,.;:!?])", r"\1", " ".join(text.split()))

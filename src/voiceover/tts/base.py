@@ -50,6 +50,7 @@ class Engine:
     offline: ClassVar[bool] = True
     thread_safe: ClassVar[bool] = False
     pitch_supported: ClassVar[bool] = True
+    service: ClassVar[str] = ""  # online engines: who receives the text (shown to the user)
     languages: ClassVar[frozenset[str]] = frozenset()
 
     @classmethod

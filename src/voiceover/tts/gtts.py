@@ -49,6 +49,7 @@ class GttsEngine(Engine):
     offline = False
     thread_safe = True
     pitch_supported = False
+    service = "Google (translate.google.*)"
     languages = frozenset(TLDS)
 
     @classmethod

@@ -3,14 +3,16 @@ VENV    ?= .venv
 PY      := $(VENV)/bin/python
 INPUT   ?= examples/interview.txt
 LANGS   ?= en
+RELEASE_LANGS ?= en ru kk
 OUT     ?= output
 LANG_FLAGS := $(foreach l,$(LANGS),--lang $(l))
 
-.PHONY: setup test audio bench clean help
+.PHONY: setup test audio release bench clean help
 
 help:
 	@echo "make setup                 install everything into $(VENV)"
 	@echo "make audio [INPUT=…] [LANGS='en ru kk']   build editions into $(OUT)/"
+	@echo "make release [INPUT=…]     build en, ru, kk and run the release gate (exit 1 listing failures)"
 	@echo "make test                  run the test suite"
 	@echo "make bench                 measure speed (figures go in README)"
 	@echo "make clean                 remove outputs and caches"
@@ -30,8 +32,12 @@ test: setup
 audio: setup
 	$(VENV)/bin/voiceover build $(INPUT) $(LANG_FLAGS) --out $(OUT)
 
+release: setup
+	$(VENV)/bin/voiceover release $(INPUT) $(foreach l,$(RELEASE_LANGS),--lang $(l)) --out $(OUT)
+
 bench: setup
 	$(PY) bench/bench.py
+	$(PY) bench/translate_bench.py
 
 clean:
 	find $(OUT) -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

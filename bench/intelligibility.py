@@ -25,7 +25,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 # The recogniser and the word error count are shared with `voiceover check` (check.py).
-from voiceover.check import new_decoder, normalise, transcribe, wer, word_errors  # noqa: F401 (wer: for importers)
+from voiceover.check import new_decoder, normalise, transcribe, word_errors
 
 # (text given to the engine, what a listener should hear — numbers written as spoken)
 SENTENCES: list[tuple[str, str]] = [
@@ -116,7 +116,8 @@ RULE_SENTENCES: list[tuple[str, str, str]] = [
     ("titles", "Prof. Ahmed teaches economics.", "professor ahmed teaches economics"),
     ("i.e.", "We need peace, i.e. an end to the fighting.", "we need peace that is an end to the fighting"),
     ("vs", "It is a question of diplomacy vs war.", "it is a question of diplomacy versus war"),
-    ("vs", "Tomorrow it is Kazakhstan vs Ukraine in the final.", "tomorrow it is kazakhstan versus ukraine in the final"),
+    ("vs", "Tomorrow it is Kazakhstan vs Ukraine in the final.",
+     "tomorrow it is kazakhstan versus ukraine in the final"),
 ]
 
 # Rewrites tried and left out of speech_text: (name, text, rewritten, what a listener should hear).

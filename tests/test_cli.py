@@ -131,3 +131,59 @@ def test_voices_lists_espeak_languages():
     res = runner.invoke(app, ["voices", "--lang", "kk"])
     assert res.exit_code == 0, res.output
     assert "espeak" in res.output and "kk" in res.output
+
+
+def test_release_builds_then_passes_the_gate(tmp_path, fake_voices):
+    res = runner.invoke(app, ["release", str(_input(tmp_path)), "--lang", "en", "--voices", str(fake_voices),
+                              "--out", str(tmp_path / "o")])
+    assert res.exit_code == 0, res.stderr
+    assert "release gate passed: en" in res.output
+
+
+def test_release_reports_failures_and_exits_1(tmp_path, fake_voices, monkeypatch):
+    import voiceover.release as release_mod
+
+    original = release_mod.verify
+    monkeypatch.setattr(release_mod, "verify", lambda *a, **k: original(*a, **k) + ["en: broken on purpose"])
+    res = runner.invoke(app, ["release", str(_input(tmp_path)), "--lang", "en", "--voices", str(fake_voices),
+                              "--out", str(tmp_path / "o"), "-q"])
+    assert res.exit_code == 1
+    assert "FAIL en: broken on purpose" in res.stderr
+
+
+def test_frozen_build_with_cold_cache_fails_listing_sentences(tmp_path, fake_voices):
+    res = runner.invoke(app, ["build", str(_input(tmp_path)), "--voices", str(fake_voices), "--out", str(tmp_path / "o"),
+                              "--frozen", "--cache-dir", str(tmp_path / "cache")])
+    assert res.exit_code == 1
+    assert "synth" in res.stderr.lower() or "cache" in res.stderr.lower()
+    assert not (tmp_path / "o").exists() or not list((tmp_path / "o").glob("*/en/*.mp3"))
+    ok = runner.invoke(app, ["build", str(_input(tmp_path)), "--voices", str(fake_voices), "--out", str(tmp_path / "o"),
+                             "--cache-dir", str(tmp_path / "cache"), "-q"])
+    assert ok.exit_code == 0, ok.stderr
+    again = runner.invoke(app, ["build", str(_input(tmp_path)), "--voices", str(fake_voices), "--out", str(tmp_path / "o"),
+                                "--frozen", "--cache-dir", str(tmp_path / "cache"), "-q"])
+    assert again.exit_code == 0, again.stderr
+
+
+@pytest.mark.parametrize("args, words", [
+    (["-j", "0"], "--jobs"),
+    (["--cover", "README.md"], "cover"),
+    (["--encoder", "wav"], "encoder"),
+])
+def test_bad_build_options_are_misuse(tmp_path, args, words):
+    if args[0] == "--cover":
+        bad = tmp_path / "cover.txt"
+        bad.write_text("not an image")
+        args = ["--cover", str(bad)]
+    res = runner.invoke(app, ["build", str(_input(tmp_path)), "--out", str(tmp_path / "o"), *args])
+    assert res.exit_code == 2, res.stderr
+    assert words in res.stderr.lower()
+    assert len(res.stderr.strip().splitlines()) == 1
+
+
+def test_cache_info_lists_kinds(tmp_path, fake_voices):
+    runner.invoke(app, ["build", str(_input(tmp_path)), "--voices", str(fake_voices), "--out", str(tmp_path / "o"),
+                        "--cache-dir", str(tmp_path / "cache"), "-q"])
+    res = runner.invoke(app, ["cache", "info", "--cache-dir", str(tmp_path / "cache")])
+    assert res.exit_code == 0
+    assert "speech" in res.output and "total" in res.output

@@ -58,12 +58,14 @@ def test_english_edition_of_the_real_interview(tmp_path, shared_interview):
 
 
 @pytest.mark.slow
-def test_trilingual_build_offline_with_tiny_packages(tmp_path, shared_interview, install):
+def test_release_of_three_languages_offline_with_tiny_packages(tmp_path, shared_interview, install):
     """Tiny copy-model packages en→ru and ru→kk (kk pivots); run without a network namespace's
     interfaces when `unshare -n` is allowed (root here), so any network use would fail the build."""
     install("en", "ru")
     install("ru", "kk")
-    args = ["build", str(shared_interview), "--lang", "en", "--lang", "ru", "--lang", "kk",
+    # `voiceover release` = build en/ru/kk + the release gate (files, chapters by both readers, ids,
+    # loudness, a cue for every segment); `make release` runs exactly this command
+    args = ["release", str(shared_interview), "--lang", "en", "--lang", "ru", "--lang", "kk",
             "--out", str(tmp_path / "out"), "-q"]
     res = _run(args, env=dict(os.environ), netns=_can_unshare())
     assert res.returncode == 0, res.stderr

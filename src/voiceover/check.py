@@ -24,7 +24,7 @@ from .errors import EngineUnavailable, InputError, UsageError, VoiceoverError
 from .script import Script
 from .sentences import split_sentences
 from .speech_text import for_speech, spoken_numbers
-from .tts.base import PCM
+from .tts.base import PCM, Voice
 
 RATE = 16000  # what the en-us acoustic model expects
 PAD_MS = 150  # audio kept around a cue (never into a neighbouring one): onsets and tails are soft
@@ -118,6 +118,10 @@ def _ms(h: str, m: str, s: str, ms: str) -> int:
     return ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + int(ms)
 
 
+def _unescape(text: str) -> str:
+    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
+
+
 def parse_vtt(text: str) -> list[VttCue]:
     """The cues of a WebVTT file (id, times, ``<v>`` speaker, text with lines joined)."""
     cues: list[VttCue] = []
@@ -132,8 +136,7 @@ def parse_vtt(text: str) -> list[VttCue]:
         m = _VOICE.search(body)
         speaker, words = (m.group(1).strip(), m.group(2)) if m else ("", body)
         words = re.sub(r"<[^>]+>", "", words)
-        words = words.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-        cues.append(VttCue(ident, _ms(*t[:4]), _ms(*t[4:]), speaker, " ".join(words.split())))
+        cues.append(VttCue(ident, _ms(*t[:4]), _ms(*t[4:]), _unescape(speaker), " ".join(_unescape(words).split())))
     return cues
 
 
@@ -223,7 +226,10 @@ def _edition_files(folder: Path) -> tuple[str, Path, Path, Script, dict[str, str
     edition = manifest.get("editions", {}).get(lang, {}) if isinstance(manifest.get("editions"), dict) else {}
     for sp in edition.get("speakers", []) if isinstance(edition, dict) else []:
         v = sp.get("voice") or {}
-        voices[sp.get("id", "")] = f"{v.get('engine', '?')}:{v.get('voice', '?')}@{v.get('rate', '?')}wpm/p{v.get('pitch', '?')}"
+        try:
+            voices[sp["id"]] = Voice(v["engine"], v["voice"], int(v["rate"]), int(v["pitch"])).key()
+        except (KeyError, TypeError, ValueError):
+            voices[sp.get("id", "")] = "?"
     return lang, mp3, vtt, script, voices
 
 
@@ -395,7 +401,8 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     print(report.to_table())
     for u in report.worst(args.worst):
-        print(f"- {u.errors}/{u.words} [{u.speaker_id} {u.start_ms / 1000:.1f}s] {u.reference}\n    heard: {u.hypothesis}")
+        print(f"- {u.errors}/{u.words} [{u.speaker_id} {u.start_ms / 1000:.1f}s] {u.reference}")
+        print(f"    heard: {u.hypothesis}")
     return 0
 
 

@@ -11,7 +11,9 @@ from pathlib import Path
 from typing import List, Optional
 
 import typer
+from rich.markup import escape
 
+from .cli_cache import cache_app
 from .cli_common import Progress, console, err_console, handle_errors
 from .cli_translate import models_app, translate_command
 
@@ -99,54 +101,111 @@ def _print_summary(script) -> None:
     )
 
 
-@app.command()
-@handle_errors
-def build(
-    input: Path = typer.Argument(..., help=INPUT_HELP, show_default=False),
-    lang: List[str] = typer.Option(["en"], "--lang", "-l", help="Edition language (repeatable): en, ru, kk."),
-    out: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder; editions go to OUT/<slug>/<lang>/."),
-    voices: Optional[Path] = typer.Option(None, "--voices", help="Voice config TOML (default: voices/default.toml)."),
-    bitrate: int = typer.Option(64, "--bitrate", help="MP3 bitrate in kbps (mono)."),
-    encoder: str = typer.Option("lameenc", "--encoder", help="MP3 encoder: lameenc (in-process) or ffmpeg (bundled)."),
-    speaker: List[str] = typer.Option([], "--speaker", "-s", help=SPEAKER_HELP),
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding when not UTF-8 (e.g. cp1251)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or summary."),
-) -> None:
-    """Build chaptered MP3 editions with transcripts, captions and a manifest (all stages)."""
+# Options shared by build, speak and release (one definition each).
+OUT_OPT = typer.Option(Path("output"), "--out", "-o", help="Output folder; editions go to OUT/<slug>/<lang>/.")
+VOICES_OPT = typer.Option(None, "--voices", help="Voice config TOML (default: voices/default.toml).")
+BITRATE_OPT = typer.Option(64, "--bitrate", help="MP3 bitrate in kbps (mono).")
+ENCODER_OPT = typer.Option("lameenc", "--encoder", help="MP3 encoder: lameenc (in-process) or ffmpeg (bundled).")
+JOBS_OPT = typer.Option(None, "--jobs", "-j", help="Sentences spoken in parallel [usable cores].")
+FROZEN_OPT = typer.Option(False, "--frozen", help="Cache only: fail, listing them, if anything needs synthesis or translation.")
+CACHE_OPT = typer.Option(None, "--cache-dir", help="Cache folder [$VOICEOVER_CACHE_DIR, else the user cache].")
+NO_CACHE_OPT = typer.Option(False, "--no-cache", help="Speak every sentence again (translation memory is still used).")
+LOCK_OPT = typer.Option(600.0, "--lock-timeout", help="Seconds to wait for another build into the same folder (0: fail at once).")
+COVER_OPT = typer.Option(None, "--cover", help="Front cover (PNG or JPEG) embedded in every MP3.")
+SPLIT_OPT = typer.Option(False, "--split-chapters", help="Also write one MP3 per chapter (for players without ID3 chapters).")
+CUES_OPT = typer.Option(False, "--speaker-cues", help="The narrator says who speaks at each speaker change.")
+QUIET_OPT = typer.Option(False, "--quiet", "-q", help="No progress bars or summary (errors and notices still show).")
+SPEAKER_OPT = typer.Option([], "--speaker", "-s", help=SPEAKER_HELP)
+ENCODING_OPT = typer.Option(None, "--encoding", help="Input encoding when not UTF-8 (e.g. cp1251).")
+
+
+def _options(languages, out, voices, bitrate, encoder, jobs, frozen, cache_dir, no_cache, lock_timeout,
+             cover, split_chapters, speaker_cues):
     from .build import BuildOptions
+    from .tags import load_cover
+
+    options = BuildOptions(
+        out=out, languages=tuple(languages), voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs,
+        frozen=frozen, cache_dir=cache_dir, use_cache=not no_cache, lock_timeout=lock_timeout,
+        cover=load_cover(cover) if cover else None, split_chapters=split_chapters, speaker_cues=speaker_cues,
+    )
+    options.check()  # misuse (unknown language, bad -j) fails before reading anything
+    return options
+
+
+def _run_build(script, options, source: Path, quiet: bool):
     from .build import build as run_build
 
-    options = BuildOptions(out=out, languages=tuple(lang), voices=voices, bitrate=bitrate, encoder=encoder)
-    options.check()  # misuse (unknown language) fails before reading anything
-    script = _script(input, encoding, speaker)
-    data = input.read_bytes() if input.is_file() else b""
+    data = source.read_bytes() if source.is_file() else b""
     with Progress(quiet=quiet) as progress:
-        result = run_build(script, options, reporter=progress, input_bytes=data)
-    if not quiet:
-        _print_result(result)
+        return run_build(script, options, reporter=progress, input_bytes=data)
 
 
 @app.command()
 @handle_errors
 def speak(
     script_file: Path = typer.Argument(..., help="A script.json (from split or translate) or an interview text.", show_default=False),
-    out: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder; editions go to OUT/<slug>/<lang>/."),
-    voices: Optional[Path] = typer.Option(None, "--voices", help="Voice config TOML (default: voices/default.toml)."),
-    bitrate: int = typer.Option(64, "--bitrate", help="MP3 bitrate in kbps (mono)."),
-    encoder: str = typer.Option("lameenc", "--encoder", help="MP3 encoder: lameenc or ffmpeg."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bars or summary."),
+    out: Path = OUT_OPT, voices: Optional[Path] = VOICES_OPT, bitrate: int = BITRATE_OPT, encoder: str = ENCODER_OPT,
+    jobs: Optional[int] = JOBS_OPT, frozen: bool = FROZEN_OPT, cache_dir: Optional[Path] = CACHE_OPT,
+    no_cache: bool = NO_CACHE_OPT, lock_timeout: float = LOCK_OPT, cover: Optional[Path] = COVER_OPT,
+    split_chapters: bool = SPLIT_OPT, speaker_cues: bool = CUES_OPT, quiet: bool = QUIET_OPT,
 ) -> None:
     """Speak a script in its own language: the audio edition and its companions, no translation."""
-    from .build import BuildOptions
-    from .build import build as run_build
-
     script = _script(script_file, None, [])
-    options = BuildOptions(out=out, languages=(script.language,), voices=voices, bitrate=bitrate, encoder=encoder)
-    data = script_file.read_bytes() if script_file.is_file() else b""
-    with Progress(quiet=quiet) as progress:
-        result = run_build(script, options, reporter=progress, input_bytes=data)
+    options = _options([script.language], out, voices, bitrate, encoder, jobs, frozen, cache_dir, no_cache,
+                       lock_timeout, cover, split_chapters, speaker_cues)
+    result = _run_build(script, options, script_file, quiet)
     if not quiet:
         _print_result(result)
+
+
+@app.command()
+@handle_errors
+def build(
+    input: Path = typer.Argument(..., help=INPUT_HELP, show_default=False),
+    lang: List[str] = typer.Option(["en"], "--lang", "-l", help="Edition language (repeatable): en, ru, kk."),
+    out: Path = OUT_OPT, voices: Optional[Path] = VOICES_OPT, bitrate: int = BITRATE_OPT, encoder: str = ENCODER_OPT,
+    speaker: List[str] = SPEAKER_OPT, encoding: Optional[str] = ENCODING_OPT,
+    jobs: Optional[int] = JOBS_OPT, frozen: bool = FROZEN_OPT, cache_dir: Optional[Path] = CACHE_OPT,
+    no_cache: bool = NO_CACHE_OPT, lock_timeout: float = LOCK_OPT, cover: Optional[Path] = COVER_OPT,
+    split_chapters: bool = SPLIT_OPT, speaker_cues: bool = CUES_OPT, quiet: bool = QUIET_OPT,
+) -> None:
+    """Build chaptered MP3 editions with transcripts, captions and a manifest (all stages)."""
+    options = _options(lang, out, voices, bitrate, encoder, jobs, frozen, cache_dir, no_cache, lock_timeout,
+                       cover, split_chapters, speaker_cues)
+    script = _script(input, encoding, speaker)
+    result = _run_build(script, options, input, quiet)
+    if not quiet:
+        _print_result(result)
+
+
+@app.command()
+@handle_errors
+def release(
+    input: Path = typer.Argument(..., help=INPUT_HELP, show_default=False),
+    lang: List[str] = typer.Option(["en", "ru", "kk"], "--lang", "-l", help="Languages that must pass (repeatable)."),
+    out: Path = OUT_OPT, voices: Optional[Path] = VOICES_OPT, bitrate: int = BITRATE_OPT, encoder: str = ENCODER_OPT,
+    speaker: List[str] = SPEAKER_OPT, encoding: Optional[str] = ENCODING_OPT,
+    jobs: Optional[int] = JOBS_OPT, frozen: bool = FROZEN_OPT, cache_dir: Optional[Path] = CACHE_OPT,
+    no_cache: bool = NO_CACHE_OPT, lock_timeout: float = LOCK_OPT, cover: Optional[Path] = COVER_OPT,
+    split_chapters: bool = SPLIT_OPT, speaker_cues: bool = CUES_OPT, quiet: bool = QUIET_OPT,
+) -> None:
+    """Build every language, then verify the editions (files, chapters, ids, loudness, audio per segment)."""
+    from .release import verify
+
+    options = _options(lang, out, voices, bitrate, encoder, jobs, frozen, cache_dir, no_cache, lock_timeout,
+                       cover, split_chapters, speaker_cues)
+    script = _script(input, encoding, speaker)
+    result = _run_build(script, options, input, quiet)
+    failures = verify(out, result.folder.name, list(options.languages))
+    if failures:
+        for line in failures:
+            err_console.print(f"[red]FAIL[/] {escape(line)}", soft_wrap=True)
+        err_console.print(f"release gate: {len(failures)} problem(s) in {result.folder}", highlight=False)
+        raise typer.Exit(1)
+    if not quiet:
+        _print_result(result)
+        console.print(f"release gate passed: {', '.join(options.languages)}", highlight=False)
 
 
 def _print_result(result) -> None:
@@ -187,6 +246,8 @@ def voices(
         for code in langs:
             ids = engine.voices(code)
             if not ids:
+                if code in cls.languages:
+                    table.add_row(name, "yes" if cls.offline else "NO (online)", "yes", code, "none installed (see docs/voices.md)")
                 continue
             shown = ids if all_voices or len(ids) <= 8 else ids[:8] + [f"… {len(ids) - 8} more (--all)"]
             table.add_row(name, "yes" if cls.offline else "NO (online)", "yes", code, ", ".join(shown))
@@ -200,6 +261,7 @@ def voices(
 
 
 app.add_typer(models_app, name="models", help="Manage offline translation models (argos packages).")
+app.add_typer(cache_app, name="cache", help="Show or trim the cache of spoken sentences and translations.")
 
 
 def main() -> None:

@@ -183,10 +183,15 @@ _AFTER: tuple[Rule, ...] = (
 _RU: tuple[Rule, ...] = (
     Rule("т. е.", re.compile(r"(?<!\w)т\.\s?е\.(?!\w)"), "то есть", ("т. е. это", "то есть это")),
     Rule("и т. д.", re.compile(r"(?<!\w)и т\.\s?д\.(?!\w)"), "и так далее", ("и т. д.", "и так далее")),
-    Rule("и т. п.", re.compile(r"(?<!\w)и т\.\s?п\.(?!\w)"), "и тому подобное", ("и т. п.", "и тому подобное")),
+    Rule("и т. п.", re.compile(r"(?<!\w)и т\.\s?п\.(?!\w)"), "и тому подобное",
+         ("и т. п.", "и тому подобное")),
 )
 
-RULES: dict[str, tuple[Rule, ...]] = {"en": _BEFORE + _EN + _AFTER, "ru": _BEFORE + _RU + _AFTER, "kk": _BEFORE + _AFTER}
+RULES: dict[str, tuple[Rule, ...]] = {
+    "en": _BEFORE + _EN + _AFTER,
+    "ru": _BEFORE + _RU + _AFTER,
+    "kk": _BEFORE + _AFTER,
+}
 
 
 def for_speech(text: str, language: str) -> str:

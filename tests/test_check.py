@@ -1,0 +1,197 @@
+"""check: word errors exactly on small examples; a real espeak edition transcribed by pocketsphinx."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from voiceover import check
+from voiceover.check import (
+    CheckReport,
+    SpeakerRow,
+    check_edition,
+    normalise,
+    parse_vtt,
+    reference_words,
+    wer,
+    word_errors,
+)
+from voiceover.companions import Cue, webvtt
+from voiceover.errors import EngineUnavailable, InputError, UsageError
+from voiceover.sentences import split_sentences
+
+
+# -- words and errors -------------------------------------------------------------------------
+@pytest.mark.parametrize("ref,hyp,errors", [
+    ("", "", 0),
+    ("a b c", "a b c", 0),
+    ("a b c", "a x c", 1),  # substitution
+    ("a b c", "a c", 1),  # deletion
+    ("a b c", "a b c d", 1),  # insertion
+    ("a b c", "", 3),
+    ("", "a b", 2),
+    ("the cat sat on the mat", "cat sat on a mat today", 3),
+])
+def test_word_errors_exact(ref, hyp, errors):
+    assert word_errors(ref.split(), hyp.split()) == errors
+
+
+def test_wer_normalises_case_and_punctuation():
+    assert wer("Hello, World!", "hello world") == 0.0
+    assert wer("one two three four", "one two three") == 0.25
+    assert wer("", "anything") == 1.0  # no reference words: errors over max(1, 0)
+    assert normalise("Kazakhstan’s ex-Soviet DON'T") == ["kazakhstan's", "ex", "soviet", "don't"]
+
+
+def test_reference_words_expand_numbers_and_units():
+    assert reference_words("A 7,500km border, 3.5 million people, 12% of them.") == (
+        "a seven thousand five hundred kilometers border three point five million people twelve percent of them"
+    ).split()
+    assert reference_words("[It] cost $5m in the 1970s.") == "it cost five million dollars in the nineteen seventies".split()
+
+
+# -- captions back into sentences ---------------------------------------------------------------
+def test_parse_vtt_reads_what_companions_writes():
+    long = "This sentence is long enough that the caption writer has to split it into two cues for reading."
+    cues = [Cue(500, 1500, "Ann & Bo", "Short <one>.", "intro.01"),
+            Cue(2100, 8000, "Ann & Bo", long, "q01.02")]
+    parsed = parse_vtt(webvtt(cues, language="en"))
+    assert [c.segment_id for c in parsed] == ["intro.01", "q01.02", "q01.02"]
+    assert parsed[0].speaker == "Ann & Bo" and parsed[0].text == "Short <one>."
+    assert (parsed[0].start_ms, parsed[0].end_ms) == (500, 1500)
+    assert parsed[1].end_ms == parsed[2].start_ms and parsed[2].end_ms == 8000
+    assert " ".join(c.text for c in parsed[1:]) == long
+    # the parts of the split sentence become one piece again
+    groups = check._sentences(parsed)
+    assert [len(g) for g in groups] == [1, 2]
+
+
+def test_missing_pocketsphinx_says_how_to_install(monkeypatch):
+    monkeypatch.setitem(sys.modules, "pocketsphinx", None)
+    with pytest.raises(EngineUnavailable, match="pip install pocketsphinx"):
+        check.new_decoder()
+
+
+def test_import_is_lazy():
+    code = "import sys, voiceover.check; print(sorted(m for m in ('pocketsphinx', 'numpy', 'scipy') if m in sys.modules))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
+
+
+def test_only_english_editions_and_existing_folders(tmp_path):
+    with pytest.raises(UsageError, match="English"):
+        check_edition(tmp_path / "slug" / "ru")
+    with pytest.raises(InputError, match="voiceover build"):
+        check_edition(tmp_path / "slug" / "en")
+
+
+def test_report_table_and_dict():
+    rows = [SpeakerRow("a", "Ann", "espeak:en-us+f5@155wpm/p30", 2, 10, 3, 4.0),
+            SpeakerRow("b", "Bo", "piper:joe@155wpm/p50", 1, 10, 1, 3.0)]
+    report = CheckReport("out/x/en", "en", rows, decode_s=1.5)
+    table = report.to_table()
+    assert "| Ann | espeak:en-us+f5@155wpm/p30 | 10 | 3 | 30.0% |" in table
+    assert "| **all** | | 20 | 4 | 20.0% |" in table
+    d = json.loads(json.dumps(report.to_dict()))
+    assert d["overall"]["wer"] == 0.2 and [s["speaker"] for s in d["speakers"]] == ["Ann", "Bo"]
+
+
+# -- a real edition ---------------------------------------------------------------------------
+INTERVIEW = """\
+Farmers return to the valley
+
+The river rose by two metres last spring. Many families left their homes.
+
+Now the water is gone and 300 farmers are back.
+
+Radio North: What did you find when you came back?
+
+Maria Lopez: Our fields were covered with mud. We worked every day for a month.
+
+Radio North: Will you plant wheat this year?
+
+Maria Lopez: Yes, we will plant wheat and potatoes.
+"""
+
+# espeak only (the clearest variants, as voices/default.toml suggests without Piper): fast and
+# independent of optional voices.
+VOICES = """\
+[defaults]
+engine = "espeak"
+rate = 155
+[roles.narrator.en]
+voice = "en-us+klatt5"
+pitch = 60
+[roles.interviewer.en]
+voice = "en-us+f5"
+pitch = 30
+[roles.interviewee.en]
+voice = "en-us+f2"
+"""
+
+
+@pytest.fixture(scope="module")
+def edition(tmp_path_factory) -> Path:
+    """A tiny English edition built with the real espeak engine; returns OUT/<slug>/en."""
+    pytest.importorskip("pocketsphinx")
+    from voiceover.build import BuildOptions, build, load_script
+
+    tmp = tmp_path_factory.mktemp("check")
+    src = tmp / "interview.txt"
+    src.write_text(INTERVIEW, encoding="utf-8")
+    (tmp / "voices.toml").write_text(VOICES, encoding="utf-8")
+    options = BuildOptions(out=tmp / "out", languages=("en",), voices=tmp / "voices.toml", cache_dir=tmp / "cache")
+    result = build(load_script(src), options, input_bytes=src.read_bytes())
+    return result.folder / "en"
+
+
+@pytest.fixture(scope="module")
+def report(edition) -> CheckReport:
+    return check_edition(edition)
+
+
+@pytest.mark.slow
+def test_report_has_a_row_per_speaker(report):
+    assert [r.speaker for r in report.rows] == ["Narrator", "Radio North", "Maria Lopez"]
+    assert [r.voice for r in report.rows] == ["espeak:en-us+klatt5@155wpm/p60", "espeak:en-us+f5@155wpm/p30",
+                                              "espeak:en-us+f2@155wpm/p50"]
+    for row in report.rows:
+        assert row.words > 0 and 0.0 <= row.wer <= 1.0 and row.audio_s > 0
+    assert report.overall.words == sum(r.words for r in report.rows)
+    assert report.unmatched_cues == 0
+    # one utterance per sentence, each with the sentence as its reference
+    assert len(report.utterances) == 9
+    assert report.utterances[2].reference == "Many families left their homes."
+    assert any("three hundred" in " ".join(reference_words(u.reference)) for u in report.utterances)
+    assert sum(u.hypothesis != "" for u in report.utterances) >= 6
+
+
+@pytest.mark.slow
+def test_a_wrong_reference_raises_the_wer(edition, report, tmp_path):
+    copy = tmp_path / edition.parent.name
+    shutil.copytree(edition.parent, copy)
+    script_path = copy / "script.json"
+    doc = json.loads(script_path.read_text(encoding="utf-8"))
+    for chapter in doc["chapters"]:
+        for seg in chapter["segments"]:  # same number of sentences, other words
+            seg["text"] = " ".join("Bananas grow quickly under purple clouds." for _ in split_sentences(seg["text"]))
+    script_path.write_text(json.dumps(doc), encoding="utf-8")
+    wrong = check_edition(copy / "en")
+    assert wrong.overall.words > 0
+    assert wrong.overall.wer > report.overall.wer + 0.2
+
+
+@pytest.mark.slow
+def test_limit_and_main(edition, capsys):
+    progress: list[tuple[int, int]] = []
+    quick = check_edition(edition, limit_seconds=1.0, progress=lambda d, t: progress.append((d, t)))
+    assert len(quick.utterances) == 3  # the first sentence of each speaker already passes 1 s
+    assert progress[0] == (0, 3) and progress[-1] == (3, 3)
+    assert check.main([str(edition), "--limit", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "| speaker | voice | words | errors | WER |" in out and "Maria Lopez" in out

@@ -234,3 +234,12 @@ def test_online_engine_is_announced_before_work(tmp_path, fake_voices, fake_engi
         assert len(online) == 1 and "Example Speech Cloud" in online[0] and "en" in online[0]
     finally:
         unregister("online-fake")
+
+
+def test_no_normalise_skips_loudness_and_says_so(tmp_path, fake_voices):
+    script, result = _build(tmp_path, fake_voices, normalise=False)
+    entry = json.loads(result.manifest.read_text())["editions"]["en"]
+    assert entry["loudness"] == {"normalised": False}
+    from voiceover.tags import read_tags
+
+    assert "TXXX:LOUDNESS" not in read_tags(next((result.folder / "en").glob("*.en.mp3")))

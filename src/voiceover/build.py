@@ -75,6 +75,7 @@ class BuildOptions:
     cover: bytes | None = None  # PNG or JPEG front cover (APIC) for every MP3
     split_chapters: bool = False  # also one MP3 per chapter, for players that ignore ID3 chapters
     speaker_cues: bool = False  # the narrator says who speaks ("Al Jazeera:") at each speaker change
+    normalise: bool = True  # EBU R128 loudness (-19 LUFS mono, ≤ -1 dBTP) measured on the MP3; off for drafts
 
     def check(self) -> None:
         """Normalise languages (exit 2 on unknown ones) and basic option ranges."""
@@ -230,7 +231,7 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
         end = starts[k + 1][1] if k + 1 < len(starts) else total
         ch = script.chapters[ci]
         chapters.append(ChapterTime(ch.id, ch.title, 0 if k == 0 else start, end))
-    reporter.stage(f"normalising and encoding {english_name(lang)} MP3", 1)
+    reporter.stage(f"encoding {english_name(lang)} MP3" + (" (loudness-normalised)" if options.normalise else ""), 1)
     mp3, loudness, parts = master(timeline.to_pcm(), chapters, options, speaker.cache)
     reporter.advance()
     return Edition(
@@ -261,11 +262,16 @@ def master(pcm: PCM, chapters: list[ChapterTime], options: BuildOptions, cache: 
     cuts = [(c.id, c.start_ms, c.end_ms) for c in chapters] if options.split_chapters else []
 
     def make(p: PCM) -> bytes:
-        res = normalise_mp3(p, encode)
-        parts = [encode(piece) for _, piece in split_chapters(res.pcm, chapters)] if cuts else []
-        return _pack({"loudness": res.loudness.to_dict()}, [res.mp3, *parts])
+        if options.normalise:
+            res = normalise_mp3(p, encode)
+            mp3, p, loudness = res.mp3, res.pcm, res.loudness.to_dict()
+        else:
+            mp3, loudness = encode(p), {}
+        parts = [encode(piece) for _, piece in split_chapters(p, chapters)] if cuts else []
+        return _pack({"loudness": loudness}, [mp3, *parts])
 
-    meta, blobs = _unpack(encode_cached(pcm, make, (options.bitrate, options.encoder, "r128", cuts), cache))
+    settings = (options.bitrate, options.encoder, "r128" if options.normalise else "raw", cuts)
+    meta, blobs = _unpack(encode_cached(pcm, make, settings, cache))
     return blobs[0], meta["loudness"], blobs[1:]
 
 
@@ -432,7 +438,8 @@ def _manifest_entry(edition: Edition, slug: str, files: dict[str, bytes]) -> dic
             if s.id in edition.voices
         ],
         "channels": 1,
-        "loudness": {**edition.loudness, "target_lufs": MONO_TARGET, "true_peak_max_dbtp": TRUE_PEAK_MAX},
+        "loudness": {**edition.loudness, "target_lufs": MONO_TARGET, "true_peak_max_dbtp": TRUE_PEAK_MAX}
+        if edition.loudness else {"normalised": False},
         "segments": sum(len(c.segments) for c in script.chapters),
         "sentences": len(edition.cues),
     }

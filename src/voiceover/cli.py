@@ -114,13 +114,14 @@ LOCK_OPT = typer.Option(600.0, "--lock-timeout", help="Seconds to wait for anoth
 COVER_OPT = typer.Option(None, "--cover", help="Front cover (PNG or JPEG) embedded in every MP3.")
 SPLIT_OPT = typer.Option(False, "--split-chapters", help="Also write one MP3 per chapter (for players without ID3 chapters).")
 CUES_OPT = typer.Option(False, "--speaker-cues", help="The narrator says who speaks at each speaker change.")
+NO_NORM_OPT = typer.Option(False, "--no-normalise", help="Skip EBU R128 loudness normalisation (quick drafts; release requires it).")
 QUIET_OPT = typer.Option(False, "--quiet", "-q", help="No progress bars or summary (errors and notices still show).")
 SPEAKER_OPT = typer.Option([], "--speaker", "-s", help=SPEAKER_HELP)
 ENCODING_OPT = typer.Option(None, "--encoding", help="Input encoding when not UTF-8 (e.g. cp1251).")
 
 
 def _options(languages, out, voices, bitrate, encoder, jobs, frozen, cache_dir, no_cache, lock_timeout,
-             cover, split_chapters, speaker_cues):
+             cover, split_chapters, speaker_cues, no_normalise=False):
     from .build import BuildOptions
     from .tags import load_cover
 
@@ -128,6 +129,7 @@ def _options(languages, out, voices, bitrate, encoder, jobs, frozen, cache_dir, 
         out=out, languages=tuple(languages), voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs,
         frozen=frozen, cache_dir=cache_dir, use_cache=not no_cache, lock_timeout=lock_timeout,
         cover=load_cover(cover) if cover else None, split_chapters=split_chapters, speaker_cues=speaker_cues,
+        normalise=not no_normalise,
     )
     options.check()  # misuse (unknown language, bad -j) fails before reading anything
     return options
@@ -148,12 +150,13 @@ def speak(
     out: Path = OUT_OPT, voices: Optional[Path] = VOICES_OPT, bitrate: int = BITRATE_OPT, encoder: str = ENCODER_OPT,
     jobs: Optional[int] = JOBS_OPT, frozen: bool = FROZEN_OPT, cache_dir: Optional[Path] = CACHE_OPT,
     no_cache: bool = NO_CACHE_OPT, lock_timeout: float = LOCK_OPT, cover: Optional[Path] = COVER_OPT,
-    split_chapters: bool = SPLIT_OPT, speaker_cues: bool = CUES_OPT, quiet: bool = QUIET_OPT,
+    split_chapters: bool = SPLIT_OPT, speaker_cues: bool = CUES_OPT, no_normalise: bool = NO_NORM_OPT,
+    quiet: bool = QUIET_OPT,
 ) -> None:
     """Speak a script in its own language: the audio edition and its companions, no translation."""
     script = _script(script_file, None, [])
     options = _options([script.language], out, voices, bitrate, encoder, jobs, frozen, cache_dir, no_cache,
-                       lock_timeout, cover, split_chapters, speaker_cues)
+                       lock_timeout, cover, split_chapters, speaker_cues, no_normalise)
     result = _run_build(script, options, script_file, quiet)
     if not quiet:
         _print_result(result)
@@ -168,11 +171,12 @@ def build(
     speaker: List[str] = SPEAKER_OPT, encoding: Optional[str] = ENCODING_OPT,
     jobs: Optional[int] = JOBS_OPT, frozen: bool = FROZEN_OPT, cache_dir: Optional[Path] = CACHE_OPT,
     no_cache: bool = NO_CACHE_OPT, lock_timeout: float = LOCK_OPT, cover: Optional[Path] = COVER_OPT,
-    split_chapters: bool = SPLIT_OPT, speaker_cues: bool = CUES_OPT, quiet: bool = QUIET_OPT,
+    split_chapters: bool = SPLIT_OPT, speaker_cues: bool = CUES_OPT, no_normalise: bool = NO_NORM_OPT,
+    quiet: bool = QUIET_OPT,
 ) -> None:
     """Build chaptered MP3 editions with transcripts, captions and a manifest (all stages)."""
     options = _options(lang, out, voices, bitrate, encoder, jobs, frozen, cache_dir, no_cache, lock_timeout,
-                       cover, split_chapters, speaker_cues)
+                       cover, split_chapters, speaker_cues, no_normalise)
     script = _script(input, encoding, speaker)
     result = _run_build(script, options, input, quiet)
     if not quiet:

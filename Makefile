@@ -7,12 +7,13 @@ RELEASE_LANGS ?= en ru kk
 OUT     ?= output
 LANG_FLAGS := $(foreach l,$(LANGS),--lang $(l))
 
-.PHONY: setup test audio release bench clean help
+.PHONY: setup test audio release check bench clean help
 
 help:
 	@echo "make setup                 install everything into $(VENV)"
 	@echo "make audio [INPUT=…] [LANGS='en ru kk']   build editions into $(OUT)/"
 	@echo "make release [INPUT=…]     build en, ru, kk and run the release gate (exit 1 listing failures)"
+	@echo "make check [INPUT=…]       intelligibility of the English edition (pocketsphinx word errors per voice)"
 	@echo "make test                  run the test suite"
 	@echo "make bench                 measure speed (figures go in README)"
 	@echo "make clean                 remove outputs and caches"
@@ -34,6 +35,9 @@ audio: setup
 
 release: setup
 	$(VENV)/bin/voiceover release $(INPUT) $(foreach l,$(RELEASE_LANGS),--lang $(l)) --out $(OUT)
+
+check: audio
+	$(VENV)/bin/voiceover check $$(ls -d $(OUT)/*/en | head -n 1)
 
 bench: setup
 	$(PY) bench/bench.py

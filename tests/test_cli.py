@@ -187,3 +187,11 @@ def test_cache_info_lists_kinds(tmp_path, fake_voices):
     res = runner.invoke(app, ["cache", "info", "--cache-dir", str(tmp_path / "cache")])
     assert res.exit_code == 0
     assert "speech" in res.output and "total" in res.output
+
+
+def test_check_refuses_a_non_english_folder(tmp_path):
+    d = tmp_path / "x" / "ru"
+    d.mkdir(parents=True)
+    res = runner.invoke(app, ["check", str(d)])
+    assert res.exit_code in (1, 2)
+    assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr

@@ -212,6 +212,24 @@ def release(
         console.print(f"release gate passed: {', '.join(options.languages)}", highlight=False)
 
 
+@app.command()
+@handle_errors
+def check(
+    folder: Path = typer.Argument(..., help="An English edition folder: OUT/<slug>/en.", show_default=False),
+    quick: bool = typer.Option(False, "--quick", help="At most 60 s of audio per speaker."),
+    quiet: bool = QUIET_OPT,
+) -> None:
+    """Intelligibility: pocketsphinx transcribes the English edition; word error rate per speaker voice."""
+    from .check import QUICK_SECONDS, check_edition
+
+    with Progress(quiet=quiet) as progress:
+        def advance(done: int, total: int) -> None:
+            progress.stage("transcribing", total) if done == 0 else progress.advance()
+
+        report = check_edition(folder, limit_seconds=QUICK_SECONDS if quick else None, progress=advance)
+    console.print(report.to_table(), highlight=False, soft_wrap=True)
+
+
 def _print_result(result) -> None:
     for lang, entry in result.editions.items():
         mp3 = next(f["path"] for f in entry["files"] if f["path"].endswith(".mp3"))

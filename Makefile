@@ -22,7 +22,7 @@ $(VENV)/.setup-done: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
 	# torch first, as the CPU wheel: argostranslate → stanza → torch would otherwise pull a multi-GB CUDA build
 	$(PY) -m pip install --disable-pip-version-check -q torch==2.13.0
-	$(PY) -m pip install --disable-pip-version-check -q -e '.[translate,piper,online,dev]'
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[translate,piper,online,check,dev]'
 	touch $@
 
 setup: $(VENV)/.setup-done

@@ -51,7 +51,7 @@ def _script(input: Path, encoding: Optional[str], speakers: List[str]):
 
     script = load_script(input, encoding=encoding, overrides=parse_overrides(speakers) if speakers else None)
     for w in (script.meta or {}).get("warnings", []):
-        err_console.print(f"[yellow]warning:[/] {w}", highlight=False)
+        err_console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
     return script
 
 
@@ -93,8 +93,11 @@ def _print_summary(script) -> None:
         table.add_row(sp["name"], sp["role"], ", ".join(sp["aliases"]), str(sp["turns"]), str(sp["segments"]), str(sp["words"]))
     console.print(table)
     chapters = Table("id", "chapter", "paragraphs", title="Chapters")
-    for ch in info["chapters"]:
+    shown = info["chapters"] if len(info["chapters"]) <= 40 else info["chapters"][:20] + info["chapters"][-5:]
+    for ch in shown:
         chapters.add_row(ch["id"], ch["title"], str(ch["segments"]))
+        if len(shown) < len(info["chapters"]) and ch is info["chapters"][19]:
+            chapters.add_row("…", f"{len(info['chapters']) - 25} more (see --json)", "")
     console.print(chapters)
     console.print(
         f"{len(info['speakers'])} speakers, {info['turns']} turns, {len(info['chapters'])} chapters", highlight=False

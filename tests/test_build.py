@@ -50,7 +50,9 @@ def test_build_writes_the_documented_layout(tmp_path, fake_voices):
     assert names == sorted(f"{slug}.en.{ext}" for ext in ("mp3", "txt", "md", "vtt", "srt", "chapters.json", "m3u8"))
     assert (folder / "script.json").is_file()
     # no staging folders left behind
-    assert sorted(p.name for p in folder.iterdir()) == ["en", "manifest.json", "script.json"]
+    assert sorted(p.name for p in folder.iterdir()) == sorted(["en", f"{slug}.m3u8", "manifest.json", "script.json"])
+    playlist = (folder / f"{slug}.m3u8").read_text().splitlines()
+    assert playlist[0] == "#EXTM3U" and f"en/{slug}.en.mp3" in playlist
 
 
 def test_manifest_lists_files_chapters_voices(tmp_path, fake_voices):

@@ -22,7 +22,7 @@ from .audio import Pauses, Timeline, encode_mp3
 from .cache import Cache
 from .companions import ChapterTime, Cue, chapters_json, srt, transcript_md, transcript_txt, webvtt
 from .errors import InputError, OutputError, UsageError, VoiceoverError
-from .languages import check_language, english_name, iso639_2
+from .languages import LANGUAGES, check_language, english_name, iso639_2
 from .loudness import MONO_TARGET, TRUE_PEAK_MAX
 from .paths import edition_file, slugify, write_atomic
 from .script import Script
@@ -474,7 +474,21 @@ def write_manifest(out: Path, slug: str, source: Script, entries: dict[str, dict
         "layout": "<lang>/<slug>.<lang>.<ext>",
         "editions": {k: editions[k] for k in sorted(editions)},
     }
+    write_playlist(Path(out) / slug / f"{slug}.m3u8", source.title, doc["editions"])
     return write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_playlist(path: Path, title: str, editions: dict[str, Any]) -> Path:
+    """OUT/<slug>/<slug>.m3u8: every language's edition, so a player can offer the languages side by side."""
+    from .companions import m3u8
+
+    entries = []
+    for lang, entry in sorted(editions.items()):
+        mp3 = next((f["path"] for f in entry.get("files", []) if f["path"].endswith(f".{lang}.mp3")), None)
+        if mp3:
+            name = english_name(lang) if lang in LANGUAGES else lang
+            entries.append((f"{entry.get('title', title)} ({name})", float(entry.get("duration_s", -1)), mp3))
+    return write_atomic(path, m3u8(entries, title=title))
 
 
 # -- the whole build --------------------------------------------------------------------------

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from .cli_common import console, handle_errors
+from .cli_common import human_size, console, handle_errors
 from .errors import UsageError
 
 cache_app = typer.Typer(
@@ -29,14 +29,6 @@ def parse_size(text: str) -> int:
     return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
 
 
-def _human(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} B"
-
-
 @cache_app.command("info")
 @handle_errors
 def info(cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_DIR_HELP)) -> None:
@@ -49,9 +41,9 @@ def info(cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACH
     stats = cache.info()
     table = Table("kind", "entries", "size", title=f"Cache: {cache.dir}")
     for ns, s in stats.items():
-        table.add_row(ns, str(s["entries"]), _human(s["bytes"]))
+        table.add_row(ns, str(s["entries"]), human_size(s["bytes"]))
     total = sum(s["bytes"] for s in stats.values())
-    table.add_row("total", str(sum(s["entries"] for s in stats.values())), _human(total))
+    table.add_row("total", str(sum(s["entries"] for s in stats.values())), human_size(total))
     console.print(table)
 
 
@@ -75,5 +67,5 @@ def prune(
     before = sum(s["bytes"] for s in cache.info().values())
     removed = cache.prune(older_than_days=None if all_ else older_than, max_bytes=limit)
     after = sum(s["bytes"] for s in cache.info().values())
-    console.print(f"removed {removed} entries ({_human(before - after)}); {_human(after)} left in {cache.dir}",
+    console.print(f"removed {removed} entries ({human_size(before - after)}); {human_size(after)} left in {cache.dir}",
                   highlight=False)

@@ -7,7 +7,7 @@ from typing import List, Optional
 
 import typer
 
-from .cli_common import console, err_console, handle_errors
+from .cli_common import human_size, console, err_console, handle_errors
 
 models_app = typer.Typer(
     help="Manage offline translation models (argos packages in ARGOS_PACKAGES_DIR).",
@@ -15,14 +15,6 @@ models_app = typer.Typer(
 )
 
 LIST_PAIRS = ("en", "ru", "kk")
-
-
-def _human(n: int) -> str:
-    for unit in ("B", "KB", "MB", "GB"):
-        if n < 1024 or unit == "GB":
-            return f"{n:.0f} {unit}" if unit == "B" else f"{n:.1f} {unit}"
-        n /= 1024
-    return f"{n} B"
 
 
 @models_app.command("list")
@@ -41,7 +33,7 @@ def models_list() -> None:
     else:
         table = Table("pair", "package", "version", "size", "folder", title=f"Installed packages ({root})")
         for p in good:
-            table.add_row(f"{p.from_code}→{p.to_code}", p.name, p.version or "?", _human(p.size()), p.path.name)
+            table.add_row(f"{p.from_code}→{p.to_code}", p.name, p.version or "?", human_size(p.size()), p.path.name)
         console.print(table)
     routes = Table("from", "to", "route", title="Routes")
     for s in LIST_PAIRS:

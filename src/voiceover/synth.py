@@ -193,7 +193,7 @@ class Speaker:
     def _run(self, engine: Engine, work: list[tuple[str, Job]], done: Callable[[str, PCM], None]) -> int:
         """Speak ``work`` with the best means the engine allows; returns how many workers ran."""
         # An engine that already uses every core in one call (onnxruntime) says so with max_workers.
-        n = min(self.jobs, math.ceil(len(work) / 2), getattr(type(engine), "max_workers", None) or self.jobs)
+        n = min(self.jobs, math.ceil(len(work) / 2), type(engine).max_workers or self.jobs)
         if n <= 1 or len(work) < MIN_PARALLEL:
             for key, job in work:
                 done(key, _speak_one(engine, job))

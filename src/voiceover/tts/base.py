@@ -50,6 +50,7 @@ class Engine:
     offline: ClassVar[bool] = True
     thread_safe: ClassVar[bool] = False
     pitch_supported: ClassVar[bool] = True
+    max_workers: ClassVar[int | None] = None  # cap on worker processes (an engine that already uses every core: 1)
     service: ClassVar[str] = ""  # online engines: who receives the text (shown to the user)
     languages: ClassVar[frozenset[str]] = frozenset()
 

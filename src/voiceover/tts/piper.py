@@ -198,6 +198,7 @@ class PiperEngine(Engine):
     description = "Piper neural voices (piper-tts + onnxruntime, offline); models in ./voices or VOICEOVER_PIPER_VOICES"
     offline = True
     thread_safe = False
+    max_workers = 1  # onnxruntime already uses every core in one process; a second worker only competes
     pitch_supported = False
     # Languages voiceover builds that Piper has voices for (rhasspy/piper-voices); which are
     # installed here is voices(language).

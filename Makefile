@@ -36,8 +36,10 @@ audio: setup
 release: setup
 	$(VENV)/bin/voiceover release $(INPUT) $(foreach l,$(RELEASE_LANGS),--lang $(l)) --out $(OUT)
 
+SLUG = $$($(PY) -c 'import sys; from voiceover.build import load_script; from voiceover.paths import slugify; print(slugify(load_script(sys.argv[1]).title))' $(INPUT))
+
 check: audio
-	$(VENV)/bin/voiceover check $$(ls -d $(OUT)/*/en | head -n 1)
+	$(VENV)/bin/voiceover check "$(OUT)/$(SLUG)/en"
 
 bench: setup
 	$(PY) bench/bench.py

@@ -88,3 +88,20 @@ def test_cli_missing_model_one_line_with_fix(tmp_path, source, argos_dir):
     assert "voiceover models install en ru" in res.stderr
     assert len(res.stderr.strip().splitlines()) == 1
     assert not (tmp_path / "o").exists()
+
+
+def test_speaking_a_translated_script_goes_back_into_its_edition(tmp_path, source, fake_voices, install):
+    install("en", "ru")
+    out = tmp_path / "out"
+    res = runner.invoke(app, ["translate", str(source), "--to", "ru", "--out", str(out), "-q"])
+    assert res.exit_code == 0, res.stderr
+    folder = next(out.iterdir())
+    ru_script = folder / "ru" / f"{folder.name}.ru.script.json"
+    res = runner.invoke(app, ["build", str(source), "--voices", str(fake_voices), "--out", str(out), "-q"])
+    assert res.exit_code == 0, res.stderr
+    res = runner.invoke(app, ["speak", str(ru_script), "--voices", str(fake_voices), "--out", str(out), "-q"])
+    assert res.exit_code == 0, res.stderr
+    assert sorted(p.name for p in out.iterdir()) == [folder.name]  # same slug folder, not a new one
+    assert (folder / "ru" / f"{folder.name}.ru.mp3").is_file()
+    assert json.loads((folder / "script.json").read_text())["language"] == "en"  # the source stays
+    assert set(json.loads((folder / "manifest.json").read_text())["editions"]) == {"en", "ru"}

@@ -13,7 +13,7 @@ import os
 import shutil
 import struct
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Protocol, Sequence
 
@@ -96,6 +96,22 @@ class BuildOptions:
 
 
 # -- input ------------------------------------------------------------------------------------
+def edition_slug(script: Script) -> str:
+    """The folder name of a script's editions: a translated script keeps its source's slug."""
+    slug = script.meta.get("slug") if isinstance(script.meta, dict) else None
+    return slugify(slug) if isinstance(slug, str) and slug else slugify(script.title)
+
+
+def _is_source_script(path: Path, script: Script) -> bool:
+    """OUT/<slug>/script.json holds the source language: `speak` on a translation must not replace it."""
+    if not path.is_file():
+        return True
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("language") == script.language
+    except (OSError, ValueError, AttributeError):
+        return True
+
+
 def load_script(path: Path, *, encoding: str | None = None, overrides: dict[str, str] | None = None) -> Script:
     """Read an interview text (split it) or an edited script.json (use it as is)."""
     path = Path(path)
@@ -533,7 +549,7 @@ def build(source: Script, options: BuildOptions, *, reporter: Reporter | None = 
 
     reporter = reporter or NullReporter()
     options.check()
-    folder = Path(options.out) / slugify(source.title)
+    folder = Path(options.out) / edition_slug(source)
     with cache_dir_scope(options.cache_dir), build_lock(folder, options.lock_timeout, reporter.note):
         _sweep(folder)
         if options.frozen:
@@ -565,7 +581,7 @@ def check_frozen(source: Script, options: BuildOptions, voice_config: VoiceConfi
     speaker = Speaker(cache=Cache(options.cache_dir), use_cache=options.use_cache)
     speech: list = []
     translation: list[tuple[str, str]] = []
-    slug = slugify(source.title)
+    slug = edition_slug(source)
     for lang in options.languages:
         script = source
         if lang != source.language:
@@ -608,7 +624,7 @@ def _build_editions(source: Script, options: BuildOptions, *, reporter: Reporter
     reporter = reporter or NullReporter()
     options.check()
     config = voice_config or (VoiceConfig.load(options.voices) if options.voices else VoiceConfig.default())
-    slug = slugify(source.title)
+    slug = edition_slug(source)
     foreign = [lang for lang in options.languages if lang != source.language]
     if foreign:  # fail before any work when a translation route is missing
         from .translate import check_routes
@@ -627,7 +643,7 @@ def _build_editions(source: Script, options: BuildOptions, *, reporter: Reporter
         if lang != source.language:
             po_path = edition_file(options.out, slug, lang, "po")
             result = translate_for(source, lang, options, po_path, reporter)
-            script = result.script
+            script = replace(result.script, meta={**result.script.meta, "slug": slug})  # speak it back into this folder
             provenance = result.provenance
             from .translate import disclosure_lines
 
@@ -640,6 +656,7 @@ def _build_editions(source: Script, options: BuildOptions, *, reporter: Reporter
         files = edition_files(edition, slug, cover=options.cover)
         write_edition(options.out, slug, lang, files)
         entries[lang] = _manifest_entry(edition, slug, files)
-    write_atomic(folder / "script.json", source.to_json())
+    if _is_source_script(folder / "script.json", source):
+        write_atomic(folder / "script.json", source.to_json())
     manifest = write_manifest(options.out, slug, source, entries, _sha256(input_bytes))
     return BuildResult(folder, manifest, entries, warnings)

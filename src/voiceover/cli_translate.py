@@ -118,18 +118,20 @@ def translate_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
     """Translate offline into each --to language: script.json, PO for post-editing, .txt/.md text copies."""
-    from .build import load_script
+    from dataclasses import replace
+
+    from .build import edition_slug, load_script
     from .cli_common import Progress
     from .companions import transcript_md, transcript_txt
     from .languages import check_language
-    from .paths import edition_file, slugify, write_atomic
+    from .paths import edition_file, write_atomic
     from .translate import check_routes, disclosure_lines, translate_script
 
     targets = list(dict.fromkeys(check_language(t) for t in to))  # unknown code: exit 2 before any work
     script = load_script(input, encoding=encoding)
     foreign = [t for t in targets if t != script.language]
     check_routes(script.language, foreign)  # a missing route stops here, naming the fixing command
-    slug = slugify(script.title)
+    slug = edition_slug(script)
     with Progress(quiet=quiet) as bar:
         for lang in foreign:
             def progress(done: int, total: int, lang: str = lang) -> None:
@@ -138,7 +140,8 @@ def translate_command(
             po = edition_file(out, slug, lang, "po")
             result = translate_script(script, lang, po_path=po, glossary_dir=glossary, beam_size=beam_size,
                                       threads=threads, progress=progress)
-            target = write_atomic(edition_file(out, slug, lang, "script.json"), result.script.to_json())
+            translated = replace(result.script, meta={**result.script.meta, "slug": slug})
+            target = write_atomic(edition_file(out, slug, lang, "script.json"), translated.to_json())
             header = disclosure_lines(result.provenance)
             write_atomic(edition_file(out, slug, lang, "txt"), transcript_txt(result.script, header=header))
             write_atomic(edition_file(out, slug, lang, "md"), transcript_md(result.script, header=header))

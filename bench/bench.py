@@ -100,21 +100,7 @@ subprocess.run([get_ffmpeg_exe(), "-v", "error", "-y", "-f", "concat", "-safe", 
 print(json.dumps({"naive_s": time.perf_counter() - t, "espeak_s": t1 - t, "ffmpeg_s": time.perf_counter() - t1}))
 """
 
-ESPEAK_VOICES = """[defaults]
-engine = "espeak"
-rate = 155
-[roles.narrator.en]
-voice = "en-us+klatt5"
-pitch = 60
-[roles.interviewer.en]
-voice = "en-us+f5"
-pitch = 30
-[roles.interviewee.en]
-voice = "en-us+m6"
-pitch = 30
-[roles.other.en]
-voice = "en-us+f2"
-"""
+ESPEAK_VOICES = REPO / "voices" / "espeak-only.toml"
 
 
 def _run(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
@@ -155,8 +141,7 @@ def _edit_one_sentence(text: str) -> str:
 
 def incremental(input_path: Path, tmp: Path) -> dict:
     """Cold 1 worker / N workers, warm, one-sentence edit, naive baseline, with peak memory."""
-    voices = tmp / "espeak-voices.toml"
-    voices.write_text(ESPEAK_VOICES, encoding="utf-8")
+    voices = ESPEAK_VOICES
     n = os.cpu_count() or 1
     _, alone = _run([sys.executable, "-c", ENGINE_ALONE, str(input_path), str(voices)], cwd=REPO)
     alone_d = json.loads(alone.stdout)

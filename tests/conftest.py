@@ -27,6 +27,7 @@ pytest_plugins = ["translate_fixtures"]  # tiny argos packages, per-test argos f
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_INTERVIEW = REPO.parent / "shared" / "interview.txt"
+ESPEAK_ONLY_VOICES = REPO / "voices" / "espeak-only.toml"  # every role on espeak: fast, no optional voices
 
 from voiceover.tts import PCM, Engine, Voice, register, unregister  # noqa: E402
 

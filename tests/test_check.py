@@ -10,6 +10,8 @@ from pathlib import Path
 
 import pytest
 
+from conftest import ESPEAK_ONLY_VOICES
+
 from voiceover import check
 from voiceover.check import (
     CheckReport,
@@ -118,21 +120,6 @@ Radio North: Will you plant wheat this year?
 Maria Lopez: Yes, we will plant wheat and potatoes.
 """
 
-# espeak only (the clearest variants, as voices/default.toml suggests without Piper): fast and
-# independent of optional voices.
-VOICES = """\
-[defaults]
-engine = "espeak"
-rate = 155
-[roles.narrator.en]
-voice = "en-us+klatt5"
-pitch = 60
-[roles.interviewer.en]
-voice = "en-us+f5"
-pitch = 30
-[roles.interviewee.en]
-voice = "en-us+f2"
-"""
 
 
 @pytest.fixture(scope="module")
@@ -144,8 +131,7 @@ def edition(tmp_path_factory) -> Path:
     tmp = tmp_path_factory.mktemp("check")
     src = tmp / "interview.txt"
     src.write_text(INTERVIEW, encoding="utf-8")
-    (tmp / "voices.toml").write_text(VOICES, encoding="utf-8")
-    options = BuildOptions(out=tmp / "out", languages=("en",), voices=tmp / "voices.toml", cache_dir=tmp / "cache")
+    options = BuildOptions(out=tmp / "out", languages=("en",), voices=ESPEAK_ONLY_VOICES, cache_dir=tmp / "cache")
     result = build(load_script(src), options, input_bytes=src.read_bytes())
     return result.folder / "en"
 

@@ -13,33 +13,17 @@ from test_build import INTERVIEW
 from voiceover.build import BuildOptions, build, load_script
 from voiceover.tts import Voice, get_engine
 
+from conftest import ESPEAK_ONLY_VOICES
+
 pytestmark = pytest.mark.slow
 
-ESPEAK_VOICES = """\
-[defaults]
-engine = "espeak"
-rate = 155
-[roles.narrator.en]
-voice = "en-us+klatt5"
-pitch = 60
-[roles.interviewer.en]
-voice = "en-us+f5"
-pitch = 30
-[roles.interviewee.en]
-voice = "en-us+m6"
-pitch = 30
-[roles.other.en]
-voice = "en-us+f2"
-"""
 
 TARGET = "The snow melted in March, that is six weeks early."
-VOICES = [Voice("espeak", "en-us+f5", 155, 30), Voice("espeak", "en-us+klatt5", 155, 60), Voice("espeak", "en-us+m6", 155, 30)]
+VOICES = [Voice("espeak", "en-us+f5", 155, 30), Voice("espeak", "en-us+klatt5", 155, 60), Voice("espeak", "en-us+f2", 155, 50)]
 
 
 def espeak_voices(tmp_path: Path) -> Path:
-    path = tmp_path / "espeak-voices.toml"
-    path.write_text(ESPEAK_VOICES, encoding="utf-8")
-    return path
+    return ESPEAK_ONLY_VOICES
 
 
 def _digest(voice: Voice) -> str:

@@ -162,3 +162,15 @@ def test_role_voices(default):
     assert list(got) == list(ROLES)
     assert got["interviewee"] == default.roles["interviewee"]["ru"]
     assert default.role_voices("de") == {}
+
+
+def test_shipped_espeak_only_config_is_valid_and_distinct():
+    from conftest import ESPEAK_ONLY_VOICES
+
+    cfg = VoiceConfig.load(ESPEAK_ONLY_VOICES)
+    assert sorted(cfg.languages()) == ["en", "kk", "ru"]
+    for lang in ("en", "ru", "kk"):
+        roles = cfg.role_voices(lang)
+        assert {v.engine for v in roles.values()} == {"espeak"}
+        main = [(roles[r].voice, roles[r].pitch) for r in ("narrator", "interviewer", "interviewee")]
+        assert len(set(main)) == 3

@@ -205,6 +205,10 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
     timeline = Timeline()
     cues: list[Cue] = []
     starts: list[tuple[int, int]] = []  # (chapter index, ms where its lead pause began)
+    if options.normalise:
+        from .loudness import prewarm
+
+        prewarm()
     plan = speech_plan(script, voices, speaker_cues=options.speaker_cues)
     reporter.stage(f"speaking {english_name(lang)}", len(plan))
     speaker = Speaker(jobs=options.jobs, cache=Cache(options.cache_dir), use_cache=options.use_cache,

@@ -94,6 +94,25 @@ def check(loud: Loudness, *, target_lufs: float = MONO_TARGET, tolerance_lu: flo
 PIECE_SAMPLES = 1 << 20
 
 
+def prewarm() -> None:
+    """Import the DSP libraries (scipy.signal alone takes ~1 s) in a background thread.
+
+    The build calls this before synthesis: engines release the GIL while they speak, so the
+    import overlaps with them instead of adding to the loudness pass.
+    """
+    import threading
+
+    def load() -> None:
+        try:
+            import pyloudnorm  # noqa: F401
+            import scipy.ndimage  # noqa: F401
+            import scipy.signal  # noqa: F401
+        except ImportError:  # reported properly when the pass runs
+            pass
+
+    threading.Thread(target=load, name="voiceover-prewarm", daemon=True).start()
+
+
 def _np():
     import numpy as np
 

@@ -195,3 +195,24 @@ def test_check_refuses_a_non_english_folder(tmp_path):
     res = runner.invoke(app, ["check", str(d)])
     assert res.exit_code in (1, 2)
     assert len(res.stderr.strip().splitlines()) == 1 and "Traceback" not in res.stderr
+
+
+def test_quiet_still_says_an_online_engine_receives_the_text(tmp_path, fake_voices, fake_engine):
+    from voiceover.tts import register, unregister
+
+    class OnlineFake(fake_engine):
+        name = "online-fake"
+        offline = False
+        service = "Example Speech Cloud"
+
+    register(OnlineFake)
+    try:
+        cfg = tmp_path / "online.toml"
+        cfg.write_text(fake_voices.read_text().replace(
+            '[roles.interviewer.en]\nengine = "fake"', '[roles.interviewer.en]\nengine = "online-fake"'))
+        res = runner.invoke(app, ["build", str(_input(tmp_path)), "--voices", str(cfg), "--out", str(tmp_path / "o"), "-q"])
+        assert res.exit_code == 0, res.stderr
+        assert "Example Speech Cloud" in res.stderr
+        assert "sentences from the cache" not in res.stderr  # ordinary progress notes stay quiet
+    finally:
+        unregister("online-fake")

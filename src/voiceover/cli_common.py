@@ -100,9 +100,10 @@ class Progress:
             self._progress.advance(self._task, n)
 
     def note(self, message: str) -> None:
-        """A line for the user (warnings, disclosures); shown even when not a terminal, unless quiet."""
-        if not self.quiet:
-            err_console.print(message, highlight=False)
+        """A line for the user on stderr. --quiet hides progress notes, never "note:"/"warning:"
+        lines (such as the notice that an online engine receives the text)."""
+        if not self.quiet or message.startswith(("note:", "warning:")):
+            err_console.print(message, highlight=False, soft_wrap=True)
 
 
 def is_tty() -> bool:

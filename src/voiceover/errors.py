@@ -53,3 +53,7 @@ class EncodeError(VoiceoverError, RuntimeError):
 
 class OutputError(VoiceoverError, OSError):
     """An output could not be written (unwritable directory, full disk, locked)."""
+
+
+class DownloadError(VoiceoverError, OSError):
+    """A model or voice could not be downloaded (no network, HTTP error, checksum mismatch)."""

@@ -364,7 +364,7 @@ def edition_files(edition: Edition, slug: str, *, cover: bytes | None = None) ->
         f"{slug}.{lang}.txt": transcript_txt(script, header=edition.header).encode(),
         f"{slug}.{lang}.md": transcript_md(script, header=edition.header).encode(),
         f"{slug}.{lang}.vtt": webvtt(edition.cues, language=lang).encode(),
-        f"{slug}.{lang}.srt": srt(edition.cues).encode(),
+        f"{slug}.{lang}.srt": srt(edition.cues, language=lang).encode(),
         f"{slug}.{lang}.chapters.json": chapters_json(edition.chapters, title=script.title).encode(),
     }
     playlist = [(script.title, edition.duration_ms / 1000, mp3_name)]

@@ -13,12 +13,12 @@ import pytest
 from conftest import ESPEAK_ONLY_VOICES
 
 from voiceover import check
+from voiceover.caption_check import read_vtt
 from voiceover.check import (
     CheckReport,
     SpeakerRow,
     check_edition,
     normalise,
-    parse_vtt,
     reference_words,
     wer,
     word_errors,
@@ -62,7 +62,7 @@ def test_parse_vtt_reads_what_companions_writes():
     long = "This sentence is long enough that the caption writer has to split it into two cues for reading."
     cues = [Cue(500, 1500, "Ann & Bo", "Short <one>.", "intro.01"),
             Cue(2100, 8000, "Ann & Bo", long, "q01.02")]
-    parsed = parse_vtt(webvtt(cues, language="en"))
+    parsed = read_vtt(webvtt(cues, language="en"))
     assert [c.segment_id for c in parsed] == ["intro.01", "q01.02", "q01.02"]
     assert parsed[0].speaker == "Ann & Bo" and parsed[0].text == "Short <one>."
     assert (parsed[0].start_ms, parsed[0].end_ms) == (500, 1500)

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 
-from voiceover.companions import ChapterTime, Cue, chapters_json, split_cue, srt, transcript_md, transcript_txt, webvtt
+from voiceover.captions import LINE_CHARS, MAX_LINES, layout
+from voiceover.companions import ChapterTime, Cue, chapters_json, srt, transcript_md, transcript_txt, webvtt
 from voiceover.script import Chapter, Script, Segment, Speaker
 
 
@@ -61,10 +62,10 @@ def test_webvtt_voice_spans_escaping_and_times():
 
 def test_long_sentence_split_into_timed_caption_parts():
     text = " ".join(["word"] * 60)  # 299 characters
-    parts = split_cue(Cue(1000, 11000, "A", text))
+    parts = layout([Cue(1000, 11000, "A", text)])
     assert len(parts) == 4
     assert parts[0].start_ms == 1000 and parts[-1].end_ms == 11000
-    assert all(len(p.text) <= 84 for p in parts)
+    assert all(len(p.text) <= MAX_LINES * LINE_CHARS for p in parts)
     assert all(a.end_ms == b.start_ms for a, b in zip(parts, parts[1:]))
     assert " ".join(p.text for p in parts) == text
 
@@ -72,7 +73,7 @@ def test_long_sentence_split_into_timed_caption_parts():
 def test_srt_numbering_and_comma_times():
     out = srt([Cue(0, 999, "A", "One."), Cue(1000, 2000, "B", "Two.")])
     blocks = out.strip().split("\n\n")
-    assert blocks[0].splitlines() == ["1", "00:00:00,000 --> 00:00:00,999", "A: One."]
+    assert blocks[0].splitlines() == ["1", "00:00:00,000 --> 00:00:01,000", "A: One."]  # held to 1 s
     assert blocks[1].splitlines()[0] == "2"
 
 

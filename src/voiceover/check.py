@@ -2,9 +2,10 @@
 
 A regression guard for voice choices and text normalisation (speech_text.py), not part of the
 default build: pocketsphinx 5 (a dev dependency; its wheel ships an en-us model) decodes each
-sentence of the MP3, cut out by its WebVTT cue times, and the words it hears are compared with
-the script's, both normalised the same way (numbers as words). Absolute word error rates are
-high for formant speech and a small model; compare runs and voices with each other.
+sentence of the MP3, cut out by its WebVTT cue times (read by caption_check.read_vtt), and the
+words it hears are compared with the script's, both normalised the same way (numbers as words).
+Absolute word error rates are high for formant speech and a small model; compare runs and voices
+with each other. It also lists the edition's caption rule violations (caption_check.py).
 
     python -m voiceover.check OUT/<slug>/en [--quick] [--json] [--worst 5]
 """
@@ -20,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from .caption_check import CaptionRead, edition_caption_problems, read_vtt
 from .errors import EngineUnavailable, InputError, UsageError, VoiceoverError
 from .script import Script
 from .sentences import split_sentences
@@ -29,6 +31,7 @@ from .tts.base import PCM, Voice
 RATE = 16000  # what the en-us acoustic model expects
 PAD_MS = 150  # audio kept around a cue (never into a neighbouring one): onsets and tails are soft
 QUICK_SECONDS = 60.0  # --quick: audio per speaker
+MAX_CAPTION_PROBLEMS = 10  # caption rule violations listed in the table (the JSON has all)
 INSTALL_HINT = "pip install pocketsphinx  (or: pip install -e '.[dev]')"
 
 
@@ -95,52 +98,6 @@ def transcribe(decoder, pcm: PCM) -> str:
 
 # -- the edition ------------------------------------------------------------------------------
 @dataclass(frozen=True)
-class VttCue:
-    """One WebVTT cue as written by companions.webvtt."""
-
-    ident: str
-    start_ms: int
-    end_ms: int
-    speaker: str
-    text: str
-
-    @property
-    def segment_id(self) -> str:
-        """The script segment it belongs to (ids are ``<segment id>-<n>``)."""
-        return self.ident.rpartition("-")[0]
-
-
-_TIMING = re.compile(r"(\d+):(\d{2}):(\d{2})\.(\d{3})\s+-->\s+(\d+):(\d{2}):(\d{2})\.(\d{3})")
-_VOICE = re.compile(r"<v\s+([^>]*)>(.*?)(?:</v>|$)", re.S)
-
-
-def _ms(h: str, m: str, s: str, ms: str) -> int:
-    return ((int(h) * 60 + int(m)) * 60 + int(s)) * 1000 + int(ms)
-
-
-def _unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&")
-
-
-def parse_vtt(text: str) -> list[VttCue]:
-    """The cues of a WebVTT file (id, times, ``<v>`` speaker, text with lines joined)."""
-    cues: list[VttCue] = []
-    for block in re.split(r"\n\s*\n", text.replace("\r\n", "\n")):
-        lines = block.strip("\n").split("\n")
-        at = next((i for i, ln in enumerate(lines) if _TIMING.search(ln)), None)
-        if at is None:
-            continue  # the header, a NOTE or STYLE block
-        t = _TIMING.search(lines[at]).groups()
-        ident = lines[at - 1].strip() if at > 0 else ""
-        body = " ".join(lines[at + 1:])
-        m = _VOICE.search(body)
-        speaker, words = (m.group(1).strip(), m.group(2)) if m else ("", body)
-        words = re.sub(r"<[^>]+>", "", words)
-        cues.append(VttCue(ident, _ms(*t[:4]), _ms(*t[4:]), _unescape(speaker), " ".join(_unescape(words).split())))
-    return cues
-
-
-@dataclass(frozen=True)
 class _Piece:
     """Audio to decode and the text it should say."""
 
@@ -150,9 +107,9 @@ class _Piece:
     text: str
 
 
-def _sentences(cues: list[VttCue]) -> list[list[VttCue]]:
+def _sentences(cues: list[CaptionRead]) -> list[list[CaptionRead]]:
     """Cues merged back into sentences: a split sentence's parts share a segment and touch."""
-    groups: list[list[VttCue]] = []
+    groups: list[list[CaptionRead]] = []
     for cue in cues:
         last = groups[-1][-1] if groups else None
         if last is not None and last.segment_id == cue.segment_id and abs(cue.start_ms - last.end_ms) <= 1:
@@ -162,10 +119,10 @@ def _sentences(cues: list[VttCue]) -> list[list[VttCue]]:
     return groups
 
 
-def _pieces(cues: list[VttCue], script: Script) -> tuple[list[_Piece], int]:
+def _pieces(cues: list[CaptionRead], script: Script) -> tuple[list[_Piece], int]:
     """One piece per sentence (or per paragraph when the count differs), and cues left unmatched."""
     segments = {seg.id: seg for _, seg in script.segments()}
-    by_segment: list[tuple[str, list[list[VttCue]]]] = []
+    by_segment: list[tuple[str, list[list[CaptionRead]]]] = []
     for group in _sentences(cues):
         sid = group[0].segment_id
         if by_segment and by_segment[-1][0] == sid:
@@ -276,6 +233,8 @@ class CheckReport:
     decode_s: float = 0.0
     limit_seconds: float | None = None
     unmatched_cues: int = 0
+    caption_cues: int = 0
+    caption_problems: list[str] = field(default_factory=list)  # caption_check, all of them
 
     @property
     def overall(self) -> SpeakerRow:
@@ -300,7 +259,11 @@ class CheckReport:
         note += f"; at most {self.limit_seconds:g} s per speaker)" if self.limit_seconds else ")"
         if self.unmatched_cues:
             note += f"; {self.unmatched_cues} cues had no segment in the script and were skipped"
-        return "\n".join(lines) + "\n" + note + "\n"
+        captions = f"\ncaptions: {self.caption_cues} cues, {len(self.caption_problems)} caption rule violations"
+        captions += "".join(f"\n- {p}" for p in self.caption_problems[:MAX_CAPTION_PROBLEMS])
+        if len(self.caption_problems) > MAX_CAPTION_PROBLEMS:
+            captions += f"\n- … and {len(self.caption_problems) - MAX_CAPTION_PROBLEMS} more"
+        return "\n".join(lines) + "\n" + note + captions + "\n"
 
     def to_dict(self) -> dict[str, Any]:
         """A JSON-ready dict: rows with wer, the overall row, and every utterance."""
@@ -314,6 +277,7 @@ class CheckReport:
             "limit_seconds": self.limit_seconds,
             "decode_s": round(self.decode_s, 3),
             "unmatched_cues": self.unmatched_cues,
+            "captions": {"cues": self.caption_cues, "problems": self.caption_problems},
             "speakers": [row(r) for r in self.rows],
             "overall": row(self.overall),
             "utterances": [asdict(u) for u in self.utterances],
@@ -339,7 +303,7 @@ def check_edition(folder: Path, *, limit_seconds: float | None = None,
 
     lang, mp3, vtt, script, voices = _edition_files(Path(folder))
     decoder = new_decoder()  # before the slow decode: fail fast without pocketsphinx
-    cues = parse_vtt(vtt.read_text(encoding="utf-8"))
+    cues = read_vtt(vtt.read_text(encoding="utf-8"))
     pieces, unmatched = _pieces(cues, script)
     budget: dict[str, float] = {}
     chosen: list[int] = []
@@ -372,7 +336,9 @@ def check_edition(folder: Path, *, limit_seconds: float | None = None,
             rows.append(SpeakerRow(sp.id, sp.name, voices.get(sp.id, "?"), len(mine), sum(u.words for u in mine),
                                    sum(u.errors for u in mine),
                                    round(sum(u.end_ms - u.start_ms for u in mine) / 1000, 3)))
-    return CheckReport(str(folder), lang, rows, utterances, time.perf_counter() - t0, limit_seconds, unmatched)
+    caption_cues, problems = edition_caption_problems(Path(folder), limit=None)
+    return CheckReport(str(folder), lang, rows, utterances, time.perf_counter() - t0, limit_seconds, unmatched,
+                       caption_cues, problems)
 
 
 # -- python -m voiceover.check ----------------------------------------------------------------

@@ -222,7 +222,7 @@ def check(
     quick: bool = typer.Option(False, "--quick", help="At most 60 s of audio per speaker."),
     quiet: bool = QUIET_OPT,
 ) -> None:
-    """Intelligibility: pocketsphinx transcribes the English edition; word error rate per speaker voice."""
+    """Intelligibility (pocketsphinx word errors per speaker voice) and caption rule violations of an English edition."""
     from .check import QUICK_SECONDS, check_edition
 
     with Progress(quiet=quiet) as progress:

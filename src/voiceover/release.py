@@ -11,7 +11,9 @@
 * every language has the same chapter ids, in the same order;
 * loudness of each edition MP3 (decoded by ffmpeg) is within ±1 LU of the target and its true
   peak ≤ -1 dBTP, and agrees with the manifest's ``loudness`` when the manifest records it;
-* every segment has audio: at least one WebVTT cue ``<segment id>-<n>`` with a positive length.
+* every segment has audio: at least one WebVTT cue ``<segment id>-<n>`` with a positive length;
+* the captions meet the caption rules (caption_check.caption_problems: lines, durations, phrase
+  breaks, voice spans; the SRT holds the same cues as the WebVTT).
   A segment whose text has no letter or digit (``""``, ``"— …"``) is exempt — engines speak
   nothing for it, so it cannot have audio; the exemption is computed from the script, not taken
   from the manifest, so a build cannot excuse its own silent segments;
@@ -32,7 +34,8 @@ import sys
 from pathlib import Path
 from typing import Any, Sequence
 
-from .errors import VoiceoverError
+from .caption_check import caption_problems, read_vtt
+from .errors import InputError, VoiceoverError
 
 FFMPEG_SLACK_MS = 60  # ffmpeg shows ID3 chapters up to the codec delay (~50 ms at 22.05 kHz) early
 MANIFEST_SLACK_MS = 1  # the manifest stores seconds to 3 decimals
@@ -40,7 +43,6 @@ DURATION_SLACK_S = 0.1  # manifest duration vs what ffmpeg reports
 LOUDNESS_RECORD_SLACK_LU = 0.2  # manifest's recorded loudness vs measured now
 MAX_LISTED = 10  # ids listed in one failure line before "…"
 
-_TIMING_RE = re.compile(r"^(\d+):(\d{2}):(\d{2})\.(\d{3})\s+-->\s+(\d+):(\d{2}):(\d{2})\.(\d{3})")
 _CHAPTER_FILE_RE = r"^{slug}\.{lang}\.(\d{{2,}})-(.+)\.mp3$"
 
 
@@ -105,6 +107,9 @@ def _check_edition(folder: Path, slug: str, lang: str, source_lang: str, entry: 
 
     if script is not None:
         failures += _check_cues(folder / lang / f"{slug}.{lang}.vtt", f"{lang}/{slug}.{lang}.vtt", lang, script)
+        vtt, srt = (folder / lang / f"{slug}.{lang}.{ext}" for ext in ("vtt", "srt"))
+        if vtt.is_file():  # the caption rules (a missing file is reported above)
+            failures += [f"{lang}/{p}" for p in caption_problems(vtt, srt if srt.is_file() else None, lang)]
         failures += _check_split_files(listed, slug, lang, script)
     for rel in sorted(p for p in listed if p and p.endswith(".m3u8")):
         failures += _check_playlist(folder / rel, rel)
@@ -243,34 +248,17 @@ def speakable(text: str) -> bool:
     return any(ch.isalnum() for ch in text)
 
 
-def vtt_cues(text: str) -> list[tuple[str, int, int]]:
-    """(identifier, start_ms, end_ms) of every cue in a WebVTT document ("" when a cue has no id)."""
-    cues = []
-    for block in re.split(r"\n[ \t]*\n", text.replace("\r\n", "\n")):
-        lines = [ln for ln in block.split("\n") if ln.strip()]
-        if not lines:
-            continue
-        ident, timing = ("", lines[0]) if "-->" in lines[0] else (lines[0], lines[1] if len(lines) > 1 else "")
-        m = _TIMING_RE.match(timing.strip())
-        if not m:
-            continue  # the header, NOTE or STYLE blocks
-        v = [int(x) for x in m.groups()]
-        cues.append((ident.strip(), ((v[0] * 60 + v[1]) * 60 + v[2]) * 1000 + v[3],
-                     ((v[4] * 60 + v[5]) * 60 + v[6]) * 1000 + v[7]))
-    return cues
-
-
 def _check_cues(vtt: Path, rel: str, lang: str, script) -> list[str]:
     if not vtt.is_file():
         return [f"{rel}: missing (the captions are how the gate sees every segment was spoken)"]
     try:
-        cues = vtt_cues(vtt.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError) as exc:
+        cues = read_vtt(vtt.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, InputError) as exc:
         return [f"{rel}: unreadable ({exc})"]
     heard: set[str] = set()
-    for ident, start, end in cues:
-        seg_id, dash, n = ident.rpartition("-")
-        if dash and n.isdigit() and end > start:
+    for cue in cues:
+        seg_id, dash, n = cue.ident.rpartition("-")
+        if dash and n.isdigit() and cue.end_ms > cue.start_ms:
             heard.add(seg_id)
     silent = [seg.id for _, seg in script.segments() if speakable(seg.text) and seg.id not in heard]
     if silent:

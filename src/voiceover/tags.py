@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .cleantext import one_line
 from .errors import EncodeError, InputError, UsageError
 
 TAG_PADDING = 1024  # bytes of padding after the frames, so later small edits need no rewrite
@@ -172,9 +173,13 @@ def write_tags(
     p = Path(path)
     if not p.is_file():
         raise EncodeError(f"{p}: cannot tag a file that does not exist")
+    # ID3 text is one line without control characters: a NUL would end the frame's text early
+    title, artist, album = one_line(title), one_line(artist), one_line(album)
+    comment = one_line(comment) if comment else comment
+    extra_text = {one_line(k): one_line(v) for k, v in (extra_text or {}).items()}
     lang = language_code(language)
     mime = cover_mime(cover) if cover is not None else None
-    chapters = list(chapters)
+    chapters = [ChapterMark(ch.id, one_line(ch.title), ch.start_ms, ch.end_ms) for ch in chapters]
     _check_chapters(chapters)
     id3, EditionID3 = _id3_classes()
 

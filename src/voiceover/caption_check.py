@@ -78,14 +78,24 @@ def _words(cue: CaptionRead) -> list[str]:
     return [w for w in cue.text.split() if _WORD.search(w)]
 
 
-def cue_problems(cues: list[CaptionRead], language: str = "", *, srt: bool = False) -> list[str]:
-    """Every caption rule the cues break, one line each, naming the cue by number and time."""
+def _unlabelled(text: str, labels: frozenset[str]) -> str:
+    """A SubRip cue's text without the speaker label that leads a turn."""
+    return next((text[len(lb):].strip() for lb in labels if text.startswith(lb)), text)
+
+
+def cue_problems(cues: list[CaptionRead], language: str = "", *, srt: bool = False,
+                 labels: frozenset[str] = frozenset()) -> list[str]:
+    """Every caption rule the cues break, one line each, naming the cue by number and time.
+
+    ``srt``: SubRip cues (no voice spans or identifiers); ``labels`` are the speaker labels
+    ("Name:") a SubRip cue may start with, not counted as words.
+    """
     ph = phrasing(language)
     problems: list[str] = []
     for k, cue in enumerate(cues):
         where = f"cue {k + 1} ({cue.start_ms / 1000:.3f} s)"
         duration = cue.end_ms - cue.start_ms
-        words = cue.text.split()
+        words = _unlabelled(cue.text, labels).split()
         if len(cue.lines) > MAX_LINES:
             problems.append(f"{where}: {len(cue.lines)} lines (at most {MAX_LINES})")
         for line in cue.lines:
@@ -126,9 +136,7 @@ def _same_cues(vtt: list[CaptionRead], srt: list[CaptionRead]) -> list[str]:
     if len(vtt) != len(srt):
         return [f"{len(srt)} SubRip cues, {len(vtt)} WebVTT cues"]
     for k, (v, s) in enumerate(zip(vtt, srt)):
-        shown = s.text
-        if v.speaker and shown.startswith(f"{v.speaker}:"):
-            shown = shown[len(v.speaker) + 1:].strip()
+        shown = _unlabelled(s.text, frozenset({f"{v.speaker}:"} if v.speaker else ()))
         if (v.start_ms, v.end_ms, v.text) != (s.start_ms, s.end_ms, shown):
             return [f"cue {k + 1} differs between the SubRip and WebVTT files"]
     return []
@@ -151,7 +159,9 @@ def caption_problems(vtt_path: Path, srt_path: Path | None = None, language: str
             srt = read_srt(Path(srt_path).read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, InputError) as exc:
             return out + [f"{Path(srt_path).name}: unreadable ({exc})"]
-        out += _listed(Path(srt_path).name, cue_problems(srt, language, srt=True) + _same_cues(vtt, srt), limit)
+        labels = frozenset(f"{c.speaker}:" for c in vtt if c.speaker)
+        out += _listed(Path(srt_path).name, cue_problems(srt, language, srt=True, labels=labels) + _same_cues(vtt, srt),
+                       limit)
     return out
 
 

@@ -203,3 +203,13 @@ def test_the_checker_compares_srt_with_vtt_and_finds_arrows(tmp_path):
     assert any("timing arrow" in p for p in caption_problems(vtt, sub, "en"))
     vtt.write_text("not a caption file")
     assert caption_problems(vtt, None, "en")[0].startswith("x.en.vtt: unreadable (malformed VTT")
+
+
+def test_voiceover_check_lists_caption_violations():
+    from voiceover.check import CheckReport
+
+    report = CheckReport("OUT/x/en", "en", [], caption_cues=3, caption_problems=[f"x.en.vtt: cue {k}: bad" for k in range(12)])
+    table = report.to_table()
+    assert "captions: 3 cues, 12 caption rule violations" in table
+    assert "- x.en.vtt: cue 0: bad" in table and "- … and 2 more" in table
+    assert report.to_dict()["captions"]["problems"][11] == "x.en.vtt: cue 11: bad"

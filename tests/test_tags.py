@@ -75,7 +75,8 @@ def test_chapters_read_back_with_ffmpeg(mp3):
 def test_ffmetadata_escapes_are_undone(mp3):
     odd = [ChapterMark("a", "a=b;c#d\\e [x]", 0, 1000), ChapterMark("b", "two\nlines", 1000, 2000)]
     tags.write_tags(mp3, chapters=odd, **TAGS)
-    assert [t for t, _, _ in ffmpeg.ffmetadata_chapters(mp3)] == [c.title for c in odd]
+    # a title is one line in ID3 (control characters become spaces or go)
+    assert [t for t, _, _ in ffmpeg.ffmetadata_chapters(mp3)] == ["a=b;c#d\\e [x]", "two lines"]
 
 
 def test_ctoc_is_top_level_ordered_and_lists_every_chapter(mp3):

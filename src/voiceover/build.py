@@ -20,7 +20,8 @@ from typing import Any, Protocol, Sequence
 from . import __version__
 from .audio import Pauses, Timeline, encode_mp3
 from .cache import Cache
-from .companions import ChapterTime, Cue, chapters_json, srt, transcript_md, transcript_txt, webvtt
+from .captions import Cue
+from .companions import ChapterTime, chapters_json, srt, transcript_md, transcript_txt, webvtt
 from .errors import InputError, OutputError, UsageError, VoiceoverError
 from .languages import LANGUAGES, check_language, english_name, iso639_2
 from .loudness import MONO_TARGET, TRUE_PEAK_MAX

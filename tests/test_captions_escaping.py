@@ -4,6 +4,7 @@ mutagen, json), and each test fails on the writers before this change."""
 
 from __future__ import annotations
 
+import html
 import io
 import json
 import math
@@ -11,9 +12,12 @@ import struct
 
 import pytest
 import webvtt
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from voiceover import ffmpeg, tags
 from voiceover.audio import encode_mp3
+from voiceover.captions import layout
 from voiceover.companions import ChapterTime, Cue, chapters_json, m3u8, srt, transcript_md, transcript_txt, webvtt as to_vtt
 from voiceover.script import Chapter, Script, Segment, Speaker
 from voiceover.tags import ChapterMark
@@ -118,3 +122,40 @@ def test_nul_and_cr_never_cut_id3_frames(tmp_path):
     assert [c.title for c in tags.read_chapters(path)] == ["Why now?"]
     meta = ffmpeg.run(["-v", "error", "-i", str(path), "-f", "ffmetadata", "-"]).stdout.decode("utf-8")
     assert "artist=AlJazeera , Roman" in meta.splitlines()
+
+
+# -- any text at all --------------------------------------------------------------------------
+_PIECES = st.sampled_from([
+    "-->", "--->", "00:00:01,000 --> 00:09:00,000", "00:00:01.000", "\n", "\r", "\r\n", "\n\n", "\x00", "\x1b",
+    "\u2028", "\x85", "NOTE", "WEBVTT", "<v X>", "</v>", "&amp;", "<b>", " ", "  ", "the", "в", "үшін", "Жоқ",
+    "word", "Kazakhstan’s", "7,500km", ".", ",", "—", "1", "a" * 45,
+])
+_TEXT = st.lists(_PIECES, min_size=1, max_size=40).map("".join)
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(texts=st.lists(_TEXT, min_size=1, max_size=4), speaker=_TEXT, sid=_TEXT,
+       lang=st.sampled_from(["en", "ru", "kk"]))
+def test_no_text_creates_or_breaks_a_cue(texts, speaker, sid, lang):
+    cues, t = [], 0
+    for k, text in enumerate(texts):
+        cues.append(Cue(t, t + 300 + 97 * len(text), speaker, text, sid if k % 2 == 0 else f"s{k}"))
+        t = cues[-1].end_ms + 400
+    written = layout(cues, lang)
+    if not written:
+        return  # only spaces and control characters: nothing is shown (and a build has nothing to speak)
+    vtt = webvtt.from_buffer(io.StringIO(to_vtt(cues, language=lang)))
+    sub = webvtt.from_buffer(io.StringIO(srt(cues, language=lang)), format="srt")
+    assert len(vtt) == len(sub) == len(written)
+    for cue, read_v, read_s in zip(written, vtt, sub):
+        assert (read_v.start_time.in_milliseconds(), read_v.end_time.in_milliseconds()) == (cue.start_ms, cue.end_ms)
+        assert (read_s.start_time.in_milliseconds(), read_s.end_time.in_milliseconds()) == (cue.start_ms, cue.end_ms)
+        name = " ".join(speaker.translate(_GONE).split()).replace("-->", "→")
+        if name:  # a name with no letters or marks at all gets no voice span
+            assert read_v.raw_text.endswith("</v>") and html.unescape(read_v.voice) == name
+        assert not any("-->" in ln for ln in read_v.lines + read_s.lines)
+    assert all(a.end_ms <= b.start_ms for a, b in zip(written, written[1:]))
+
+
+_GONE = {c: (" " if chr(c) in "\t\n\v\f\r\x1c\x1d\x1e\x1f\x85\u2028\u2029" else None)
+         for c in (*range(0x00, 0x20), *range(0x7F, 0xA0), 0x2028, 0x2029)}

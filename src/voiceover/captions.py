@@ -242,7 +242,7 @@ def layout(cues: Sequence[Cue], language: str = "") -> list[CaptionCue]:
         if not words:
             continue
         head = group[0]
-        speaker = one_line(head.speaker)
+        speaker = " ".join(caption_words(head.speaker))  # one line, no "-->" (it leads SRT cues)
         first = speaker != previous
         previous = speaker
         label = f"{speaker}:" if first and speaker else None

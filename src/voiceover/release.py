@@ -11,12 +11,12 @@
 * every language has the same chapter ids, in the same order;
 * loudness of each edition MP3 (decoded by ffmpeg) is within ±1 LU of the target and its true
   peak ≤ -1 dBTP, and agrees with the manifest's ``loudness`` when the manifest records it;
-* every segment has audio: at least one WebVTT cue ``<segment id>-<n>`` with a positive length;
-* the captions meet the caption rules (caption_check.caption_problems: lines, durations, phrase
-  breaks, voice spans; the SRT holds the same cues as the WebVTT).
+* every segment has audio: at least one WebVTT cue ``<segment id>-<n>`` with a positive length.
   A segment whose text has no letter or digit (``""``, ``"— …"``) is exempt — engines speak
   nothing for it, so it cannot have audio; the exemption is computed from the script, not taken
   from the manifest, so a build cannot excuse its own silent segments;
+* the captions meet the caption rules (caption_check.caption_problems: lines, durations, phrase
+  breaks, voice spans; the SRT holds the same cues as the WebVTT);
 * per-chapter MP3s (``--split-chapters``), when present, cover every chapter in order, and every
   path in an edition's M3U8 playlist exists.
 

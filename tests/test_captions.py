@@ -213,3 +213,18 @@ def test_voiceover_check_lists_caption_violations():
     assert "captions: 3 cues, 12 caption rule violations" in table
     assert "- x.en.vtt: cue 0: bad" in table and "- … and 2 more" in table
     assert report.to_dict()["captions"]["problems"][11] == "x.en.vtt: cue 11: bad"
+
+
+def test_the_intelligibility_check_still_finds_sentences_in_joined_cues():
+    from voiceover import check
+    from voiceover.script import Chapter, Script, Segment, Speaker
+
+    text = "We will keep talking to both sides. Always. And we will listen to everybody who wants peace here."
+    script = Script("T", "en", (Speaker("ann", "Ann", "interviewee"),), (Chapter("q01", "Q", (Segment("q01.01", "ann", text),)),))
+    cues = [Cue(0, 3000, "Ann", "We will keep talking to both sides.", "q01.01"), Cue(3250, 3700, "Ann", "Always.", "q01.01"),
+            Cue(3950, 8000, "Ann", "And we will listen to everybody who wants peace here.", "q01.01")]
+    read = read_vtt(webvtt(cues, language="en"))
+    assert len(read) == 2 and "Always." in read[0].text + read[1].text.split()[0]  # "Always." joined a neighbour
+    pieces, unmatched = check._pieces(read, script)
+    assert [(p.start_ms, p.end_ms, p.text) for p in pieces] == [(c.start_ms, c.end_ms, c.text) for c in read]
+    assert unmatched == 0

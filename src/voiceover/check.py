@@ -2,7 +2,8 @@
 
 A regression guard for voice choices and text normalisation (speech_text.py), not part of the
 default build: pocketsphinx 5 (a dev dependency; its wheel ships an en-us model) decodes each
-sentence of the MP3, cut out by its WebVTT cue times (read by caption_check.read_vtt), and the
+sentence of the MP3 (two, where a caption joined a short sentence to its neighbour), cut out by
+its WebVTT cue times (read by caption_check.read_vtt), and the
 words it hears are compared with the script's, both normalised the same way (numbers as words).
 Absolute word error rates are high for formant speech and a small model; compare runs and voices
 with each other. It also lists the edition's caption rule violations (caption_check.py).
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .caption_check import CaptionRead, edition_caption_problems, read_vtt
+from .captions import caption_words
 from .errors import EngineUnavailable, InputError, UsageError, VoiceoverError
 from .script import Script
 from .sentences import split_sentences
@@ -139,9 +141,32 @@ def _pieces(cues: list[CaptionRead], script: Script) -> tuple[list[_Piece], int]
         refs = split_sentences(seg.text)
         if len(refs) == len(groups):
             pieces += [_Piece(seg.speaker, g[0].start_ms, g[-1].end_ms, r) for g, r in zip(groups, refs)]
-        else:  # the script changed since the build, or a pause of 0 ms joined sentences
-            pieces.append(_Piece(seg.speaker, groups[0][0].start_ms, groups[-1][-1].end_ms, seg.text))
+        else:  # a cue joined short sentences, the script changed, or a pause of 0 ms joined sentences
+            pieces += _aligned(seg.speaker, groups, refs) or [
+                _Piece(seg.speaker, groups[0][0].start_ms, groups[-1][-1].end_ms, seg.text)]
     return pieces, unmatched
+
+
+def _aligned(speaker_id: str, groups: list[list[CaptionRead]], refs: list[str]) -> list[_Piece]:
+    """Pieces cut where a cue ends exactly where a sentence ends, counted in words ([] if none line up)."""
+    def ends(counts: list[int]) -> list[int]:
+        total, out = 0, []
+        for n in counts:
+            total += n
+            out.append(total)
+        return out
+
+    cue_ends = ends([sum(len(c.text.split()) for c in g) for g in groups])
+    ref_ends = ends([len(caption_words(r)) for r in refs])
+    if not cue_ends or cue_ends[-1] != ref_ends[-1]:
+        return []
+    pieces: list[_Piece] = []
+    g = r = 0
+    for cut in sorted(set(cue_ends) & set(ref_ends)):
+        g_end, r_end = cue_ends.index(cut) + 1, ref_ends.index(cut) + 1
+        pieces.append(_Piece(speaker_id, groups[g][0].start_ms, groups[g_end - 1][-1].end_ms, " ".join(refs[r:r_end])))
+        g, r = g_end, r_end
+    return pieces
 
 
 def _edition_files(folder: Path) -> tuple[str, Path, Path, Script, dict[str, str]]:

@@ -3,10 +3,10 @@
 A regression guard for voice choices and text normalisation (speech_text.py), not part of the
 default build: pocketsphinx 5 (a dev dependency; its wheel ships an en-us model) decodes each
 sentence of the MP3 (two, where a caption joined a short sentence to its neighbour), cut out by
-its WebVTT cue times (read by caption_check.read_vtt), and the
-words it hears are compared with the script's, both normalised the same way (numbers as words).
-Absolute word error rates are high for formant speech and a small model; compare runs and voices
-with each other. It also lists the edition's caption rule violations (caption_check.py).
+its WebVTT cue times (read by caption_check.read_vtt), and the words it hears are compared with
+the script's, both normalised the same way (numbers as words). Absolute word error rates are high
+for formant speech and a small model; compare runs and voices with each other. It also lists the
+edition's caption rule violations (caption_check.py).
 
     python -m voiceover.check OUT/<slug>/en [--quick] [--json] [--worst 5]
 """

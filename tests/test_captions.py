@@ -228,3 +228,18 @@ def test_the_intelligibility_check_still_finds_sentences_in_joined_cues():
     pieces, unmatched = check._pieces(read, script)
     assert [(p.start_ms, p.end_ms, p.text) for p in pieces] == [(c.start_ms, c.end_ms, c.text) for c in read]
     assert unmatched == 0
+
+
+def test_the_checker_runs_on_an_edition_folder(tmp_path, capsys):
+    from voiceover.caption_check import main
+
+    folder = tmp_path / "x" / "ru"
+    folder.mkdir(parents=True)
+    (folder / "x.ru.vtt").write_text(webvtt([Cue(0, 5000, "Роман Василенко", RU, "s1")], language="ru"), encoding="utf-8")
+    (folder / "x.ru.srt").write_text(srt([Cue(0, 5000, "Роман Василенко", RU, "s1")], language="ru"), encoding="utf-8")
+    assert main([str(folder)]) == 0
+    assert "caption rule violations" in capsys.readouterr().out
+    (folder / "x.ru.srt").write_text("1\n00:00:00,000 --> 00:00:00,500\nДа.\n", encoding="utf-8")
+    assert main([str(folder)]) == 1
+    assert "x.ru.srt: " in capsys.readouterr().out
+    assert main([str(tmp_path)]) == 1  # not an edition folder: no x.vtt

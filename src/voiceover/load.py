@@ -100,8 +100,9 @@ def clean_text(text: str) -> str:
         text = text.translate(_INVISIBLE).translate(_SPACES)
     text = "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc")
     text = unicodedata.normalize("NFC", text)
+    # blank lines are kept, so a line number in meta.dropped is the input file's own line
     lines = [line.rstrip() for line in text.split("\n")]
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip("\n") + "\n"
+    return "\n".join(lines).rstrip("\n") + "\n"
 
 
 class _TextExtractor(HTMLParser):
@@ -116,15 +117,29 @@ class _TextExtractor(HTMLParser):
         "script", "style", "noscript", "template", "svg", "head", "nav", "aside", "footer", "form",
         "button", "iframe", "figure", "figcaption", "select", "object",
     }
+    # Bold at the start of a block marks a speaker label (<b>Name:</b>); kept as **Name:** for the splitter.
+    EMPHASIS = {"b", "strong"}
     VOID = {"br", "hr", "img", "meta", "link", "input", "wbr", "source", "area", "col", "embed", "param", "track", "base"}
 
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.parts: list[str] = []
         self.skip = 0
+        self.bold = 0  # open <b>/<strong> that began a block
+
+    def _at_block_start(self) -> bool:
+        for part in reversed(self.parts):
+            if part.strip():
+                return part == "\n\n"
+            if part == "\n\n":
+                return True
+        return True
 
     def handle_starttag(self, tag: str, attrs) -> None:
-        if tag in self.SKIP and tag not in self.VOID:
+        if tag in self.EMPHASIS and not self.skip and not self.bold and self._at_block_start():
+            self.bold = 1
+            self.parts.append("**")
+        elif tag in self.SKIP and tag not in self.VOID:
             self.skip += 1
         elif tag in self.BLOCK and not self.skip:
             self.parts.append("\n\n")
@@ -134,7 +149,10 @@ class _TextExtractor(HTMLParser):
             self.parts.append("\n\n")
 
     def handle_endtag(self, tag: str) -> None:
-        if tag in self.SKIP and tag not in self.VOID:
+        if tag in self.EMPHASIS and self.bold:
+            self.bold = 0
+            self.parts.append("**")
+        elif tag in self.SKIP and tag not in self.VOID:
             self.skip = max(0, self.skip - 1)
         elif tag in self.BLOCK and not self.skip:
             self.parts.append("\n\n")

@@ -46,6 +46,7 @@ class Chapter:
     id: str
     title: str
     segments: tuple[Segment, ...] = ()
+    question: str = ""  # the full question a question chapter is titled by ("" for intro and note)
 
 
 @dataclass(frozen=True)
@@ -86,6 +87,12 @@ class Script:
         """A copy tagged with another language (used by translation)."""
         return replace(self, language=language)
 
+    def __post_init__(self) -> None:
+        from .languages import normalise
+
+        # "EN", "ru-RU", "rus" → the registry's code; an unknown tag is kept for the caller to reject
+        object.__setattr__(self, "language", normalise(self.language) or self.language)
+
     # -- JSON ------------------------------------------------------------------------------
     def to_dict(self) -> dict[str, Any]:
         """The documented JSON shape (see README: script.json)."""
@@ -99,6 +106,7 @@ class Script:
                 {
                     "id": c.id,
                     "title": c.title,
+                    **({"question": c.question} if c.question else {}),
                     "segments": [{"id": g.id, "speaker": g.speaker, "text": g.text} for g in c.segments],
                 }
                 for c in self.chapters
@@ -165,7 +173,10 @@ class Script:
                     raise fail(f"{gw}: duplicate segment id {g['id']!r}")
                 seg_ids.add(g["id"])
                 segs.append(Segment(g["id"], g["speaker"], g["text"]))
-            chapters.append(Chapter(c["id"], str(c.get("title", "")), tuple(segs)))
+            question = c.get("question", "")
+            if not isinstance(question, str):
+                raise fail(f"{where}.question must be a string")
+            chapters.append(Chapter(c["id"], str(c.get("title", "")), tuple(segs), question))
         meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
         return cls(data["title"], data["language"], tuple(speakers), tuple(chapters), meta)
 

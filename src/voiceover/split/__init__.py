@@ -11,7 +11,8 @@ from typing import Any
 
 from ..script import Script
 from .overrides import apply_overrides, parse_overrides
-from .splitter import shorten, split_text
+from .chapters import shorten
+from .splitter import split_text
 
 __all__ = ["apply_overrides", "parse_overrides", "shorten", "split_text", "summarize"]
 

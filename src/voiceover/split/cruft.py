@@ -67,7 +67,10 @@ _BANNER = re.compile(
     r"privacy policy|terms of use|terms and conditions|all rights reserved|facebook|twitter|x|whatsapp|"
     r"telegram|linkedin|reddit|instagram|youtube|play video|watch(?: now| live| video)?|listen(?: now| live)?|"
     r"next article|previous article|scroll to continue|story continues below(?: advertisement)?|"
-    r"continue reading below|article continues below)\s*[:>»›→.…|]*$",
+    r"continue reading below|article continues below|"
+    r"get (?:our|the) [\w\s']*newsletter|sign up for (?:our|the) [\w\s']*newsletter[\w\s']*|"
+    r"share (?:this|on) [\w\s]+|поделиться|реклама|подписывайтесь[\w\s]*|читайте также|бөлісу|жарнама)"
+    r"\s*[:>»›→.…|!]*$",
     re.IGNORECASE,
 )
 # Transcript and page boilerplate that is a full sentence, so the caption rule does not catch it.
@@ -75,7 +78,21 @@ _BOILERPLATE = re.compile(
     r"^(?:this is a rush transcript|this transcript (?:was|has been|is) (?:automatically )?(?:generated|produced)|"
     r"this copy may not be in its final form|transcript provided by|copyright \d{4}|"
     r"we use cookies|this (?:article|story) (?:was|has been) (?:updated|corrected)|"
-    r"sign up for our|get the latest)",
+    r"sign up for our|get the latest|"
+    # browser and player notices
+    r"your browser does not support|please enable javascript|javascript is (?:disabled|required)|"
+    r"to view this (?:video|content)|this (?:video|content|embed) is (?:not available|unavailable)|"
+    r"you need to enable javascript|upgrade (?:your|to a) (?:newer )?browser|"
+    r"ваш браузер не поддерживает|включите javascript)",
+    re.IGNORECASE,
+)
+# "This interview has been edited for length and clarity." and its Russian/Kazakh forms.
+_EDITED = re.compile(
+    r"^(?:(?:this|the above|the) (?:interview|conversation|transcript|q&a|discussion|exchange)\b[^.]{0,40}?"
+    r"\b(?:has been|have been|was|were|is)\b[^.]{0,30}?\b(?:edited|condensed|translated|shortened)|"
+    r"(?:answers|responses|quotes) (?:have been|were) (?:edited|condensed|lightly edited)|"
+    r"(?:текст )?интервью (?:было )?(?:сокращено|отредактировано|публикуется в сокращении)|"
+    r"сұхбат (?:қысқартылып|өңделіп))",
     re.IGNORECASE,
 )
 _BYLINE = re.compile(r"^by\s+(?:[^\W\d_][\w'’\-.]*,?\s*){1,6}$", re.IGNORECASE)
@@ -161,8 +178,10 @@ def cruft_reason(text: str) -> str | None:
         return "byline"
     if _BOILERPLATE.match(t):
         return "boilerplate"
-    if re.fullmatch(rf"[\[(]?\s*{TS}\s*[\])]?", t):
+    if re.fullmatch(rf"[\[(]?\s*{TS}\s*[\])]?\s*:?", t):
         return "timestamp"
+    if _EDITED.match(t):
+        return "editing note"
     if not any(ch.isalnum() for ch in t):
         return "no words"
     return None

@@ -53,6 +53,14 @@ GENERIC = {
     "ответ": ("Ответ", "interviewee"),
     "сұрақ": ("Сұрақ", "interviewer"),
     "жауап": ("Жауап", "interviewee"),
+    "в": ("Вопрос", "interviewer"),
+    "о": ("Ответ", "interviewee"),
+    "корреспондент": ("Корреспондент", "interviewer"),
+    "журналист": ("Журналист", "interviewer"),
+    "ведущий": ("Ведущий", "interviewer"),
+    "интервьюер": ("Интервьюер", "interviewer"),
+    "тілші": ("Тілші", "interviewer"),
+    "жүргізуші": ("Жүргізуші", "interviewer"),
 }
 # Words in a label's title part ("JANE DOE, CNN ANCHOR") that say who asks.
 INTERVIEWER_WORDS = {
@@ -64,7 +72,8 @@ NARRATOR_LABELS = {"narrator", "voice-over", "voiceover", "voice over", "announc
 NOTE_LABELS = {
     "editor's note", "editors' note", "editors note", "editor note", "note", "notes", "correction",
     "clarification", "update", "disclaimer", "author's note", "translator's note", "publisher's note",
-    "transcript note", "editor's notes", "note to readers",
+    "transcript note", "editor's notes", "note to readers", "от редакции", "примечание редакции",
+    "редакциядан",
 }
 # Page furniture that looks like a label: never a speaker, never spoken.
 CRUFT_LABELS = {
@@ -75,7 +84,11 @@ CRUFT_LABELS = {
     "advertisement", "sponsored", "more", "more details", "tel", "phone", "email", "e-mail", "website",
     "web", "url", "link", "links", "copyright", "filed under", "category", "categories", "date",
     "location", "dateline", "byline", "author", "keywords", "summary", "key points", "highlights",
-    "in this article", "recommended", "trending", "most read",
+    "in this article", "recommended", "trending", "most read", "newsletter", "sign up", "advertising",
+    # Russian and Kazakh page furniture ("Фото: РИА Новости", "Читайте также: …")
+    "фото", "фото и видео", "видео", "источник", "читайте также", "читайте", "теги", "тэги", "подписывайтесь",
+    "автор", "поделиться", "реклама", "смотрите также", "подробнее", "фотосурет", "сурет", "бейне",
+    "дереккөз", "тағы оқыңыз", "оқи отырыңыз", "автордың", "жарнама",
 }
 # Single-word labels that name a role or a document part rather than a person, and do not
 # become speakers on one occurrence.
@@ -83,6 +96,8 @@ _STOP_SINGLE = CRUFT_LABELS | NOTE_LABELS | {
     "background", "context", "warning", "transcript", "translation", "subject", "time", "place",
     "venue", "event", "topic", "title", "headline", "standfirst", "lede", "intro", "introduction",
     "conclusion", "answer", "question", "pros", "cons", "result", "results", "step", "tip", "example",
+    "guests", "guest list", "panel", "panelists", "panellists", "participants", "speakers", "with", "featuring",
+    "гости", "участники", "қонақтар", "age", "born", "education", "career", "family", "occupation", "name",
 }
 
 
@@ -211,7 +226,8 @@ def _name_ok(name: str) -> bool:
 def _title_ok(title: str) -> bool:
     if not title:
         return True
-    return len(title) <= MAX_TITLE_CHARS and not re.search(r"[?!\"“”«»\[\]]", title) and len(title.split()) <= 8
+    # quotes are allowed: JANE ROE, ANCHOR, "THE EVENING HOUR"
+    return len(title) <= MAX_TITLE_CHARS and not re.search(r"[?!\[\]]", title) and len(title.split()) <= 8
 
 
 def is_generic(key: str) -> bool:

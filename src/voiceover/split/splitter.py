@@ -1,95 +1,70 @@
 """Scraped interview text → `Script`: the passes, in order.
 
-1. lines → label candidates (`labels.parse_label`), grouped into people and accepted only when
-   the whole document backs them: a label that recurs, a generic one (Q, Host, Speaker 2), an alias
-   or typo of an accepted person, or a one-off full name inside the dialogue;
-2. blocks → paragraphs ("units"): a new paragraph at every accepted label, hard-wrapped lines joined;
-3. cruft dropped (`cruft`): captions, credits, banners, link lists and their titles, repeated lines,
-   the headline repeated; stage directions cut out of speech;
+1. the document's label grammar (`grammar.discover`: colon, dash, slash, Q./A., own-line or dash
+   dialogue, with emphasis and case), then label candidates under it; `--speaker` labels always win;
+2. people: labels grouped by person and accepted only when the whole document backs them: a label
+   that recurs, a generic one (Q, Host, Speaker 2), an alias or typo of an accepted person, a one-off
+   full name inside the dialogue, or — when nothing recurs — one-off labels that each open speech;
+3. paragraphs (`paragraphs.units`) and page furniture dropped with its reason (`paragraphs.classify`);
 4. speakers: unlabelled paragraphs continue the current speaker, the narrator before any label;
-5. roles, then the caller's overrides, then chapters: intro, one per interviewer turn, the note.
+5. roles, names from the intro for Q/A and dialogue (`intro`), the caller's overrides, chapters.
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from typing import Mapping
 
+from ..detect import detect_language
 from ..errors import ParseError
+from ..languages import check_language
 from ..load import clean_text
-from ..script import Chapter, Script, Segment, Speaker
-from ..sentences import split_sentences
+from ..script import Script, Speaker
 from . import cruft
+from .chapters import chapters as make_chapters
+from .grammar import Grammar, discover, own_line_here, read_label
+from .intro import name_generic_speakers
 from .labels import (
     GENERIC,
     INTERVIEWER_WORDS,
     _STOP_SINGLE,
     Label,
     Person,
+    _merge,
     display_name,
+    edit_distance,
     form_key,
     group_people,
     is_generic,
     merge_typos,
-    parse_label,
     slugify,
 )
 from .overrides import apply_to_records, parse_override_map
+from .paragraphs import Para, Unit, classify, clip, units as make_units
 
 NARRATOR = "narrator"
-TITLE_MAX = 60
 DEFAULT_TITLE = "Interview"
-INTRO_TITLE = "Introduction"
 NO_LABELS = (
     "no speaker labels found; the whole text is read by the narrator "
     "(label paragraphs like 'Name: text' or pass --speaker 'LABEL=role')"
 )
-_EDITED = re.compile(
-    r"^(?:this|the above|the) (?:interview|conversation|transcript|q&a|discussion|exchange)\b[^.]{0,40}?"
-    r"\b(?:has been|have been|was|were|is)\b[^.]{0,30}?\b(?:edited|condensed|translated|shortened)",
-    re.IGNORECASE,
-)
-_DANGLING = {
-    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "with", "about", "from", "into", "and",
-    "or", "but", "that", "this", "these", "those", "its", "their", "our", "your", "his", "her", "as",
-}
 _ASKS = r"(?:speaks|spoke|talks|talked|sat down|sits down|interviewed|interviews|asked|asks|caught up|met|meets)"
 
 
-@dataclass
-class Unit:
-    """One paragraph of the document, before speakers are assigned."""
-
-    line: int  # 1-based line of its first line
-    raw: str  # as written (wrapped lines joined)
-    label: Label | None = None  # an accepted label (person, note, narrator or cruft)
-    person: int | None = None  # index into people, for a person label
-    text: str = ""  # what would be spoken
-    drop: str | None = None  # why it is not spoken
-    headline: bool = False
-
-
-@dataclass
-class Para:
-    """A spoken paragraph with its speaker key (person index or NARRATOR)."""
-
-    who: int | str
-    text: str
-    note: str = ""  # the note title when this paragraph opens an editor's note
-
-
-def split_text(text: str, *, overrides: Mapping[str, str] | None = None, language: str = "en") -> Script:
+def split_text(text: str, *, overrides: Mapping[str, str] | None = None, language: str | None = None) -> Script:
     """Split scraped interview text into a `Script` of speakers, chapters and segments.
 
     Args:
         text: the document (plain text; HTML is stripped first).
         overrides: ``{label: value}`` as from `parse_overrides`; ``value`` is a role, a display
-            name, or ``"Name:role"``. Labels match any alias, case-insensitively.
-        language: the language tag of the script.
+            name, or ``"Name:role"``. Labels match any alias, case-insensitively, and a label named
+            here is always a label.
+        language: the script's language (any spelling `languages.check_language` takes); None
+            detects it from the text.
 
     A text with no speaker labels gives a narrator-only script with a warning in
-    ``script.meta["warnings"]``.
+    ``script.meta["warnings"]``. ``script.meta`` also says which label grammar was found
+    (``grammar``), how the language was decided (``language``) and what was dropped and why.
 
     Raises:
         ParseError: nothing speakable is left (empty text, only captions and links).
@@ -101,12 +76,21 @@ def split_text(text: str, *, overrides: Mapping[str, str] | None = None, languag
     if not any(line.strip() for line in lines):
         raise ParseError("the text is empty; nothing to split (check the input file)")
     warnings: list[str] = []
+    if language is None:
+        found = detect_language(text)
+        language, lang_meta = found.language, {"detected": found.language, "confidence": found.confidence}
+    else:
+        language, lang_meta = check_language(language), {"given": check_language(language)}
 
+    forced = sorted(override_map, key=len, reverse=True)
+    grammar, ranked = discover(lines, forced)
     first_no, headline_line = _first_line(lines)
-    candidates = _candidates(lines, headline_line)
-    people, accepted, key_index, folded = _accept(candidates, first_no, {form_key(k) for k in override_map})
-    units = _units(lines, candidates, accepted, key_index)
-    headline = _classify(units)
+    candidates, emphasised = _candidates(lines, headline_line, grammar, forced)
+    people, accepted, key_index, folded = _accept(
+        candidates, first_no, {form_key(k) for k in override_map}, grammar, emphasised
+    )
+    units = make_units(lines, candidates, accepted, key_index)
+    headline = classify(units)
     paras = _assign(units)
     if not paras:
         raise ParseError(
@@ -121,6 +105,7 @@ def split_text(text: str, *, overrides: Mapping[str, str] | None = None, languag
         warnings.append(f"label {form!r} read as {display_name(owner.fullest())} (close spelling)")
 
     speakers = _speakers(people, used, paras)
+    name_generic_speakers(speakers, " ".join(p.text for p in paras if p.who == NARRATOR), language)
     final = _with_ids(apply_to_records(speakers, override_map))
     who_to_id = {key: sp["id"] for sp in final for key in sp["keys"]}
     interviewers = {sp["id"] for sp in final if sp["role"] == "interviewer"}
@@ -129,9 +114,20 @@ def split_text(text: str, *, overrides: Mapping[str, str] | None = None, languag
             "could not tell who asks the questions, so there is one chapter; "
             "pass --speaker 'LABEL=interviewer' to make a chapter per question"
         )
-    chapters = _chapters(paras, who_to_id, interviewers, headline)
-    dropped = [{"line": u.line, "reason": u.drop, "text": _clip(u.raw, 80)} for u in units if u.drop and u.raw.strip()]
-    meta: dict = {"warnings": warnings, "dropped": dropped}
+    chapters = make_chapters(paras, who_to_id, interviewers, headline)
+    dropped = []
+    for u in units:
+        if u.drop and u.raw.strip():
+            entry = {"line": u.line, "reason": u.drop, "text": clip(u.raw, 80)}
+            if u.end != u.line:
+                entry["end"] = u.end
+            dropped.append(entry)
+    meta: dict = {
+        "warnings": warnings,
+        "dropped": dropped,
+        "grammar": _grammar_meta(grammar, ranked),
+        "language": lang_meta,
+    }
     return Script(
         title=headline or DEFAULT_TITLE,
         language=language,
@@ -139,6 +135,18 @@ def split_text(text: str, *, overrides: Mapping[str, str] | None = None, languag
         chapters=tuple(chapters),
         meta=meta,
     )
+
+
+def _grammar_meta(grammar: Grammar, ranked: list[Grammar]) -> dict:
+    """What `split` prints: the reading chosen, its confidence, and the runner-up when it was close."""
+    others = [g for g in ranked if g.sep != grammar.sep]
+    runner = others[0] if others else None
+    best = grammar.score
+    confidence = 0.0 if best <= 0 else round((best - (runner.score if runner else 0.0)) / best, 2)
+    out: dict = {"reading": grammar.describe(), "score": best, "confidence": max(0.0, confidence)}
+    if runner is not None and best > 0 and runner.score >= 0.5 * best:
+        out["runner_up"] = {"reading": runner.describe(), "score": runner.score}
+    return out
 
 
 # -- 1. labels ---------------------------------------------------------------------------------
@@ -149,25 +157,47 @@ def _first_line(lines: list[str]) -> tuple[int, str]:
     return -1, ""
 
 
-def _candidates(lines: list[str], headline_line: str) -> dict[int, Label]:
-    """Label candidates by line index. A first line whose 'label' is followed by no sentence is a
-    headline ("Kazakh official: Not the time…"), and so are its repeats."""
+def _candidates(
+    lines: list[str], headline_line: str, grammar: Grammar, forced: list[str]
+) -> tuple[dict[int, Label], set[int]]:
+    """Label candidates by line index under the document's grammar, and which lines were emphasised.
+
+    A first line whose 'label' is followed by no sentence is a headline ("Kazakh official: Not the
+    time…"), and so are its repeats. Dash-dialogue labels alternate between interviewer and interviewee.
+    """
     out: dict[int, Label] = {}
+    emphasised: set[int] = set()
     headline_key = headline_line.casefold()
+    sep = grammar.sep
+    dialogue: list[int] = []
     for i, line in enumerate(lines):
-        lab = parse_label(line)
+        if not line.strip():
+            continue
+        if sep in ("own-line", "dialogue") and i > 0 and lines[i - 1].strip():
+            lab, emph = read_label(line, "colon", forced=forced)  # only a paragraph's first line
+        else:
+            lab, emph = read_label(line, sep, forced=forced, own_line_ok=own_line_here(lines, i))
         if lab is None:
             continue
         if lab.kind == "person":
             is_headline = " ".join(line.split()).casefold() == headline_key
-            if is_headline and lab.rest and not cruft.ends_like_speech(lab.rest):
+            if is_headline and lab.rest and not cruft.ends_like_speech(lab.rest) and not emph:
                 continue
+            if lab.name == "—":
+                dialogue.append(i)
         out[i] = lab
-    return out
+        if emph:
+            emphasised.add(i)
+    if dialogue:
+        first_asks = "?" in out[dialogue[0]].rest or len(dialogue) < 2 or "?" not in out[dialogue[1]].rest
+        for n, i in enumerate(dialogue):
+            asks = (n % 2 == 0) == first_asks
+            out[i] = Label("person", "Interviewer" if asks else "Interviewee", out[i].rest)
+    return out, emphasised
 
 
 def _accept(
-    candidates: dict[int, Label], first_no: int, override_keys: set[str]
+    candidates: dict[int, Label], first_no: int, override_keys: set[str], grammar: Grammar, emphasised: set[int]
 ) -> tuple[list[Person], set[int], dict[str, int], list[str]]:
     """Group person labels and decide which people really speak."""
     person_labels = [(i, lab) for i, lab in sorted(candidates.items()) if lab.kind == "person"]
@@ -191,138 +221,56 @@ def _accept(
         keys = p.keys()
         if any(is_generic(k) for k in keys) or keys & override_keys or counts.get(p_i, 0) >= 2:
             accepted.add(p_i)
+    by_line = dict(person_labels)
+
+    def fits(p_i: int) -> bool:
+        """A one-off label has the grammar's look: emphasised, ALL CAPS, if the others are."""
+        where = lines_of[p_i][0]
+        if grammar.emphasis and where not in emphasised:
+            return False
+        name = by_line[where].name
+        return not grammar.caps or name.upper() == name
+
     if accepted:
         start = min(min(lines_of[p]) for p in accepted)
         for p_i, p in enumerate(people):
             if p_i in accepted or not p.forms or counts.get(p_i, 0) != 1:
                 continue
             where = lines_of[p_i][0]
+            if _short_typo(people, index, p_i, accepted):
+                folded.append(p.forms[0])
+                continue
             one_word_stop = (len(p.core) < 2 and not p.honorifics) or form_key(p.forms[0]) in _STOP_SINGLE
-            if not one_word_stop and where > start and where != first_no:
+            if not one_word_stop and where > start and where != first_no and fits(p_i):
                 accepted.add(p_i)  # a one-off full name inside the dialogue: "UNIDENTIFIED MALE:"
+    else:
+        # a short exchange: every label once. Accept them when two or more open real speech.
+        once = [
+            p_i for p_i, p in enumerate(people)
+            if p.forms and counts.get(p_i, 0) == 1 and form_key(p.forms[0]) not in _STOP_SINGLE
+            and cruft.word_count(by_line[lines_of[p_i][0]].rest) >= 3
+            and cruft.ends_like_speech(by_line[lines_of[p_i][0]].rest) and fits(p_i)
+        ]
+        if len(once) >= 2:
+            accepted.update(once)
     folded = [f for f in folded if index[form_key(f)] in accepted]
     return people, accepted, index, folded
 
 
-# -- 2. paragraphs -----------------------------------------------------------------------------
-def _units(lines: list[str], candidates: dict[int, Label], accepted: set[int], index: dict[str, int]) -> list[Unit]:
-    """Paragraphs: a new one at each blank line and at each accepted label; wrapped lines joined."""
-    def label_at(i: int) -> tuple[Label | None, int | None]:
-        lab = candidates.get(i)
-        if lab is None:
-            return None, None
-        if lab.kind == "person":
-            p = index.get(lab.key)
-            return (lab, p) if p in accepted else (None, None)
-        return lab, None
-
-    units: list[Unit] = []
-    block: list[int] = []
-    for i in range(len(lines) + 1):
-        if i < len(lines) and lines[i].strip():
-            block.append(i)
-            continue
-        runs: list[list[int]] = []
-        for j in block:
-            if not runs or label_at(j)[0] is not None:
-                runs.append([j])
-            else:
-                runs[-1].append(j)
-        for run in runs:
-            texts = [" ".join(lines[j].split()) for j in run]
-            lab, person = label_at(run[0])
-            if _wrapped(texts):
-                if lab is not None:
-                    lab = replace(lab, rest=" ".join([lab.rest, *texts[1:]]).strip())
-                units.append(Unit(run[0] + 1, " ".join(texts), lab, person))
-            else:
-                units.append(Unit(run[0] + 1, texts[0], lab, person))
-                units.extend(Unit(j + 1, t) for j, t in zip(run[1:], texts[1:]))
-        block = []
-    return units
-
-
-def _wrapped(texts: list[str]) -> bool:
-    """Hard-wrapped prose: a line breaks mid-sentence (long, or the next line starts in lower case)."""
-    for cur, nxt in zip(texts, texts[1:]):
-        if not cruft.ends_like_speech(cur) and (len(cur) >= 50 or nxt[:1].islower()):
-            return True
-    return False
-
-
-# -- 3. cruft ----------------------------------------------------------------------------------
-def _classify(units: list[Unit]) -> str:
-    """Set text/drop/headline on every unit; returns the headline ("" if none)."""
-    for u in units:
-        lab = u.label
-        if lab is None or lab.kind == "note":
-            u.text = cruft.strip_stage_directions(u.raw)
-        else:
-            u.text = cruft.strip_stage_directions(lab.rest)
-    punctuated = _punctuated(units)
-    headline = ""
-    for k, u in enumerate(units):
-        if u.label is not None:
-            if u.label.kind == "cruft":
-                u.drop = "page furniture"
-            continue
-        reason = cruft.cruft_reason(u.raw)
-        if reason is None and not u.text:
-            reason = "stage direction"
-        if reason:
-            u.drop = reason
-            continue
-        if not headline and not any(v.text and not v.drop for v in units[:k]):
-            if cruft.word_count(u.text) <= cruft.CAPTION_MAX_WORDS and not u.text.rstrip().endswith((".", ":", ",")):
-                u.headline = True
-                headline = _clip(u.text.rstrip(), 200)
-                continue
-        if punctuated and cruft.looks_like_caption(u.text):
-            u.drop = "caption"
-    hkey = headline.casefold()
-    for k, u in enumerate(units):
-        if u.label is None and not u.headline and hkey and " ".join(u.raw.split()).casefold() == hkey:
-            u.drop = "repeated headline"
-    _drop_repeats(units)
-    _drop_link_lists(units)
-    return headline
-
-
-def _punctuated(units: list[Unit]) -> bool:
-    """Most longer paragraphs end with punctuation (else: an ASR transcript, keep unpunctuated lines)."""
-    # judge by labelled speech when there is some: captions would skew the count
-    speech = [u.text for u in units if u.label is not None and u.label.kind == "person" and cruft.word_count(u.text) >= 3]
-    longer = speech or [u.text for u in units if cruft.word_count(u.text) >= 6]
-    if not longer:
-        return True
-    return sum(cruft.ends_like_speech(t) for t in longer) >= 0.5 * len(longer)
-
-
-def _drop_repeats(units: list[Unit]) -> None:
-    for prev, u in zip(units, units[1:]):
-        if not u.raw.strip() or " ".join(u.raw.split()) != " ".join(prev.raw.split()):
-            continue
-        u.drop = u.drop or "repeated line"
-        if u.label is None and cruft.word_count(u.text) <= cruft.CAPTION_MAX_WORDS and not prev.headline:
-            prev.drop = prev.drop or "repeated line"
-
-
-def _drop_link_lists(units: list[Unit]) -> None:
-    """Titles beside a "More details" / "Related" marker are links, whatever their punctuation."""
-    def linky(u: Unit) -> bool:
-        # a link title may look labelled ("Outlet: Why the fish left"), but it does not end like speech
-        labelled_title = u.label is not None and u.label.kind == "person" and not cruft.ends_like_speech(u.text)
-        return (u.label is None or labelled_title) and not u.headline and cruft.word_count(u.text) <= cruft.CAPTION_MAX_WORDS
-
-    for k, u in enumerate(units):
-        if u.drop != "link":
-            continue
-        if k > 0 and linky(units[k - 1]) and not units[k - 1].text.endswith("."):
-            units[k - 1].drop = units[k - 1].drop or "link title"
-        j = k + 1
-        while j < len(units) and linky(units[j]) and (units[j].drop or not units[j].text.endswith(".")):
-            units[j].drop = units[j].drop or "link title"
-            j += 1
+def _short_typo(people: list[Person], index: dict[str, int], p_i: int, accepted: set[int]) -> bool:
+    """`J:` once, for the `JD:` of an accepted person: fold it in when exactly one person fits."""
+    key = form_key(people[p_i].forms[0])
+    if len(key) > 3 or " " in key or is_generic(key):
+        return False
+    fits = []
+    for q in accepted:
+        shorts = {k for k in people[q].keys() if len(k) <= 3 and " " not in k}
+        if any(s != key and (s.startswith(key) or edit_distance(s, key, 1) <= 1) for s in shorts):
+            fits.append(q)
+    if len(fits) != 1:
+        return False
+    _merge(people, index, src=p_i, dst=fits[0])
+    return True
 
 
 # -- 4. speakers -------------------------------------------------------------------------------
@@ -340,8 +288,6 @@ def _assign(units: list[Unit]) -> list[Para]:
             current = NARRATOR
             if lab.kind == "note":
                 note = _note_title(lab.name)
-        elif lab is None and _EDITED.match(u.text):
-            current, note = NARRATOR, "Editor's note"
         if u.text:
             paras.append(Para(current, u.text, note))
     return paras
@@ -449,68 +395,3 @@ def _with_ids(speakers: list[dict]) -> list[dict]:
     return speakers
 
 
-# -- 5. chapters -------------------------------------------------------------------------------
-def _chapters(paras: list[Para], who_to_id: dict, interviewers: set[str], headline: str) -> list[Chapter]:
-    ids = [who_to_id[p.who] for p in paras]
-    speech = [k for k, sid in enumerate(ids) if sid != NARRATOR]
-    note_start = None
-    if speech and speech[-1] + 1 < len(paras) and paras[speech[-1] + 1].note:
-        note_start = speech[-1] + 1
-    # the intro runs to the first question: an anchor's "Good evening…" belongs to it
-    first_q = next((k for k, sid in enumerate(ids) if sid in interviewers and "?" in paras[k].text), None)
-    if first_q is not None:
-        while first_q > 0 and ids[first_q - 1] == ids[first_q]:
-            first_q -= 1
-    built: list[tuple[str, str, list[tuple[str, str]]]] = []
-    questions = 0
-    for k, (p, sid) in enumerate(zip(paras, ids)):
-        if k == note_start:
-            built.append(("note", p.note, []))
-        elif (
-            sid in interviewers
-            and (k == 0 or ids[k - 1] != sid)
-            and (first_q is None or k >= first_q)
-            and (note_start is None or k < note_start)
-        ):
-            questions += 1
-            built.append((f"q{questions:02d}", _question_title(paras, ids, k), []))
-        elif not built:
-            built.append(("intro", headline or INTRO_TITLE, []))
-        built[-1][2].append((sid, p.text))
-    return [
-        Chapter(cid, title, tuple(Segment(f"{cid}.{n:02d}", sid, text) for n, (sid, text) in enumerate(segs, 1)))
-        for cid, title, segs in built
-    ]
-
-
-def _question_title(paras: list[Para], ids: list[str], k: int) -> str:
-    """The turn's (last) question, else its first sentence, cut to TITLE_MAX at a word boundary."""
-    texts = []
-    j = k
-    while j < len(paras) and ids[j] == ids[k]:
-        texts.append(paras[j].text)
-        j += 1
-    sentences = [s for t in texts for s in split_sentences(t)]
-    asked = [s for s in sentences if "?" in s]
-    return shorten(asked[-1] if asked else (sentences[0] if sentences else texts[0]), TITLE_MAX)
-
-
-def shorten(text: str, limit: int = TITLE_MAX) -> str:
-    """``text`` on one line, at most ``limit`` characters, cut at a word boundary with "…"."""
-    text = " ".join(text.split())
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    space = cut.rfind(" ")
-    if space > limit // 2:
-        cut = cut[:space]
-        words = cut.split(" ")
-        while len(words) > 3 and words[-1].casefold().strip(",;:") in _DANGLING:
-            words.pop()  # "…misunderstandings about the…" reads better as "…misunderstandings…"
-        cut = " ".join(words)
-    return cut.rstrip(" ,;:—–-.") + "…"
-
-
-def _clip(text: str, limit: int) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1] + "…"

@@ -128,10 +128,11 @@ def _paragraph_starts(lines: list[str]) -> set[int]:
 
 
 def own_line_here(lines: list[str], i: int) -> bool:
-    """An own-line label needs speech under it: a next non-blank line that is longer than itself."""
+    """An own-line label needs speech under it: a next non-blank line that is a sentence or longer."""
     for j in range(i + 1, min(len(lines), i + 3)):
-        if lines[j].strip():
-            return len(lines[j].strip()) > len(lines[i].strip()) and len(lines[j].split()) >= 3
+        nxt = lines[j].strip()
+        if nxt:
+            return len(nxt) > len(lines[i].strip()) and (len(nxt.split()) >= 3 or nxt.endswith(("?", ".", "!", "…")))
     return False
 
 

@@ -17,6 +17,7 @@ from .labels import HONORIFICS, form_key
 Q_KEYS = {"q", "question", "в", "вопрос", "сұрақ", "interviewer"}
 A_KEYS = {"a", "answer", "о", "ответ", "жауап", "interviewee"}
 INTERVIEWER = {"en": "Interviewer", "ru": "Интервьюер", "kk": "Тілші"}
+INTERVIEWEE = {"en": "Interviewee", "ru": "Собеседник", "kk": "Сұхбат беруші"}
 _TOKEN = re.compile(r"(?:[^\W\d_]\.\s?)*[^\W\d_][\w'’-]*")
 _TITLES = HONORIFICS | {
     "deputy", "foreign", "prime", "vice", "chief", "executive", "ceo", "chairman", "chair", "head", "director",
@@ -27,10 +28,16 @@ _ASKER_VERB = re.compile(
     r"^\s+(?:speaks|spoke|talks|talked|sat down|sits down|interviewed|interviews|asked|asks|caught up|met|meets)\b",
     re.IGNORECASE,
 )
-_TOLD = re.compile(r"\b(?:told|tells|said to|in an interview with|interview with)\s+$", re.IGNORECASE)
+_TOLD = re.compile(
+    r"\b(?:told|tells|said to|in an interview with|interview with|spoke to|spoke with|talked to|talked with|"
+    r"speaks to|speaks with|talks to|talks with|sat down with)\s+$",
+    re.IGNORECASE,
+)
+# The outlet's own name stays in the nominative when a noun carries the case:
+# "изданию «Курсив»", "газете «Время»"; Kazakh puts it first: "«Егемен Қазақстан» тілшісіне".
 _OUTLET_QUOTE = re.compile(
-    r"(?:интервью|изданию|газете|агентству|порталу|журналу|каналу|корреспонденту|тілшісіне|сұхбат\w*|басылым\w*|"
-    r"рассказал\w*|сообщил\w*|айтты)[^«.]{0,30}«(?P<o>[^»]{2,40})»",
+    r"(?:издани[юея]|газет[еаы]|агентств[уоа]|портал[уа]?|журнал[уа]?|телеканал[уа]?|канал[уа]?|радио|сайт[уа]?)"
+    r"\s+«(?P<o>[^»]{2,40})»|«(?P<k>[^»]{2,40})»\s+(?:тілшісіне|басылымына|газетіне|порталына|агенттігіне|сайтына|арнасына)",
     re.IGNORECASE,
 )
 
@@ -42,8 +49,8 @@ def name_generic_speakers(records: list[dict], narration: str, language: str) ->
     if not q and not a:
         return
     person, outlet = names_in_intro(narration)
-    if len(a) == 1 and person:
-        _rename(a[0], person)
+    if len(a) == 1:
+        _rename(a[0], person or INTERVIEWEE.get(language, "Interviewee"))
     if len(q) == 1:
         _rename(q[0], outlet or INTERVIEWER.get(language, "Interviewer"))
 
@@ -68,14 +75,15 @@ def _rename(record: dict, name: str) -> None:
 def names_in_intro(text: str) -> tuple[str | None, str | None]:
     """(interviewee, outlet) named in the intro text, either possibly None."""
     runs = _capital_runs(text)
-    outlet = _outlet(text, runs)
+    quoted = _OUTLET_QUOTE.search(text)
+    outlets = [(quoted.group("o") or quoted.group("k")).strip()] if quoted else _outlets(text, runs)
     people = [(start, name) for start, name in runs if len(name.split()) >= 2 or "." in name]
     people = [(s, _strip_titles(n)) for s, n in people]
     people = [(s, n) for s, n in people if n and (len(n.split()) >= 2 or "." in n)]
-    if outlet:
-        people = [(s, n) for s, n in people if form_key(n) not in form_key(outlet) and form_key(outlet) not in form_key(n)]
+    if quoted:
+        people = [(s, n) for s, n in people if not _overlap(n, outlets[0])]
     if not people:
-        return None, outlet
+        return None, outlets[0] if outlets else None
     stems: dict[str, list[tuple[int, str]]] = {}
     for start, name in people:
         stems.setdefault(_stem(name.split()[-1].split(".")[-1]), []).append((start, name))
@@ -84,10 +92,22 @@ def names_in_intro(text: str) -> tuple[str | None, str | None]:
     def weight(stem: str) -> tuple[int, int]:
         return words.count(stem), -min(s for s, _ in stems[stem])
 
-    best = max(stems, key=weight)
+    ranked = sorted(stems, key=weight, reverse=True)
+    best = ranked[0]
+    if len(ranked) > 1 and weight(ranked[0])[0] == weight(ranked[1])[0]:
+        # a tie: the one that is not asking ("<Outlet> spoke to…") is the interviewee
+        free = [st for st in ranked if weight(st)[0] == weight(best)[0]
+                and not any(_overlap(n, o) for _, n in stems[st] for o in outlets)]
+        best = free[0] if free else best
     forms = [n for _, n in stems[best]]
     name = max(forms, key=lambda n: (len(n.split()), forms.count(n), -forms.index(n)))
+    outlet = next((o for o in outlets if not _overlap(o, name)), None)
     return name, outlet
+
+
+def _overlap(a: str, b: str) -> bool:
+    ka, kb = form_key(a), form_key(b)
+    return ka in kb or kb in ka
 
 
 def _stem(word: str) -> str:
@@ -129,14 +149,13 @@ def _strip_titles(name: str) -> str:
     return " ".join(words)
 
 
-def _outlet(text: str, runs: list[tuple[int, str]]) -> str | None:
-    m = _OUTLET_QUOTE.search(text)
-    if m:
-        return m.group("o").strip()
+def _outlets(text: str, runs: list[tuple[int, str]]) -> list[str]:
+    """Names in an asking relation, in order: "<X> spoke to…", "…told <X>", "…spoke to <X>"."""
+    out: list[str] = []
     for start, name in runs:
         after = text[start + len(name):]
         if _ASKER_VERB.match(after) and form_key(name.split()[0]) not in _TITLES:
-            return name
-        if _TOLD.search(text[max(0, start - 30):start]):
-            return name
-    return None
+            out.append(name)
+        elif _TOLD.search(text[max(0, start - 30):start]):
+            out.append(_strip_titles(name))
+    return out

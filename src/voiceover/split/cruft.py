@@ -67,7 +67,8 @@ _BANNER = re.compile(
     r"privacy policy|terms of use|terms and conditions|all rights reserved|facebook|twitter|x|whatsapp|"
     r"telegram|linkedin|reddit|instagram|youtube|play video|watch(?: now| live| video)?|listen(?: now| live)?|"
     r"next article|previous article|scroll to continue|story continues below(?: advertisement)?|"
-    r"continue reading below|article continues below|"
+    r"continue reading below|article continues below|transcript|menu|search|log in|sign in|home|"
+    r"(?:home|news|interviews?)(?:\s*[|›>/»]\s*[\w\s]+)+|главная|меню|поиск|басты бет|"
     r"get (?:our|the) [\w\s']*newsletter|sign up for (?:our|the) [\w\s']*newsletter[\w\s']*|"
     r"share (?:this|on) [\w\s]+|поделиться|реклама|подписывайтесь[\w\s]*|читайте также|бөлісу|жарнама)"
     r"\s*[:>»›→.…|!]*$",

@@ -23,6 +23,12 @@ _TITLES = HONORIFICS | {
     "deputy", "foreign", "prime", "vice", "chief", "executive", "ceo", "chairman", "chair", "head", "director",
     "secretary", "mayor", "founder", "author", "minister", "министр", "президент", "глава", "директор",
     "председатель", "аким", "заместитель", "министрі", "төрағасы", "директоры", "әкімі",
+    # occupations written before a name ("Хирург Иван Петров", "Ақын Айгерім Сәрсенова", "Poet Jane Doe")
+    "poet", "writer", "surgeon", "doctor", "artist", "singer", "actor", "actress", "coach", "scientist",
+    "economist", "farmer", "хирург", "врач", "поэт", "писатель", "художник", "певец", "певица", "актёр",
+    "актер", "актриса", "тренер", "учёный", "ученый", "профессор", "академик", "депутат", "сенатор", "посол",
+    "режиссёр", "режиссер", "экономист", "ақын", "жазушы", "дәрігер", "суретші", "әнші", "жаттықтырушы",
+    "ғалым", "елші", "сенатор", "экономист",
 }
 _ASKER_VERB = re.compile(
     r"^\s+(?:speaks|spoke|talks|talked|sat down|sits down|interviewed|interviews|asked|asks|caught up|met|meets)\b",
@@ -100,7 +106,7 @@ def names_in_intro(text: str) -> tuple[str | None, str | None]:
                 and not any(_overlap(n, o) for _, n in stems[st] for o in outlets)]
         best = free[0] if free else best
     forms = [n for _, n in stems[best]]
-    name = max(forms, key=lambda n: (len(n.split()), forms.count(n), -forms.index(n)))
+    name = max(forms, key=lambda n: (forms.count(n), len(n.split()), -forms.index(n)))
     outlet = next((o for o in outlets if not _overlap(o, name)), None)
     return name, outlet
 

@@ -17,6 +17,7 @@ _TS_ONLY = re.compile(rf"^\s*{TS}\s*$")
 _LEAD_TS = re.compile(rf"^\s*(?:[\[(]\s*{TS}\s*[\])]|{TS}(?=\s))\s*[-–—|]?\s*")
 _NAME_THEN_TS = re.compile(rf"^(?P<name>[^\W\d_][^:()\[\]]{{0,40}}?)\s+[\[(]?\s*{TS}\s*[\])]?\s*$")
 _TOKEN = re.compile(r"^[^\W\d_][\w.'’\-]*$")
+_PARTY = re.compile(r"^[DRI](?:[-–]\s?[A-Z][A-Za-z.]{1,12})?$")
 _ABBREV = re.compile(r"^(?:[^\W\d_]{1,4}|[^\W\d_][^\W\d_'’\-]+)$")
 
 MAX_NAME_TOKENS = 5
@@ -152,6 +153,11 @@ def parse_label(line: str) -> Label | None:
     if prefix is None:
         return None
     name, _, title = (part.strip() for part in prefix.partition(","))
+    if name.endswith((")", "]")):  # "SEN. JANE DOE (D), OHIO"
+        name, more = _strip_trailing_groups(name)
+        if name is None:
+            return None
+        abbrev = abbrev or more
     if not _name_ok(name) or not _title_ok(title):
         return None
     return Label("person", name, rest, title, abbrev)
@@ -193,8 +199,8 @@ def _strip_trailing_groups(prefix: str) -> tuple[str | None, str]:
             return None, ""
         content = prefix[start + 1: -1].strip()
         prefix = prefix[:start].strip()
-        if _TS_ONLY.match(content) or not content:
-            continue
+        if _TS_ONLY.match(content) or not content or _PARTY.match(content):
+            continue  # a time stamp, or a party and state: (D), (R-TX)
         if _ABBREV.match(content) and content[0].isupper() and not abbrev:
             abbrev = content
         elif len(content) > 30:

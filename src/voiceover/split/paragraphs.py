@@ -11,8 +11,10 @@ import re
 from dataclasses import dataclass, replace
 
 from . import cruft
-from .labels import Label
+from .labels import Label, form_key
 
+_FACT = re.compile(r"^[^\W\d_][\w'’.-]*(?: [\w'’.-]+){0,2}:\s*\S")
+_MD_HEADING = re.compile(r"^#{1,6}\s+")  # "# A conversation with…" (Markdown)
 _STAMP_LINE = re.compile(rf"^\s*[\[(]?\s*{cruft.TS}\s*[\])]?\s*:?\s*$")
 
 
@@ -91,12 +93,16 @@ def _wrapped(texts: list[str]) -> bool:
 
 
 # -- 3. cruft ----------------------------------------------------------------------------------
-def classify(units: list[Unit]) -> str:
-    """Set text/drop/headline on every unit; returns the headline ("" if none)."""
+def classify(units: list[Unit], speakers: frozenset[str] = frozenset()) -> str:
+    """Set text/drop/headline on every unit; returns the headline ("" if none).
+
+    ``speakers`` are the accepted label keys: a first line that is only a speaker's name is the
+    outlet's masthead ("Steppe Courier" above "Steppe Courier / …"), not the headline.
+    """
     for u in units:
         lab = u.label
         if lab is None or lab.kind == "note":
-            u.text = cruft.strip_stage_directions(u.raw)
+            u.text = cruft.strip_stage_directions(_MD_HEADING.sub("", u.raw))
         else:
             u.text = cruft.strip_stage_directions(lab.rest)
     punctuated = _punctuated(units)
@@ -113,6 +119,9 @@ def classify(units: list[Unit]) -> str:
             u.drop = reason
             continue
         if not headline and not any(v.text and not v.drop for v in units[:k]):
+            if form_key(u.text) in speakers:
+                u.drop = "masthead"
+                continue
             if cruft.word_count(u.text) <= cruft.CAPTION_MAX_WORDS and not u.text.rstrip().endswith((".", ":", ",")):
                 u.headline = True
                 headline = clip(u.text.rstrip(), 200)
@@ -125,7 +134,24 @@ def classify(units: list[Unit]) -> str:
             u.drop = "repeated headline"
     _drop_repeats(units)
     _drop_link_lists(units)
+    _drop_bio_boxes(units)
     return headline
+
+
+def _drop_bio_boxes(units: list[Unit]) -> None:
+    """A fact box before the dialogue ("Name: …", "Age: 58", "Born: …"): two or more short
+    `Key: value` lines in a row, none of them an accepted speaker, none a sentence."""
+    first_speech = next((k for k, u in enumerate(units) if u.label is not None and u.label.kind == "person"), len(units))
+    run: list[Unit] = []
+    for u in units[:first_speech] + [Unit(0, "")]:
+        fact = u.label is None and bool(_FACT.match(u.raw)) and cruft.word_count(u.raw) <= 12 and not u.raw.rstrip().endswith("?")
+        if fact and (not run or u.line == run[-1].end + 1):
+            run.append(u)
+            continue
+        if len(run) >= 2:
+            for v in run:
+                v.drop = "bio box"
+        run = [u] if fact else []
 
 
 def _punctuated(units: list[Unit]) -> bool:

@@ -90,7 +90,7 @@ def split_text(text: str, *, overrides: Mapping[str, str] | None = None, languag
         candidates, first_no, {form_key(k) for k in override_map}, grammar, emphasised
     )
     units = make_units(lines, candidates, accepted, key_index)
-    headline = classify(units)
+    headline = classify(units, frozenset(k for p in accepted for k in people[p].keys()))
     paras = _assign(units)
     if not paras:
         raise ParseError(
@@ -237,8 +237,9 @@ def _accept(
             if p_i in accepted or not p.forms or counts.get(p_i, 0) != 1:
                 continue
             where = lines_of[p_i][0]
+            form = p.forms[0]
             if _short_typo(people, index, p_i, accepted):
-                folded.append(p.forms[0])
+                folded.append(form)
                 continue
             one_word_stop = (len(p.core) < 2 and not p.honorifics) or form_key(p.forms[0]) in _STOP_SINGLE
             if not one_word_stop and where > start and where != first_no and fits(p_i):

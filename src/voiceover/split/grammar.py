@@ -100,7 +100,8 @@ def read_label(line: str, sep: str, *, forced: Iterable[str] = (), own_line_ok: 
 def forced_label(s: str, forced: Iterable[str]) -> Label | None:
     """A `--speaker` label at the start of ``s``: it always wins, whatever separator follows it."""
     for name in forced:
-        m = re.match(rf"^{re.escape(name)}{_SEP_ANY}", s, re.IGNORECASE)
+        sep = r"(?:\s|$)" if name[-1:] in ".:)" else _SEP_ANY  # "Q." is a whole label already
+        m = re.match(rf"^{re.escape(name)}{sep}", s, re.IGNORECASE)
         if m:
             return Label("person", s[: len(name)], s[m.end():].strip().lstrip("*_").strip())
     return None
@@ -132,7 +133,7 @@ def own_line_here(lines: list[str], i: int) -> bool:
     for j in range(i + 1, min(len(lines), i + 3)):
         nxt = lines[j].strip()
         if nxt:
-            return len(nxt) > len(lines[i].strip()) and (len(nxt.split()) >= 3 or nxt.endswith(("?", ".", "!", "…")))
+            return len(nxt.split()) >= 3 or nxt.endswith(("?", ".", "!", "…"))
     return False
 
 

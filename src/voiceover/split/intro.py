@@ -34,6 +34,7 @@ _ASKER_VERB = re.compile(
     r"^\s+(?:speaks|spoke|talks|talked|sat down|sits down|interviewed|interviews|asked|asks|caught up|met|meets)\b",
     re.IGNORECASE,
 )
+_PATRONYMIC = re.compile(r"(?:вич|вна|ovich|ovna|evich|evna|ұлы|қызы|uly|kyzy)$", re.IGNORECASE)
 _TOLD = re.compile(
     r"\b(?:told|tells|said to|in an interview with|interview with|spoke to|spoke with|talked to|talked with|"
     r"speaks to|speaks with|talks to|talks with|sat down with)\s+$",
@@ -51,11 +52,12 @@ _OUTLET_QUOTE = re.compile(
 def name_generic_speakers(records: list[dict], narration: str, language: str) -> None:
     """Rename the Q-like and A-like speaker records in place from the intro (``narration``)."""
     q = [r for r in records if r["role"] == "interviewer" and r["match"] and _only(r, Q_KEYS)]
-    a = [r for r in records if r["role"] == "interviewee" and r["match"] and _only(r, A_KEYS)]
+    # the answerer's label may be a job title alone ("Minister" above each answer)
+    a = [r for r in records if r["role"] == "interviewee" and r["match"] and (_only(r, A_KEYS) or _title_only(r))]
     if not q and not a:
         return
     person, outlet = names_in_intro(narration)
-    if len(a) == 1:
+    if len(a) == 1 and (person or not _title_only(a[0])):
         _rename(a[0], person or INTERVIEWEE.get(language, "Interviewee"))
     if len(q) == 1:
         _rename(q[0], outlet or INTERVIEWER.get(language, "Interviewer"))
@@ -64,6 +66,10 @@ def name_generic_speakers(records: list[dict], narration: str, language: str) ->
 def _only(record: dict, keys: set[str]) -> bool:
     match = set(record["match"])
     return bool(match & keys) and all(k in keys or k == form_key(record["name"]) for k in match)
+
+
+def _title_only(record: dict) -> bool:
+    return all(len(k.split()) == 1 and k in _TITLES for k in record["match"])
 
 
 def _rename(record: dict, name: str) -> None:
@@ -145,13 +151,14 @@ def _capital_runs(text: str) -> list[tuple[int, str]]:
     return runs
 
 
-def _strip_titles(name: str) -> str:
+def _strip_titles(name: str, *, person: bool = True) -> str:
+    """"Kazakhstan’s Deputy Foreign Minister Roman Vassilenko" → "Roman Vassilenko"."""
     words = name.split()
-    while words and form_key(words[0]) in _TITLES:
-        words.pop(0)
-    # "Kazakhstan’s Deputy …" leaves a possessive at the front
     while words and (words[0].endswith(("’s", "'s")) or form_key(words[0]) in _TITLES):
         words.pop(0)
+    # three or more words left: a first name and surname, unless the middle one is a patronymic
+    if person and len(words) >= 3 and not _PATRONYMIC.search(words[-2]):
+        words = words[-2:]
     return " ".join(words)
 
 
@@ -163,5 +170,5 @@ def _outlets(text: str, runs: list[tuple[int, str]]) -> list[str]:
         if _ASKER_VERB.match(after) and form_key(name.split()[0]) not in _TITLES:
             out.append(name)
         elif _TOLD.search(text[max(0, start - 30):start]):
-            out.append(_strip_titles(name))
+            out.append(_strip_titles(name, person=False))
     return out

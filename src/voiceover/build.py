@@ -113,8 +113,9 @@ def _is_source_script(path: Path, script: Script) -> bool:
         return True
 
 
-def load_script(path: Path, *, encoding: str | None = None, overrides: dict[str, str] | None = None) -> Script:
-    """Read an interview text (split it) or an edited script.json (use it as is)."""
+def load_script(path: Path, *, encoding: str | None = None, overrides: dict[str, str] | None = None,
+                language: str | None = None) -> Script:
+    """Read an interview text (split it; ``language`` None: detected) or an edited script.json (as is)."""
     path = Path(path)
     if path.suffix.lower() == ".json":
         if not path.is_file():
@@ -124,11 +125,11 @@ def load_script(path: Path, *, encoding: str | None = None, overrides: dict[str,
             from .split import apply_overrides
 
             script = apply_overrides(script, overrides)
-        return script
+        return script.with_language(language) if language else script
     from .load import read_document
     from .split import split_text
 
-    return split_text(read_document(path, encoding), overrides=overrides)
+    return split_text(read_document(path, encoding), overrides=overrides, language=language)
 
 
 # -- speaking one language --------------------------------------------------------------------
@@ -251,7 +252,7 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
     for k, (ci, start) in enumerate(starts):
         end = starts[k + 1][1] if k + 1 < len(starts) else total
         ch = script.chapters[ci]
-        chapters.append(ChapterTime(ch.id, ch.title, 0 if k == 0 else start, end))
+        chapters.append(ChapterTime(ch.id, ch.title, 0 if k == 0 else start, end, ch.question))
     reporter.stage(f"encoding {english_name(lang)} MP3" + (" (loudness-normalised)" if options.normalise else ""), 1)
     mp3, loudness, parts = master(timeline.to_pcm(), chapters, options, speaker.cache)
     reporter.advance()
@@ -439,7 +440,8 @@ def _manifest_entry(edition: Edition, slug: str, files: dict[str, bytes]) -> dic
             for name, data in sorted(files.items())
         ],
         "chapters": [
-            {"id": c.id, "title": c.title, "start_s": round(c.start_ms / 1000, 3), "end_s": round(c.end_ms / 1000, 3)}
+            {"id": c.id, "title": c.title, **({"question": c.question} if c.question else {}),
+             "start_s": round(c.start_ms / 1000, 3), "end_s": round(c.end_ms / 1000, 3)}
             for c in edition.chapters
         ],
         "speakers": [

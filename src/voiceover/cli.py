@@ -16,6 +16,7 @@ from rich.markup import escape
 from .cli_cache import cache_app
 from .cli_common import Progress, console, err_console, handle_errors
 from .cli_translate import models_app, translate_command
+from .languages import CODES
 
 app = typer.Typer(
     name="voiceover",
@@ -27,7 +28,11 @@ app = typer.Typer(
 )
 
 INPUT_HELP = "Interview text (UTF-8, or see --encoding) or an edited script.json."
-SPEAKER_HELP = "Fix the split: 'LABEL=role', 'LABEL=Display Name' or 'LABEL=Name:role' (repeatable)."
+SPEAKER_HELP = (
+    "Fix the split: 'LABEL=role', 'LABEL=Display Name' or 'LABEL=Name:role' (repeatable); "
+    "a LABEL named here is always a speaker label (e.g. 'Q.=interviewer')."
+)
+FROM_HELP = "The text's language (en, ru, kk; any spelling: EN, ru-RU, rus) [detected from the text]."
 
 
 def _version(value: bool) -> None:
@@ -45,11 +50,14 @@ def main_callback(
     """voiceover: interview text → split by speaker → translate → speak → chaptered MP3 + captions."""
 
 
-def _script(input: Path, encoding: Optional[str], speakers: List[str]):
+def _script(input: Path, encoding: Optional[str], speakers: List[str], source: Optional[str] = None):
     from .build import load_script
+    from .languages import check_language
     from .split import parse_overrides
 
-    script = load_script(input, encoding=encoding, overrides=parse_overrides(speakers) if speakers else None)
+    language = check_language(source) if source else None  # misuse (exit 2) before reading anything
+    script = load_script(input, encoding=encoding, overrides=parse_overrides(speakers) if speakers else None,
+                         language=language)
     for w in (script.meta or {}).get("warnings", []):
         err_console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
     return script
@@ -63,9 +71,10 @@ def split(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="Write the script JSON to this file."),
     speaker: List[str] = typer.Option([], "--speaker", "-s", help=SPEAKER_HELP),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding when not UTF-8 (e.g. cp1251)."),
+    source: Optional[str] = typer.Option(None, "--from", help=FROM_HELP),
 ) -> None:
     """Split an interview by speaker into a script: speakers with aliases, chapters, segments."""
-    script = _script(input, encoding, speaker)
+    script = _script(input, encoding, speaker, source)
     if json_out:
         sys.stdout.write(script.to_json())
         return
@@ -87,7 +96,17 @@ def _print_summary(script) -> None:
     from .split import summarize
 
     info = summarize(script)
-    console.print(f"[bold]{script.title}[/] ({script.language})", highlight=False)
+    console.print(f"[bold]{escape(script.title)}[/] ({script.language})", highlight=False)
+    meta = script.meta or {}
+    if isinstance(meta.get("grammar"), dict):
+        g = meta["grammar"]
+        line = f"labels: {g['reading']} (confidence {g['confidence']:.2f})"
+        if "runner_up" in g:
+            line += f", runner-up: {g['runner_up']['reading']}"
+        lang = meta.get("language") or {}
+        if "detected" in lang:
+            line += f" · language: {lang['detected']} (detected, {lang['confidence']:.2f}; --from overrides)"
+        console.print(escape(line), highlight=False, soft_wrap=True)
     table = Table("speaker", "role", "aliases", "turns", "paragraphs", "words", title="Speakers")
     for sp in info["speakers"]:
         table.add_row(sp["name"], sp["role"], ", ".join(sp["aliases"]), str(sp["turns"]), str(sp["segments"]), str(sp["words"]))
@@ -121,6 +140,7 @@ NO_NORM_OPT = typer.Option(False, "--no-normalise", help="Skip EBU R128 loudness
 QUIET_OPT = typer.Option(False, "--quiet", "-q", help="No progress bars or summary (errors and notices still show).")
 SPEAKER_OPT = typer.Option([], "--speaker", "-s", help=SPEAKER_HELP)
 ENCODING_OPT = typer.Option(None, "--encoding", help="Input encoding when not UTF-8 (e.g. cp1251).")
+FROM_OPT = typer.Option(None, "--from", help=FROM_HELP)
 
 
 def _options(languages, out, voices, bitrate, encoder, jobs, frozen, cache_dir, no_cache, lock_timeout,
@@ -169,18 +189,20 @@ def speak(
 @handle_errors
 def build(
     input: Path = typer.Argument(..., help=INPUT_HELP, show_default=False),
-    lang: List[str] = typer.Option(["en"], "--lang", "-l", help="Edition language (repeatable): en, ru, kk."),
+    lang: List[str] = typer.Option([], "--lang", "-l", help="Edition language (repeatable): en, ru, kk [the text's own]."),
     out: Path = OUT_OPT, voices: Optional[Path] = VOICES_OPT, bitrate: int = BITRATE_OPT, encoder: str = ENCODER_OPT,
-    speaker: List[str] = SPEAKER_OPT, encoding: Optional[str] = ENCODING_OPT,
+    speaker: List[str] = SPEAKER_OPT, encoding: Optional[str] = ENCODING_OPT, source: Optional[str] = FROM_OPT,
     jobs: Optional[int] = JOBS_OPT, frozen: bool = FROZEN_OPT, cache_dir: Optional[Path] = CACHE_OPT,
     no_cache: bool = NO_CACHE_OPT, lock_timeout: float = LOCK_OPT, cover: Optional[Path] = COVER_OPT,
     split_chapters: bool = SPLIT_OPT, speaker_cues: bool = CUES_OPT, no_normalise: bool = NO_NORM_OPT,
     quiet: bool = QUIET_OPT,
 ) -> None:
     """Build chaptered MP3 editions with transcripts, captions and a manifest (all stages)."""
-    options = _options(lang, out, voices, bitrate, encoder, jobs, frozen, cache_dir, no_cache, lock_timeout,
-                       cover, split_chapters, speaker_cues, no_normalise)
-    script = _script(input, encoding, speaker)
+    args = (out, voices, bitrate, encoder, jobs, frozen, cache_dir, no_cache, lock_timeout, cover, split_chapters,
+            speaker_cues, no_normalise)
+    options = _options(lang, *args) if lang else None  # misuse fails before reading anything
+    script = _script(input, encoding, speaker, source)
+    options = options or _options([script.language], *args)  # no --lang: the text's own language
     result = _run_build(script, options, input, quiet)
     if not quiet:
         _print_result(result)
@@ -190,9 +212,9 @@ def build(
 @handle_errors
 def release(
     input: Path = typer.Argument(..., help=INPUT_HELP, show_default=False),
-    lang: List[str] = typer.Option(["en", "ru", "kk"], "--lang", "-l", help="Languages that must pass (repeatable)."),
+    lang: List[str] = typer.Option(list(CODES), "--lang", "-l", help="Languages that must pass (repeatable)."),
     out: Path = OUT_OPT, voices: Optional[Path] = VOICES_OPT, bitrate: int = BITRATE_OPT, encoder: str = ENCODER_OPT,
-    speaker: List[str] = SPEAKER_OPT, encoding: Optional[str] = ENCODING_OPT,
+    speaker: List[str] = SPEAKER_OPT, encoding: Optional[str] = ENCODING_OPT, source: Optional[str] = FROM_OPT,
     jobs: Optional[int] = JOBS_OPT, frozen: bool = FROZEN_OPT, cache_dir: Optional[Path] = CACHE_OPT,
     no_cache: bool = NO_CACHE_OPT, lock_timeout: float = LOCK_OPT, cover: Optional[Path] = COVER_OPT,
     split_chapters: bool = SPLIT_OPT, speaker_cues: bool = CUES_OPT, quiet: bool = QUIET_OPT,
@@ -202,7 +224,7 @@ def release(
 
     options = _options(lang, out, voices, bitrate, encoder, jobs, frozen, cache_dir, no_cache, lock_timeout,
                        cover, split_chapters, speaker_cues)
-    script = _script(input, encoding, speaker)
+    script = _script(input, encoding, speaker, source)
     result = _run_build(script, options, input, quiet)
     failures = verify(out, result.folder.name, list(options.languages))
     if failures:

@@ -8,13 +8,14 @@ from typing import List, Optional
 import typer
 
 from .cli_common import human_size, console, err_console, handle_errors
+from .languages import CODES
 
 models_app = typer.Typer(
     help="Manage offline translation models (argos packages in ARGOS_PACKAGES_DIR).",
     no_args_is_help=True, add_completion=False,
 )
 
-LIST_PAIRS = ("en", "ru", "kk")
+LIST_PAIRS = CODES
 
 
 @models_app.command("list")
@@ -115,6 +116,7 @@ def translate_command(
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads per model [cores, ≤4]."),
     glossary: Optional[Path] = typer.Option(None, "--glossary", help="Folder with <lang>.toml glossaries."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Input text encoding [detected]."),
+    source: Optional[str] = typer.Option(None, "--from", help="The text's language (en, ru, kk) [detected from the text]."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
     """Translate offline into each --to language: script.json, PO for post-editing, .txt/.md text copies."""
@@ -128,7 +130,8 @@ def translate_command(
     from .translate import check_routes, disclosure_lines, translate_script
 
     targets = list(dict.fromkeys(check_language(t) for t in to))  # unknown code: exit 2 before any work
-    script = load_script(input, encoding=encoding)
+    language = check_language(source) if source else None
+    script = load_script(input, encoding=encoding, language=language)
     foreign = [t for t in targets if t != script.language]
     check_routes(script.language, foreign)  # a missing route stops here, naming the fixing command
     slug = edition_slug(script)

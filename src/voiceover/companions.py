@@ -22,6 +22,7 @@ class ChapterTime:
     title: str
     start_ms: int
     end_ms: int
+    question: str = ""  # the full question behind a shortened title ("" for intro and note)
 
 
 # -- transcripts ------------------------------------------------------------------------------
@@ -114,9 +115,10 @@ def chapters_json(chapters: Sequence[ChapterTime], *, title: str = "") -> str:
     if title:
         doc["title"] = one_line(title)
     for ch in chapters:
-        doc["chapters"].append(
-            {"startTime": round(ch.start_ms / 1000, 3), "endTime": round(ch.end_ms / 1000, 3), "title": one_line(ch.title)}
-        )
+        entry = {"startTime": round(ch.start_ms / 1000, 3), "endTime": round(ch.end_ms / 1000, 3), "title": one_line(ch.title)}
+        if ch.question:
+            entry["question"] = one_line(ch.question)  # not in Podcasting 2.0; players ignore unknown keys
+        doc["chapters"].append(entry)
     return json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
 
 

@@ -16,7 +16,8 @@ _RU_ONLY = set("ёщъэЁЩЪЭ")  # letters Kazakh words rarely use (ы and и
 _WORD = re.compile(r"[^\W\d_]+")
 _COMMON = {
     "en": {"the", "and", "of", "to", "is", "in", "that", "we", "you", "it", "what", "are", "have", "for", "this"},
-    "ru": {"и", "в", "не", "что", "на", "это", "мы", "как", "вы", "с", "по", "но", "для", "он", "так", "который"},
+    # words Kazakh shares ("не", "да", "мен") are left out of the Russian list
+    "ru": {"и", "в", "что", "на", "это", "мы", "как", "вы", "с", "по", "но", "для", "он", "так", "который", "я"},
     "kk": {"және", "бұл", "мен", "үшін", "деп", "біз", "сіз", "бар", "жоқ", "да", "де", "осы", "туралы", "қазір", "емес"},
 }
 
@@ -51,8 +52,9 @@ def detect_language(text: str, default: str = "en") -> Detection:
     # per 1000 Cyrillic letters: Kazakh prose has ~60 of its own letters, Russian ~0 (quoted names aside)
     kk_rate = 1000 * kk_letters / cyr
     ru_rate = 1000 * ru_letters / cyr
-    kk_score = kk_rate / 20 + 3 * common["kk"] / max(1, len(words)) * 100 / 5
-    ru_score = ru_rate / 8 + 3 * common["ru"] / max(1, len(words)) * 100 / 5
+    share = {code: 100 * n / max(1, len(words)) for code, n in common.items()}  # % of words
+    kk_score = kk_rate / 10 + share["kk"] / 2
+    ru_score = ru_rate / 8 + share["ru"] / 2
     language = "kk" if kk_score > ru_score else "ru"
     top, other = max(kk_score, ru_score), min(kk_score, ru_score)
     confidence = round((cyr / len(letters)) * (top / (top + other) if top + other else 0.5), 2)

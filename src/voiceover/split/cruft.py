@@ -96,6 +96,8 @@ _EDITED = re.compile(
     r"сұхбат (?:қысқартылып|өңделіп))",
     re.IGNORECASE,
 )
+# "Home | News | Interviews", "Opinion › Interviews": short parts between separators
+_NAV = re.compile(r"^[^|›»>/]{1,25}(?:\s+[|›»>/]\s+[^|›»>/]{1,25})+$")
 _BYLINE = re.compile(r"^by\s+(?:[^\W\d_][\w'’\-.]*,?\s*){1,6}$", re.IGNORECASE)
 _DATELINE = re.compile(r"^(?:published|updated|posted|last updated|first published)\b.{0,80}$", re.IGNORECASE)
 _MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
@@ -173,8 +175,10 @@ def cruft_reason(text: str) -> str | None:
         return "caption"
     if is_link_marker(t):
         return "link"
-    if len(t) <= 80 and _BANNER.match(t):
+    if len(t) <= 80 and (_BANNER.match(t) or _BANNER.match(t.strip("()[] "))):
         return "banner"
+    if len(t) <= 80 and _NAV.match(t):
+        return "navigation"
     if short and (_is_byline(t) or _DATELINE.match(t) or _DATE.match(t)):
         return "byline"
     if _BOILERPLATE.match(t):

@@ -25,7 +25,8 @@ import re
 from dataclasses import dataclass
 from typing import Iterable
 
-from .labels import GENERIC, Label, _name_ok, group_people, is_generic, parse_label
+from . import cruft
+from .labels import _STOP_SINGLE, GENERIC, Label, _name_ok, form_key, group_people, is_generic, parse_label
 
 READINGS = ("colon", "dash", "slash", "dot", "own-line", "dialogue")
 QA_WORDS = {"q", "a", "question", "answer", "в", "о", "вопрос", "ответ", "сұрақ", "жауап"}
@@ -88,7 +89,9 @@ def read_label(line: str, sep: str, *, forced: Iterable[str] = (), own_line_ok: 
         return (Label("person", m.group("name"), (m.group("rest") or "").strip()) if m else None), emph
     if sep == "own-line" and own_line_ok:
         m = _OWN_LINE.match(s)
-        if m and _name_ok(m.group("name").strip()) and len(m.group("name").split()) <= 5:
+        name = m.group("name").strip() if m else ""
+        furniture = form_key(name) in _STOP_SINGLE or cruft.cruft_reason(name) is not None  # "Advertisement"
+        if m and _name_ok(name) and len(name.split()) <= 5 and not furniture:
             return Label("person", m.group("name").strip(), ""), emph
         return None, emph
     if sep == "dialogue":

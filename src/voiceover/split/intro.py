@@ -172,3 +172,21 @@ def _outlets(text: str, runs: list[tuple[int, str]]) -> list[str]:
         elif _TOLD.search(text[max(0, start - 30):start]):
             out.append(_strip_titles(name, person=False))
     return out
+
+
+def full_names_from_intro(records: list[dict], narration: str) -> None:
+    """A speaker labelled by surname alone ("PARK:") takes the full name the intro gives ("John Park")."""
+    runs = [_strip_titles(n, person=False) for _, n in _capital_runs(narration)]
+    for r in records:
+        if r["role"] == "narrator" or not r["match"]:
+            continue
+        words = [w for w in r["name"].split() if form_key(w) not in HONORIFICS]
+        if len(words) != 1 or any(k in Q_KEYS | A_KEYS for k in r["match"]):
+            continue
+        key = form_key(words[0])
+        full = {n for n in runs if 2 <= len(n.split()) <= 3 and form_key(n.split()[-1]) == key}
+        if len(full) == 1:
+            name = full.pop()
+            if r["name"] not in r["aliases"]:
+                r["aliases"] = [*r["aliases"], r["name"]] if form_key(r["name"]) not in {form_key(a) for a in r["aliases"]} else r["aliases"]
+            _rename(r, name)

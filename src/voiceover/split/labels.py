@@ -17,6 +17,7 @@ _TS_ONLY = re.compile(rf"^\s*{TS}\s*$")
 _LEAD_TS = re.compile(rf"^\s*(?:[\[(]\s*{TS}\s*[\])]|{TS}(?=\s))\s*[-–—|]?\s*")
 _NAME_THEN_TS = re.compile(rf"^(?P<name>[^\W\d_][^:()\[\]]{{0,40}}?)\s+[\[(]?\s*{TS}\s*[\])]?\s*$")
 _TOKEN = re.compile(r"^[^\W\d_][\w.'’\-]*$")
+_STAMP_REST = re.compile(rf"^[\[(]?\s*{TS}\s*[\])]?$")
 _PARTY = re.compile(r"^[DRI](?:[-–]\s?[A-Z][A-Za-z.]{1,12})?$")
 _ABBREV = re.compile(r"^(?:[^\W\d_]{1,4}|[^\W\d_][^\W\d_'’\-]+)$")
 
@@ -140,6 +141,8 @@ def parse_label(line: str) -> Label | None:
             return Label("person", m.group("name").strip(), "")
         return None
     prefix, rest = s[:colon].strip(), s[colon + 1:].strip()
+    if _STAMP_REST.match(rest):
+        rest = ""  # "Jane Doe: (00:03)" above the speech
     if not prefix or len(prefix) > MAX_NAME_CHARS + MAX_TITLE_CHARS:
         return None
     special = _special_key(prefix)

@@ -13,6 +13,8 @@ from dataclasses import dataclass, replace
 from . import cruft
 from .labels import Label, form_key
 
+# "Guests: …", "Panel: …": who takes part, read by the narrator (not a caption, not a speaker)
+_GUEST_LIST = re.compile(r"^(?:guests?|panel(?:ists|lists)?|participants|speakers|featuring|with|гости|участники|қонақтар)\s*:", re.I)
 _FACT = re.compile(r"^[^\W\d_][\w'’.-]*(?: [\w'’.-]+){0,2}:\s*\S")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")  # "# A conversation with…" (Markdown)
 _STAMP_LINE = re.compile(rf"^\s*[\[(]?\s*{cruft.TS}\s*[\])]?\s*:?\s*$")
@@ -118,7 +120,8 @@ def classify(units: list[Unit], speakers: frozenset[str] = frozenset()) -> str:
         if reason:
             u.drop = reason
             continue
-        if not headline and not any(v.text and not v.drop for v in units[:k]):
+        if not headline and not any((v.text and not v.drop) or (v.label is not None and v.label.kind == "person")
+                                    for v in units[:k]):
             if form_key(u.text) in speakers:
                 u.drop = "masthead"
                 continue
@@ -126,7 +129,7 @@ def classify(units: list[Unit], speakers: frozenset[str] = frozenset()) -> str:
                 u.headline = True
                 headline = clip(u.text.rstrip(), 200)
                 continue
-        if punctuated and cruft.looks_like_caption(u.text):
+        if punctuated and cruft.looks_like_caption(u.text) and not _GUEST_LIST.match(u.text):
             u.drop = "caption"
     hkey = headline.casefold()
     for k, u in enumerate(units):

@@ -23,7 +23,7 @@ from ..script import Script, Speaker
 from . import cruft
 from .chapters import chapters as make_chapters
 from .grammar import Grammar, discover, own_line_here, read_label
-from .intro import name_generic_speakers
+from .intro import full_names_from_intro, name_generic_speakers
 from .labels import (
     GENERIC,
     INTERVIEWER_WORDS,
@@ -48,7 +48,9 @@ NO_LABELS = (
     "no speaker labels found; the whole text is read by the narrator "
     "(label paragraphs like 'Name: text' or pass --speaker 'LABEL=role')"
 )
-_ASKS = r"(?:speaks|spoke|talks|talked|sat down|sits down|interviewed|interviews|asked|asks|caught up|met|meets)"
+# Verbs that make their subject the one asking. "spoke to"/"talked to" are left out: "the minister
+# talked to The Reporter" makes the minister the one answering; who asks more questions decides.
+_ASKS = r"(?:speaks with|sat down with|sits down with|interviewed|interviews|asked|asks|caught up with|met with|meets with)"
 
 
 def split_text(text: str, *, overrides: Mapping[str, str] | None = None, language: str | None = None) -> Script:
@@ -105,7 +107,9 @@ def split_text(text: str, *, overrides: Mapping[str, str] | None = None, languag
         warnings.append(f"label {form!r} read as {display_name(owner.fullest())} (close spelling)")
 
     speakers = _speakers(people, used, paras)
-    name_generic_speakers(speakers, " ".join(p.text for p in paras if p.who == NARRATOR), language)
+    narration = " ".join(p.text for p in paras if p.who == NARRATOR)
+    name_generic_speakers(speakers, narration, language)
+    full_names_from_intro(speakers, narration)
     final = _with_ids(apply_to_records(speakers, override_map))
     who_to_id = {key: sp["id"] for sp in final for key in sp["keys"]}
     interviewers = {sp["id"] for sp in final if sp["role"] == "interviewer"}
@@ -241,7 +245,9 @@ def _accept(
             if _short_typo(people, index, p_i, accepted):
                 folded.append(form)
                 continue
-            one_word_stop = (len(p.core) < 2 and not p.honorifics) or form_key(p.forms[0]) in _STOP_SINGLE
+            # a one-word one-off ("PARK:") is a speaker only where labels have a look of their own (ALL CAPS, bold)
+            distinct = (grammar.caps or grammar.emphasis) and fits(p_i)
+            one_word_stop = (len(p.core) < 2 and not p.honorifics and not distinct) or form_key(form) in _STOP_SINGLE
             if not one_word_stop and where > start and where != first_no and fits(p_i):
                 accepted.add(p_i)  # a one-off full name inside the dialogue: "UNIDENTIFIED MALE:"
     else:

@@ -175,8 +175,11 @@ def _outlets(text: str, runs: list[tuple[int, str]]) -> list[str]:
 
 
 def full_names_from_intro(records: list[dict], narration: str) -> None:
-    """A speaker labelled by surname alone ("PARK:") takes the full name the intro gives ("John Park")."""
-    runs = [_strip_titles(n, person=False) for _, n in _capital_runs(narration)]
+    """A speaker labelled by one name ("PARK:", "Jane:") takes the full name the intro gives ("John Park")."""
+    names: list[str] = []
+    for _, run in _capital_runs(narration):
+        words = _strip_titles(run, person=False).split()
+        names += [" ".join(words[i:i + 2]) for i in range(len(words) - 1)]  # "Meet Jane Okafor": both pairs
     for r in records:
         if r["role"] == "narrator" or not r["match"]:
             continue
@@ -184,9 +187,11 @@ def full_names_from_intro(records: list[dict], narration: str) -> None:
         if len(words) != 1 or any(k in Q_KEYS | A_KEYS for k in r["match"]):
             continue
         key = form_key(words[0])
-        full = {n for n in runs if 2 <= len(n.split()) <= 3 and form_key(n.split()[-1]) == key}
-        if len(full) == 1:
-            name = full.pop()
+        # "PARK:" is John Park, "Jane:" is Jane Okafor, when the intro names exactly one such person
+        full = [n for n in names if key in (form_key(n.split()[-1]), form_key(n.split()[0]))]
+        ranked = sorted(set(full), key=full.count, reverse=True)
+        if ranked and (len(ranked) == 1 or full.count(ranked[0]) > full.count(ranked[1])):
+            name = ranked[0]
             if r["name"] not in r["aliases"]:
                 r["aliases"] = [*r["aliases"], r["name"]] if form_key(r["name"]) not in {form_key(a) for a in r["aliases"]} else r["aliases"]
             _rename(r, name)

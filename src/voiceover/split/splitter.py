@@ -107,7 +107,7 @@ def split_text(text: str, *, overrides: Mapping[str, str] | None = None, languag
         warnings.append(f"label {form!r} read as {display_name(owner.fullest())} (close spelling)")
 
     speakers = _speakers(people, used, paras)
-    narration = " ".join(p.text for p in paras if p.who == NARRATOR)
+    narration = "\n".join(p.text for p in paras if p.who == NARRATOR)
     name_generic_speakers(speakers, narration, language)
     full_names_from_intro(speakers, narration)
     final = _with_ids(apply_to_records(speakers, override_map))
@@ -185,7 +185,7 @@ def _candidates(
             continue
         if lab.kind == "person":
             is_headline = " ".join(line.split()).casefold() == headline_key
-            if is_headline and lab.rest and not cruft.ends_like_speech(lab.rest) and not emph:
+            if is_headline and lab.rest and not cruft.ends_like_speech(lab.rest) and not emph and not is_generic(lab.key):
                 continue
             if lab.name == "—":
                 dialogue.append(i)
@@ -320,7 +320,7 @@ def _speakers(people: list[Person], used: list[int], paras: list[Para]) -> list[
     out: list[dict] = []
     if any(p.who == NARRATOR for p in paras):
         out.append({"keys": [NARRATOR], "name": "Narrator", "role": "narrator", "aliases": [], "match": {NARRATOR}})
-    narration = " ".join(p.text for p in paras if p.who == NARRATOR)
+    narration = "\n".join(p.text for p in paras if p.who == NARRATOR)
     records: dict[int, dict] = {}
     for i in used:
         person = people[i]
@@ -380,6 +380,11 @@ def _infer_roles(records: dict[int, dict], paras: list[Para]) -> None:
         askers = [i for i in free if stats[i]["asks"] > 0 and records[i]["role"] != "interviewee"]
         if askers:
             best = max(askers, key=lambda i: (stats[i]["asks"] / stats[i]["turns"], stats[i]["asks"], -stats[i]["first"]))
+            records[best]["role"] = "interviewer"
+            free.remove(best)
+        elif len(free) == 2 and all(stats[i]["turns"] >= 2 for i in free):
+            # no question marks (an unpunctuated transcript): the one with the shorter turns asks
+            best = min(free, key=lambda i: (stats[i]["words"] / stats[i]["turns"], stats[i]["first"]))
             records[best]["role"] = "interviewer"
             free.remove(best)
     if "interviewee" not in roles:

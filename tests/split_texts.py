@@ -641,3 +641,260 @@ Mine owner fined
 
 Why the river turned red
 """
+
+# -- more layouts, longer and messier: pages, broadcast and official transcripts ----------------
+
+LONG_PAGE_CAPS = """\
+Skip to main content
+Menu
+Search
+
+Opinion | Interviews
+
+The Reporter's Notebook
+
+Inside the quiet revolution in Kazakh schools
+
+By Jane Smith
+Published March 3, 2024
+
+Education Minister Gani Beisembayev talked to The Reporter about textbooks, teachers and the four-day week.
+
+The ministry has spent two years rewriting the curriculum. Teachers say the change is overdue.
+
+THE REPORTER: Minister, why rewrite every textbook at once?
+
+GANI BEISEMBAYEV: Because the old ones contradicted each other. A child learned one
+date for an event in history and a different one in literature. We could not fix that
+one book at a time.
+
+(Advertisement)
+
+THE REPORTER: Teachers say they were not consulted.
+
+BEISEMBAYEV: Some were not, and that was a mistake. We have since held 140 meetings
+in every region.
+
+Photo: A classroom in Shymkent (Reuters)
+
+THE REPORTER: What about the four-day week?
+
+BEISEMBAYEV: It is a pilot in twelve schools. If it works, more will follow.
+
+If it does not, we will say so.
+
+THE REPORTER: Thank you, Minister.
+
+BEISEMBAYEV: Thank you.
+
+This interview has been edited for length and clarity.
+
+Related Stories
+Teachers strike in Karaganda
+Four-day week: what parents think
+"""
+
+NPR_TRANSCRIPT = """\
+STEVE INSKEEP, HOST:
+
+Good morning. A drought in Central Asia is changing what farmers grow. Our correspondent reports.
+
+(SOUNDBITE OF ARCHIVED BROADCAST)
+
+INSKEEP: We're joined now by Aigerim Nurlanova, an agronomist in Shymkent. Good morning.
+
+AIGERIM NURLANOVA: Good morning.
+
+INSKEEP: What are farmers planting instead of cotton?
+
+NURLANOVA: Mostly chickpeas and sunflowers. They need far less water.
+
+INSKEEP: Does it pay?
+
+NURLANOVA: Less per hectare, but the risk is lower. (LAUGHTER) Farmers like low risk more than economists think.
+
+INSKEEP: Aigerim Nurlanova, thanks so much.
+
+NURLANOVA: Thank you.
+
+(SOUNDBITE OF MUSIC)
+
+INSKEEP: And that's our program.
+
+Copyright © 2024 NPR. All rights reserved.
+"""
+
+RU_OFFICIAL_TRANSCRIPT = """\
+В.Путин: Добрый день, уважаемые коллеги!
+
+Сегодня обсудим подготовку к отопительному сезону.
+
+Д.Песков: Владимир Владимирович, первым выступит министр энергетики.
+
+С.Цивилев: Спасибо. Подготовка идёт по графику. Запасы угля на складах – 24 миллиона тонн.
+
+В.Путин: А как с ремонтом сетей?
+
+С.Цивилев: Отремонтировано 85 процентов. Остальное закончим до октября.
+
+В.Путин: Хорошо. Спасибо.
+"""
+
+KK_TILSHI = """\
+Тілші: Ерлан Тұрсынұлы, жаңа оқу жылында қандай өзгерістер болады?
+
+Ерлан Қарин: Биыл мектептерде жаңа оқулықтар енгізіледі. Бұл ата-аналардың көптен күткен шешімі.
+
+Тілші: Мұғалімдердің жалақысы өсе ме?
+
+Ерлан Қарин: Иә, қыркүйектен бастап жиырма пайызға өседі.
+
+Тағы оқыңыз: Астанада жаңа мектеп ашылды
+
+Тілші: Рақмет.
+"""
+
+TRANSCRIPT_NAME_STAMP = """\
+Jane Doe: (00:03)
+Thanks for being here. What brought you to Almaty?
+
+Tom Brown: (00:07)
+Work, at first. Then the mountains kept me.
+
+Jane Doe: (00:15)
+What do you do on weekends?
+
+Tom Brown: (00:18)
+I hike. Big Almaty Lake, mostly, before the crowds.
+
+Jane Doe: (00:30)
+Great, thank you.
+"""
+
+RU_DASH_MESSY = """\
+Главная / Общество
+
+Директор зоопарка: «Слонам нужен новый вольер»
+
+12 марта 2024, 10:15
+
+Директор Алматинского зоопарка Марат Жанузаков рассказал изданию «Время», как зоопарк пережил зиму.
+
+**— Марат Бекович, как звери перенесли морозы?**
+
+— Хорошо. Мы заранее утеплили вольеры, для жирафов поставили дополнительные обогреватели.
+
+Правда, счета за электричество выросли вдвое.
+
+Фото: Алматинский зоопарк
+
+**— Расскажите о новом вольере для слонов.**
+
+— Проект готов. Нужны деньги — около двух миллиардов тенге.
+
+**— Кто их даст?**
+
+— Надеемся на городской бюджет и спонсоров.
+
+Читайте также: В зоопарке родился детёныш снежного барса
+
+Поделиться
+"""
+
+PANEL_SURNAMES = """\
+Panel discussion transcript
+
+Panel: Dr. Aliya Serik (economist), John Park (banker), Marta Ruiz (farmer), Ivan Petrov (trader), Li Wei (logistics)
+
+MODERATOR: Let's begin. Dr. Serik, is inflation falling?
+
+DR. SERIK: Slowly. Food prices are the sticky part.
+
+MODERATOR: John?
+
+PARK: Rates will stay high until the summer.
+
+RUIZ: And farmers pay for that, in loans for seed.
+
+MODERATOR: Ivan, you trade grain. What do you see?
+
+PETROV: Exports up, prices down. Good for buyers.
+
+LI WEI: Freight is still the problem. Rail to China is booked for months.
+
+MODERATOR: Li Wei, briefly: will that change?
+
+LI WEI: Not this year.
+
+MODERATOR: Thank you all.
+"""
+
+BOLD_QA_INTRO = """\
+In an interview with The Diplomat, Foreign Minister Murat Nurtleu discussed the Middle Corridor and relations with China.
+
+**Q:** How important is the Middle Corridor for Kazakhstan?
+
+**A:** It is vital. Cargo on the route grew by two thirds last year.
+
+**Q:** And China?
+
+**A:** China is our largest trading partner after Russia. We want balance, not dependence.
+"""
+
+FIRST_NAME_LABEL = """\
+Meet Jane Okafor, the beekeeper of Turgen
+
+Jane Okafor moved from Lagos to the Turgen valley in 2015. Her hives now supply half the valley's honey.
+
+Interviewer: Why Turgen?
+
+Jane: The mountains. And the lime trees, which the bees adore.
+
+Interviewer: Was it hard to start?
+
+Jane: Very. I lost half the hives in the first winter.
+
+Interviewer: And now?
+
+Jane: Eighty hives, and two apprentices.
+"""
+
+INITIALS_UNDECLARED = """\
+Roman Vassilenko: Thank you for the invitation.
+
+Host: Let's begin with the forum. What do you expect?
+
+RV: We expect more than five thousand guests.
+
+Host: From where?
+
+RV: From eighty countries.
+
+Host: Thank you.
+"""
+
+RU_DASH_SEPARATOR = """\
+Корреспондент — Как вы начали заниматься керамикой?
+
+Гульнара Ахметова — Случайно, в детском кружке.
+
+Корреспондент — А сейчас?
+
+Гульнара Ахметова — Сейчас у меня своя мастерская и три ученика.
+
+Корреспондент — Где можно купить ваши работы?
+
+Гульнара Ахметова — На ярмарке по субботам.
+"""
+
+ASR_UNPUNCTUATED = """\
+Speaker 1: so tell me about the farm how big is it now
+
+Speaker 2: about two hundred hectares we grow wheat mostly
+
+Speaker 1: and the weather this year
+
+Speaker 2: dry very dry we lost maybe a third of the crop
+
+Speaker 1: okay thank you
+"""

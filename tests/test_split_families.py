@@ -640,6 +640,230 @@ CASES = [
         dropped=[(1, 'boilerplate'), (5, 'repeated headline'), (7, 'banner'), (13, 'boilerplate'), (19, 'link'), (21, 'caption'), (23, 'caption'), (25, 'repeated headline')],
         chapters=3,
     ),
+    Case(
+        'long_page_caps', T.LONG_PAGE_CAPS, 'colon labels, ALL CAPS', 'en',
+        speakers=[
+            ('narrator', 'Narrator', 'narrator', ()),
+            ('the-reporter', 'The Reporter', 'interviewer', ()),
+            ('gani-beisembayev', 'Gani Beisembayev', 'interviewee', ('BEISEMBAYEV',)),
+        ],
+        turns=[
+            ('narrator', "The Reporter's Notebook"),
+            ('the-reporter', 'Minister, why rewrite'),
+            ('gani-beisembayev', 'Because the old'),
+            ('the-reporter', 'Teachers say they'),
+            ('gani-beisembayev', 'Some were not,'),
+            ('the-reporter', 'What about the'),
+            ('gani-beisembayev', 'It is a'),
+            ('the-reporter', 'Thank you, Minister.'),
+            ('gani-beisembayev', 'Thank you.'),
+        ],
+        dropped=[(1, 'banner'), (2, 'banner'), (3, 'banner'), (5, 'navigation'), (9, 'caption'), (11, 'byline'), (12, 'byline'), (24, 'banner'), (31, 'page furniture'), (43, 'editing note'), (45, 'link'), (46, 'caption'), (47, 'caption')],
+        chapters=5,
+    ),
+    Case(
+        'npr_transcript', T.NPR_TRANSCRIPT, 'colon labels, ALL CAPS', 'en',
+        speakers=[
+            ('steve-inskeep', 'Steve Inskeep', 'interviewer', ('INSKEEP',)),
+            ('aigerim-nurlanova', 'Aigerim Nurlanova', 'interviewee', ('NURLANOVA',)),
+        ],
+        turns=[
+            ('steve-inskeep', 'Good morning. A'),
+            ('aigerim-nurlanova', 'Good morning.'),
+            ('steve-inskeep', 'What are farmers'),
+            ('aigerim-nurlanova', 'Mostly chickpeas and'),
+            ('steve-inskeep', 'Does it pay?'),
+            ('aigerim-nurlanova', 'Less per hectare,'),
+            ('steve-inskeep', 'Aigerim Nurlanova, thanks'),
+            ('aigerim-nurlanova', 'Thank you.'),
+            ('steve-inskeep', "And that's our"),
+        ],
+        dropped=[(5, 'stage direction'), (23, 'stage direction'), (27, 'caption')],
+        chapters=5,
+    ),
+    Case(
+        'ru_official_transcript', T.RU_OFFICIAL_TRANSCRIPT, 'colon labels', 'ru',
+        speakers=[
+            ('в-путин', 'В.Путин', 'interviewer', ()),
+            ('д-песков', 'Д.Песков', 'other', ()),
+            ('с-цивилев', 'С.Цивилев', 'interviewee', ()),
+        ],
+        turns=[
+            ('в-путин', 'Добрый день, уважаемые'),
+            ('д-песков', 'Владимир Владимирович, первым'),
+            ('с-цивилев', 'Спасибо. Подготовка идёт'),
+            ('в-путин', 'А как с'),
+            ('с-цивилев', 'Отремонтировано 85 процентов.'),
+            ('в-путин', 'Хорошо. Спасибо.'),
+        ],
+        dropped=[],
+        chapters=3,
+    ),
+    Case(
+        'kk_tilshi', T.KK_TILSHI, 'colon labels', 'kk',
+        speakers=[
+            ('тілші', 'Тілші', 'interviewer', ()),
+            ('ерлан-қарин', 'Ерлан Қарин', 'interviewee', ()),
+        ],
+        turns=[
+            ('тілші', 'Ерлан Тұрсынұлы, жаңа'),
+            ('ерлан-қарин', 'Биыл мектептерде жаңа'),
+            ('тілші', 'Мұғалімдердің жалақысы өсе'),
+            ('ерлан-қарин', 'Иә, қыркүйектен бастап'),
+            ('тілші', 'Рақмет.'),
+        ],
+        dropped=[(9, 'page furniture')],
+        chapters=3,
+    ),
+    Case(
+        'transcript_name_stamp', T.TRANSCRIPT_NAME_STAMP, 'colon labels', 'en',
+        speakers=[
+            ('jane-doe', 'Jane Doe', 'interviewer', ()),
+            ('tom-brown', 'Tom Brown', 'interviewee', ()),
+        ],
+        turns=[
+            ('jane-doe', 'Thanks for being'),
+            ('tom-brown', 'Work, at first.'),
+            ('jane-doe', 'What do you'),
+            ('tom-brown', 'I hike. Big'),
+            ('jane-doe', 'Great, thank you.'),
+        ],
+        dropped=[],
+        chapters=3,
+    ),
+    Case(
+        'ru_dash_messy', T.RU_DASH_MESSY, 'dialogue labels', 'ru',
+        speakers=[
+            ('narrator', 'Narrator', 'narrator', ()),
+            ('время', 'Время', 'interviewer', ()),
+            ('марат-жанузаков', 'Марат Жанузаков', 'interviewee', ()),
+        ],
+        turns=[
+            ('narrator', 'Директор зоопарка: «Слонам'),
+            ('время', 'Марат Бекович, как'),
+            ('марат-жанузаков', 'Хорошо. Мы заранее'),
+            ('время', 'Расскажите о новом'),
+            ('марат-жанузаков', 'Проект готов. Нужны'),
+            ('время', 'Кто их даст?'),
+            ('марат-жанузаков', 'Надеемся на городской'),
+        ],
+        dropped=[(1, 'navigation'), (5, 'caption'), (15, 'page furniture'), (25, 'page furniture'), (27, 'banner')],
+        chapters=4,
+    ),
+    Case(
+        'panel_surnames', T.PANEL_SURNAMES, 'colon labels, ALL CAPS', 'en',
+        speakers=[
+            ('narrator', 'Narrator', 'narrator', ()),
+            ('moderator', 'Moderator', 'interviewer', ()),
+            ('aliya-serik', 'Aliya Serik', 'other', ('Dr. Serik',)),
+            ('john-park', 'John Park', 'other', ('Park',)),
+            ('marta-ruiz', 'Marta Ruiz', 'other', ('Ruiz',)),
+            ('ivan-petrov', 'Ivan Petrov', 'other', ('Petrov',)),
+            ('li-wei', 'Li Wei', 'interviewee', ()),
+        ],
+        turns=[
+            ('narrator', 'Panel discussion transcript'),
+            ('moderator', "Let's begin. Dr."),
+            ('aliya-serik', 'Slowly. Food prices'),
+            ('moderator', 'John?'),
+            ('john-park', 'Rates will stay'),
+            ('marta-ruiz', 'And farmers pay'),
+            ('moderator', 'Ivan, you trade'),
+            ('ivan-petrov', 'Exports up, prices'),
+            ('li-wei', 'Freight is still'),
+            ('moderator', 'Li Wei, briefly:'),
+            ('li-wei', 'Not this year.'),
+            ('moderator', 'Thank you all.'),
+        ],
+        dropped=[],
+        chapters=6,
+    ),
+    Case(
+        'bold_qa_intro', T.BOLD_QA_INTRO, 'colon labels, bold', 'en',
+        speakers=[
+            ('narrator', 'Narrator', 'narrator', ()),
+            ('the-diplomat', 'The Diplomat', 'interviewer', ('Q',)),
+            ('murat-nurtleu', 'Murat Nurtleu', 'interviewee', ('A',)),
+        ],
+        turns=[
+            ('narrator', 'In an interview'),
+            ('the-diplomat', 'How important is'),
+            ('murat-nurtleu', 'It is vital.'),
+            ('the-diplomat', 'And China?'),
+            ('murat-nurtleu', 'China is our'),
+        ],
+        dropped=[],
+        chapters=3,
+    ),
+    Case(
+        'first_name_label', T.FIRST_NAME_LABEL, 'colon labels', 'en',
+        speakers=[
+            ('narrator', 'Narrator', 'narrator', ()),
+            ('interviewer', 'Interviewer', 'interviewer', ()),
+            ('jane-okafor', 'Jane Okafor', 'interviewee', ('Jane',)),
+        ],
+        turns=[
+            ('narrator', 'Meet Jane Okafor,'),
+            ('interviewer', 'Why Turgen?'),
+            ('jane-okafor', 'The mountains. And'),
+            ('interviewer', 'Was it hard'),
+            ('jane-okafor', 'Very. I lost'),
+            ('interviewer', 'And now?'),
+            ('jane-okafor', 'Eighty hives, and'),
+        ],
+        dropped=[],
+        chapters=4,
+    ),
+    Case(
+        'initials_undeclared', T.INITIALS_UNDECLARED, 'colon labels', 'en',
+        speakers=[
+            ('roman-vassilenko', 'Roman Vassilenko', 'interviewee', ('RV',)),
+            ('host', 'Host', 'interviewer', ()),
+        ],
+        turns=[
+            ('roman-vassilenko', 'Thank you for'),
+            ('host', "Let's begin with"),
+            ('roman-vassilenko', 'We expect more'),
+            ('host', 'From where?'),
+            ('roman-vassilenko', 'From eighty countries.'),
+            ('host', 'Thank you.'),
+        ],
+        dropped=[],
+        chapters=4,
+    ),
+    Case(
+        'ru_dash_separator', T.RU_DASH_SEPARATOR, 'dash labels', 'ru',
+        speakers=[
+            ('корреспондент', 'Корреспондент', 'interviewer', ()),
+            ('гульнара-ахметова', 'Гульнара Ахметова', 'interviewee', ()),
+        ],
+        turns=[
+            ('корреспондент', 'Как вы начали'),
+            ('гульнара-ахметова', 'Случайно, в детском'),
+            ('корреспондент', 'А сейчас?'),
+            ('гульнара-ахметова', 'Сейчас у меня'),
+            ('корреспондент', 'Где можно купить'),
+            ('гульнара-ахметова', 'На ярмарке по'),
+        ],
+        dropped=[],
+        chapters=3,
+    ),
+    Case(
+        'asr_unpunctuated', T.ASR_UNPUNCTUATED, 'colon labels', 'en',
+        speakers=[
+            ('speaker-1', 'Speaker 1', 'interviewer', ()),
+            ('speaker-2', 'Speaker 2', 'interviewee', ()),
+        ],
+        turns=[
+            ('speaker-1', 'so tell me'),
+            ('speaker-2', 'about two hundred'),
+            ('speaker-1', 'and the weather'),
+            ('speaker-2', 'dry very dry'),
+            ('speaker-1', 'okay thank you'),
+        ],
+        dropped=[],
+        chapters=3,
+    ),
 ]
 
 
@@ -656,18 +880,20 @@ def test_family_golden(case: Case):
 
 
 def test_at_least_thirty_texts_two_per_family():
-    assert len(CASES) >= 30
     families = {
-        "separators": {"slash", "en_dash", "em_dash", "own_line_title", "own_line_messy"},
-        "qa": {"qa_colon_intro", "qa_dot", "qa_dash", "question_answer", "ru_qa", "ru_vopros", "kk_qa"},
+        "separators": {"slash", "en_dash", "em_dash", "own_line_title", "own_line_messy", "ru_dash_separator"},
+        "qa": {"qa_colon_intro", "qa_dot", "qa_dash", "question_answer", "ru_qa", "ru_vopros", "kk_qa", "bold_qa_intro"},
         "emphasis": {"bold_colon_inside", "bold_colon_outside", "underscore", "html_bold"},
-        "names": {"abbrev_typo", "caps_titled", "long_first_label", "glued"},
-        "transcripts": {"transcript_own_line", "transcript_brackets", "transcript_cnn"},
-        "ru_kk": {"ru_initials", "ru_korr", "ru_dash", "kk_dash"},
-        "panels": {"panel", "panel_same_surname"},
+        "names": {"abbrev_typo", "caps_titled", "long_first_label", "glued", "first_name_label", "initials_undeclared"},
+        "transcripts": {"transcript_own_line", "transcript_brackets", "transcript_cnn", "npr_transcript",
+                        "transcript_name_stamp", "asr_unpunctuated"},
+        "ru_kk": {"ru_initials", "ru_korr", "ru_dash", "kk_dash", "ru_official_transcript", "kk_tilshi", "ru_dash_messy"},
+        "panels": {"panel", "panel_same_surname", "panel_surnames"},
         "short": {"two_turns", "three_once"},
-        "cruft": {"bio_box", "browser_notices"},
+        "cruft": {"bio_box", "browser_notices", "long_page_caps"},
     }
+    assert len(CASES) >= 30
+    assert {c.name for c in CASES} == set().union(*families.values())  # every text is in a family
     names = {c.name for c in CASES}
     for family, members in families.items():
         assert len(members & names) >= 2, family

@@ -10,7 +10,10 @@ from hypothesis import strategies as st
 
 from voiceover.split import split_text
 
-PEOPLE = [("Dana Ospan", "Nurlan Abenov"), ("Mill Street News", "Marta Kowal"), ("Radio Nomad", "Aidos Kemel")]
+PEOPLE = [
+    ("Dana Ospan", "Nurlan Abenov", "Aliya Serik"), ("Mill Street News", "Marta Kowal", "Ivan Petrov"),
+    ("Radio Nomad", "Aidos Kemel", "Li Wei"), ("Корреспондент", "Айгуль Садыкова", "Ерлан Ахметов"),
+]
 # (how a labelled first line looks, whether the label sits alone on its line)
 STYLES = {
     "colon": ("{name}: {text}", False),
@@ -34,7 +37,8 @@ WORDS = ["river", "harvest", "winter", "bridge", "school", "market", "road", "mo
 @st.composite
 def interviews(draw):
     style = draw(st.sampled_from(sorted(STYLES)))
-    asker, answerer = draw(st.sampled_from(PEOPLE))
+    asker, answerer, third = draw(st.sampled_from(PEOPLE))
+    panel = style not in ("qa-dot", "dialogue") and draw(st.booleans())  # a third voice now and then
     pattern, alone = STYLES[style]
     n_turns = draw(st.integers(min_value=4, max_value=10))
     blocks: list[tuple[str, str]] = []  # (kind, text): kind is "speech", "label" or "cruft"
@@ -44,16 +48,20 @@ def interviews(draw):
         nonlocal token
         token += 1
         words = draw(st.lists(st.sampled_from(WORDS), min_size=3, max_size=8))
-        return f"Tok{token}x the " + " ".join(words) + ("?" if question else ".")
+        stage = draw(st.sampled_from(["", "", " (LAUGHTER)", " [Laughs]", " (CROSSTALK)"]))
+        if not question and draw(st.integers(0, 3)) == 0:  # hard-wrapped over two lines
+            token += 1
+            return f"Tok{token - 1}x the " + " ".join(words) + " and the long road home" + f"\nthen Tok{token}x the end."
+        return f"Tok{token}x the " + " ".join(words) + ("?" if question else ".") + stage
 
     blocks.append(("speech", "An interview about the " + draw(st.sampled_from(WORDS)) + " and other things, first published here."))
     for turn in range(n_turns):
         asks = turn % 2 == 0
-        name = asker if asks else answerer
+        name = asker if asks else (third if panel and turn % 4 == 3 else answerer)
         first = sentence(asks)
         text = pattern.format(name=name, text=first, qa="Q" if asks else "A", n=turn)
         if alone:
-            label, body = text.split("\n")
+            label, body = text.split("\n", 1)
             blocks.append(("label+speech", label + "\n" + body))
         else:
             blocks.append(("speech", text))
@@ -67,24 +75,20 @@ def interviews(draw):
         for _ in range(draw(st.integers(min_value=1, max_value=3))):  # runs of blank lines
             lines.append("")
             kinds.append("blank")
-        if kind == "label+speech":
-            label, body = text.split("\n")
-            lines += [label, body]
-            kinds += ["label", "speech"]
-        else:
-            lines.append(text)
-            kinds.append(kind)
-    return style, "\n".join(lines) + "\n", kinds, n_turns
+        parts = text.split("\n")
+        lines += parts
+        kinds += (["label"] if kind == "label+speech" else []) + [kind.split("+")[-1]] * (len(parts) - (kind == "label+speech"))
+    return style, "\n".join(lines) + "\n", kinds, n_turns, 3 if panel and n_turns >= 4 else 2
 
 
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(interviews())
 def test_spoken_plus_dropped_account_for_every_line_once(generated):
-    style, text, kinds, n_turns = generated
+    style, text, kinds, n_turns, n_people = generated
     s = split_text(text, language="en")
     assert s.meta["grammar"]["reading"].split()[0] in style or style in ("colon-alone", "transcript", "bold")
     # and the layout is read right: two people, every turn found
-    assert len([sp for sp in s.speakers if sp.role != "narrator"]) == 2, style
+    assert len([sp for sp in s.speakers if sp.role != "narrator"]) == n_people, style
     assert len([sid for sid, _ in s.turns() if sid != "narrator"]) == n_turns, style
     spoken = "\n".join(g.text for _, g in s.segments())
     dropped: set[int] = set()

@@ -11,8 +11,8 @@ recur and alternate most is chosen:
 - ``dialogue``  paragraphs opening with `— ` that alternate between interviewer and interviewee
 
 Score of a reading (documented rule): the number of *turn changes* it finds — labelled lines whose
-label recurs (or is a Q/A word) and differs from the previous label — minus 0.3 for every label seen
-once (noise). A dialogue reading scores 0.9 per dash paragraph when they are at least 4 and a third
+label recurs (or is a Q/A word), or is seen once between such lines, and differs from the previous
+label — minus 0.3 for every label seen once outside the dialogue (noise: headlines, link titles). A dialogue reading scores 0.9 per dash paragraph when they are at least 4 and a third
 of the paragraphs. Ties go to the earlier reading in the list above. Confidence is
 ``(best - runner_up) / best``; the runner-up is reported when it scores at least half the best.
 Emphasis (`**Name:**`, `<b>Name:</b>`) and ALL-CAPS are features of the reading: when nearly every
@@ -162,17 +162,21 @@ def _score(lines: list[str], starts: set[int], sep: str, forced: list[str]) -> G
     counts: dict[int, int] = {}
     for _, lab, _e in found:
         counts[index[lab.key]] = counts.get(index[lab.key], 0) + 1
-    turns, prev = 0, None
+    recurring = [i for i, lab, _e in found if counts[index[lab.key]] >= 2 or is_generic(lab.key)]
+    span = (min(recurring), max(recurring)) if recurring else (0, -1)
+    turns, prev, noise = 0, None, 0
     real: list[tuple[Label, bool]] = []
-    for _, lab, emph in found:
+    for i, lab, emph in found:
         who = index[lab.key]
         if counts[who] >= 2 or is_generic(lab.key):
             real.append((lab, emph))
-            if who != prev:
-                turns += 1
-            prev = who
-    noise = sum(1 for _, lab, _e in found if counts[index[lab.key]] == 1 and not is_generic(lab.key))
-    score = max(0.0, turns - 0.3 * noise) if turns >= 2 else 0.0
+        elif not span[0] < i < span[1]:
+            noise += 1  # a one-off outside the dialogue: a headline, a link title, a dateline
+            continue
+        if who != prev:
+            turns += 1
+        prev = who
+    score = max(0.0, turns - 0.3 * noise) if turns >= 2 and real else 0.0
     emphasis = bool(real) and sum(e for _, e in real) >= 0.9 * len(real)
     caps = bool(real) and sum(_is_caps(lab.name) for lab, _ in real) >= 0.9 * len(real) and not all(
         lab.key in GENERIC for lab, _ in real

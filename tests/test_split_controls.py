@@ -149,6 +149,8 @@ def test_speaker_labels_win_for_q_dot_a_dot_in_a_colon_document():
     assert ids == ["harbour-radio", "mira-kovač", "harbour-radio", "listener", "mira-kovač", "listener",
                    "mira-kovač", "harbour-radio", "mira-kovač"]
     assert forced.turns()[3][1][0].text == "Why the new fees?"
+    assert {sp.id: (sp.role, sp.aliases) for sp in forced.speakers}["mira-kovač"] == ("interviewee", ("A.",))
+    assert {sp.id: (sp.role, sp.aliases) for sp in forced.speakers}["listener"] == ("interviewer", ("Q.",))
 
 
 def test_speaker_label_the_heuristics_rejected_is_a_label():

@@ -69,7 +69,8 @@ def apply_to_records(speakers: list[dict], overrides: Mapping[str, tuple[str | N
             raise UsageError(f"--speaker {label!r}: no speaker has that label (labels found: {found})")
         for sp in hits:
             if name and form_key(name) != form_key(sp["name"]):
-                if sp["name"] not in sp["aliases"] and sp["name"] != "Narrator":
+                written = form_key(sp["name"]) in sp.get("written", {form_key(sp["name"])})
+                if sp["name"] not in sp["aliases"] and sp["name"] != "Narrator" and written:
                     sp["aliases"].append(sp["name"])
                 sp["name"] = name
                 sp["aliases"] = [a for a in sp["aliases"] if form_key(a) != form_key(name)]
@@ -89,8 +90,8 @@ def apply_to_records(speakers: list[dict], overrides: Mapping[str, tuple[str | N
         for a in sp["aliases"]:
             if form_key(a) not in {form_key(x) for x in first["aliases"]} and form_key(a) != form_key(first["name"]):
                 first["aliases"].append(a)
-        if sp.get("role_set") and not first.get("role_set"):
-            first["role"] = sp["role"]
+        if (sp.get("role_set") and not first.get("role_set")) or (first["role"] == "other" and not first.get("role_set")):
+            first["role"] = sp["role"]  # a role set or inferred for the merged label beats "other"
     for sp in merged:
         sp.pop("role_set", None)
     return merged

@@ -332,6 +332,7 @@ def _speakers(people: list[Person], used: list[int], paras: list[Para]) -> list[
         rec = {
             "keys": [i], "name": name, "role": "other", "aliases": aliases,
             "match": person.keys() | {form_key(name)}, "hint": _role_hint(person, name, narration),
+            "written": person.keys(),  # label forms in the text ("Q"), not a generic display name ("Interviewer")
         }
         records[i] = rec
         out.append(rec)

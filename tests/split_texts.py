@@ -898,3 +898,25 @@ Speaker 2: dry very dry we lost maybe a third of the crop
 
 Speaker 1: okay thank you
 """
+
+PANEL_SHARED_SURNAME = """\
+The Lee family business
+
+HOST: Anna and David Lee have run the bakery on Abay Street for thirty years. Anna, how did it start?
+
+ANNA LEE: With one oven and a loan from my father.
+
+HOST: David, you joined later?
+
+DAVID LEE: Five years later. I was an accountant.
+
+LEE: He still counts everything.
+
+HOST: Who decides the recipes?
+
+ANNA LEE: I do.
+
+DAVID LEE: She does.
+
+HOST: Thank you both.
+"""

@@ -201,3 +201,12 @@ def test_html_bold_labels_survive_stripping(tmp_path):
     assert s.meta["grammar"]["reading"] == "colon labels, bold"
     assert [sp.id for sp in s.speakers] == ["narrator", "irtysh-today", "viktor-lang"]
     assert "**" not in "".join(g.text for _, g in s.segments())
+
+
+def test_a_surname_two_speakers_share_stays_apart_with_a_warning_and_merges_on_request():
+    s = split_text(T.PANEL_SHARED_SURNAME)
+    assert [sp.id for sp in s.speakers] == ["narrator", "host", "anna-lee", "david-lee", "lee"]
+    assert any("'LEE' could be Anna Lee or David Lee" in w for w in s.meta["warnings"])
+    merged = split_text(T.PANEL_SHARED_SURNAME, overrides=parse_overrides(["LEE=David Lee"]))
+    assert [sp.id for sp in merged.speakers] == ["narrator", "host", "anna-lee", "david-lee"]
+    assert [sid for sid, _ in merged.turns()][3:6] == ["host", "david-lee", "host"]

@@ -864,6 +864,30 @@ CASES = [
         dropped=[],
         chapters=3,
     ),
+    Case(
+        'panel_shared_surname', T.PANEL_SHARED_SURNAME, 'colon labels, ALL CAPS', 'en',
+        speakers=[
+            ('narrator', 'Narrator', 'narrator', ()),
+            ('host', 'Host', 'interviewer', ()),
+            ('anna-lee', 'Anna Lee', 'interviewee', ()),
+            ('david-lee', 'David Lee', 'other', ()),
+            ('lee', 'LEE', 'other', ()),
+        ],
+        turns=[
+            ('narrator', 'The Lee family'),
+            ('host', 'Anna and David'),
+            ('anna-lee', 'With one oven'),
+            ('host', 'David, you joined'),
+            ('david-lee', 'Five years later.'),
+            ('lee', 'He still counts'),
+            ('host', 'Who decides the'),
+            ('anna-lee', 'I do.'),
+            ('david-lee', 'She does.'),
+            ('host', 'Thank you both.'),
+        ],
+        dropped=[],
+        chapters=5,
+    ),
 ]
 
 
@@ -888,7 +912,7 @@ def test_at_least_thirty_texts_two_per_family():
         "transcripts": {"transcript_own_line", "transcript_brackets", "transcript_cnn", "npr_transcript",
                         "transcript_name_stamp", "asr_unpunctuated"},
         "ru_kk": {"ru_initials", "ru_korr", "ru_dash", "kk_dash", "ru_official_transcript", "kk_tilshi", "ru_dash_messy"},
-        "panels": {"panel", "panel_same_surname", "panel_surnames"},
+        "panels": {"panel", "panel_same_surname", "panel_surnames", "panel_shared_surname"},
         "short": {"two_turns", "three_once"},
         "cruft": {"bio_box", "browser_notices", "long_page_caps"},
     }

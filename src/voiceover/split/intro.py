@@ -34,6 +34,7 @@ _ASKER_VERB = re.compile(
     r"^\s+(?:speaks|spoke|talks|talked|sat down|sits down|interviewed|interviews|asked|asks|caught up|met|meets)\b",
     re.IGNORECASE,
 )
+_ARTICLES = {"the", "a", "an", "meet", "interview", "exclusive"}
 _PATRONYMIC = re.compile(r"(?:вич|вна|ovich|ovna|evich|evna|ұлы|қызы|uly|kyzy)$", re.IGNORECASE)
 _TOLD = re.compile(
     r"\b(?:told|tells|said to|in an interview with|interview with|spoke to|spoke with|talked to|talked with|"
@@ -154,7 +155,7 @@ def _capital_runs(text: str) -> list[tuple[int, str]]:
 def _strip_titles(name: str, *, person: bool = True) -> str:
     """"Kazakhstan’s Deputy Foreign Minister Roman Vassilenko" → "Roman Vassilenko"."""
     words = name.split()
-    while words and (words[0].endswith(("’s", "'s")) or form_key(words[0]) in _TITLES):
+    while words and (words[0].endswith(("’s", "'s")) or form_key(words[0]) in _TITLES | (_ARTICLES if person else set())):
         words.pop(0)
     # three or more words left: a first name and surname, unless the middle one is a patronymic
     if person and len(words) >= 3 and not _PATRONYMIC.search(words[-2]):
@@ -179,6 +180,8 @@ def full_names_from_intro(records: list[dict], narration: str) -> None:
     names: list[str] = []
     for _, run in _capital_runs(narration):
         words = _strip_titles(run, person=False).split()
+        while words and form_key(words[0]) in _ARTICLES:
+            words.pop(0)  # "The Lee family" is not a person
         names += [" ".join(words[i:i + 2]) for i in range(len(words) - 1)]  # "Meet Jane Okafor": both pairs
     for r in records:
         if r["role"] == "narrator" or not r["match"]:
@@ -187,6 +190,8 @@ def full_names_from_intro(records: list[dict], narration: str) -> None:
         if len(words) != 1 or any(k in Q_KEYS | A_KEYS for k in r["match"]):
             continue
         key = form_key(words[0])
+        if any(o is not r and form_key(o["name"]).split()[-1:] == [key] for o in records):
+            continue  # "LEE:" beside Anna Lee and David Lee: which one is not for the intro to say
         # "PARK:" is John Park, "Jane:" is Jane Okafor, when the intro names exactly one such person
         full = [n for n in names if key in (form_key(n.split()[-1]), form_key(n.split()[0]))]
         ranked = sorted(set(full), key=full.count, reverse=True)

@@ -111,6 +111,7 @@ def split_text(text: str, *, overrides: Mapping[str, str] | None = None, languag
     name_generic_speakers(speakers, narration, language)
     full_names_from_intro(speakers, narration)
     final = _with_ids(apply_to_records(speakers, override_map))
+    warnings += _shared_name_warnings(final)
     who_to_id = {key: sp["id"] for sp in final for key in sp["keys"]}
     interviewers = {sp["id"] for sp in final if sp["role"] == "interviewer"}
     if used and not interviewers:
@@ -139,6 +140,22 @@ def split_text(text: str, *, overrides: Mapping[str, str] | None = None, languag
         chapters=tuple(chapters),
         meta=meta,
     )
+
+
+def _shared_name_warnings(speakers: list[dict]) -> list[str]:
+    """A one-word label two speakers' names end with ("LEE:" beside Anna Lee and David Lee) is kept apart."""
+    out = []
+    for sp in speakers:
+        words = form_key(sp["name"]).split()
+        if len(words) != 1 or sp["role"] == "narrator":
+            continue
+        owners = [o["name"] for o in speakers if o is not sp and form_key(o["name"]).split()[-1:] == words]
+        if len(owners) >= 2:
+            out.append(
+                f"label {sp['name']!r} could be {' or '.join(owners)}; it is kept as its own speaker "
+                f"(merge it with --speaker '{sp['name']}={owners[0]}')"
+            )
+    return out
 
 
 def _grammar_meta(grammar: Grammar, ranked: list[Grammar]) -> dict:

@@ -210,3 +210,14 @@ def test_a_surname_two_speakers_share_stays_apart_with_a_warning_and_merges_on_r
     merged = split_text(T.PANEL_SHARED_SURNAME, overrides=parse_overrides(["LEE=David Lee"]))
     assert [sp.id for sp in merged.speakers] == ["narrator", "host", "anna-lee", "david-lee"]
     assert [sid for sid, _ in merged.turns()][3:6] == ["host", "david-lee", "host"]
+
+
+def test_bold_is_not_read_out_and_a_repeated_question_still_counts():
+    s = split_text(
+        "<html><body><p><b>Warning</b> the road is closed.</p><p><b>Ann Lee:</b> Why?</p>"
+        "<p><b>Bo Chen:</b> Snow, __lots__ of it.</p><p><b>Ann Lee:</b> Why?</p><p><b>Bo Chen:</b> Snow.</p></body></html>"
+    )
+    assert [(sid, segs[0].text) for sid, segs in s.turns()] == [
+        ("narrator", "Warning the road is closed."), ("ann-lee", "Why?"), ("bo-chen", "Snow, lots of it."),
+        ("ann-lee", "Why?"), ("bo-chen", "Snow."),
+    ]

@@ -16,6 +16,7 @@ from .labels import Label, form_key
 # "Guests: …", "Panel: …": who takes part, read by the narrator (not a caption, not a speaker)
 _GUEST_LIST = re.compile(r"^(?:guests?|panel(?:ists|lists)?|participants|speakers|featuring|with|гости|участники|қонақтар)\s*:", re.I)
 _FACT = re.compile(r"^[^\W\d_][\w'’.-]*(?: [\w'’.-]+){0,2}:\s*\S")
+_EMPHASIS = re.compile(r"(\*\*|__)(\S(?:.*?\S)?)\1")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")  # "# A conversation with…" (Markdown)
 _STAMP_LINE = re.compile(rf"^\s*[\[(]?\s*{cruft.TS}\s*[\])]?\s*:?\s*$")
 
@@ -107,6 +108,7 @@ def classify(units: list[Unit], speakers: frozenset[str] = frozenset()) -> str:
             u.text = cruft.strip_stage_directions(_MD_HEADING.sub("", u.raw))
         else:
             u.text = cruft.strip_stage_directions(lab.rest)
+        u.text = _EMPHASIS.sub(r"\2", u.text)  # **bold** and __bold__ are not read out
     punctuated = _punctuated(units)
     headline = ""
     for k, u in enumerate(units):

@@ -230,8 +230,8 @@ def _accept(
         p = index[lab.key]
         lines_of.setdefault(p, []).append(i)
         sig = (p, form_key(lab.rest))
-        if lab.rest and sig in seen_lines:
-            continue  # the same labelled line twice (a repeated link title) counts once
+        if lab.rest and sig in seen_lines and not cruft.ends_like_speech(lab.rest):
+            continue  # the same labelled title twice (a repeated link title) counts once
         seen_lines.add(sig)
         counts[p] = counts.get(p, 0) + 1
     folded = merge_typos(people, index, counts)

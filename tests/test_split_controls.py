@@ -221,3 +221,13 @@ def test_bold_is_not_read_out_and_a_repeated_question_still_counts():
         ("narrator", "Warning the road is closed."), ("ann-lee", "Why?"), ("bo-chen", "Snow, lots of it."),
         ("ann-lee", "Why?"), ("bo-chen", "Snow."),
     ]
+
+
+def test_an_aside_after_a_dash_is_not_a_label():
+    text = (
+        "Mill Street News – When did you start?\n\nMarta Kowal – At fourteen.\n\n"
+        "Central Asia – a region I love – is where I learned.\n\nMill Street News – Why?\n\nMarta Kowal – Because.\n"
+    )
+    s = split_text(text)
+    assert [sp.id for sp in s.speakers] == ["mill-street-news", "marta-kowal"]
+    assert [g.text for g in s.turns()[1][1]] == ["At fourteen.", "Central Asia – a region I love – is where I learned."]

@@ -111,6 +111,8 @@ def forced_label(s: str, forced: Iterable[str]) -> Label | None:
 
 
 def _person(name: str, rest: str) -> Label | None:
+    if rest[:1].islower():
+        return None  # "Central Asia – a region that…" is an aside, not a label: speech opens a sentence
     lab = parse_label(f"{name.strip()}: {rest}")
     return lab if lab is not None and lab.kind == "person" else None
 

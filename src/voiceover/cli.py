@@ -32,7 +32,7 @@ SPEAKER_HELP = (
     "Fix the split: 'LABEL=role', 'LABEL=Display Name' or 'LABEL=Name:role' (repeatable); "
     "a LABEL named here is always a speaker label (e.g. 'Q.=interviewer')."
 )
-FROM_HELP = "The text's language (en, ru, kk; any spelling: EN, ru-RU, rus) [detected from the text]."
+FROM_HELP = "The text's language (en, ru, kk; any spelling: EN, ru-RU, rus); default: detected from the text."
 
 
 def _version(value: bool) -> None:
@@ -189,7 +189,7 @@ def speak(
 @handle_errors
 def build(
     input: Path = typer.Argument(..., help=INPUT_HELP, show_default=False),
-    lang: List[str] = typer.Option([], "--lang", "-l", help="Edition language (repeatable): en, ru, kk [the text's own]."),
+    lang: List[str] = typer.Option([], "--lang", "-l", help="Edition language (repeatable): en, ru, kk; default: the text's own."),
     out: Path = OUT_OPT, voices: Optional[Path] = VOICES_OPT, bitrate: int = BITRATE_OPT, encoder: str = ENCODER_OPT,
     speaker: List[str] = SPEAKER_OPT, encoding: Optional[str] = ENCODING_OPT, source: Optional[str] = FROM_OPT,
     jobs: Optional[int] = JOBS_OPT, frozen: bool = FROZEN_OPT, cache_dir: Optional[Path] = CACHE_OPT,

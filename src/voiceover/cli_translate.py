@@ -116,7 +116,7 @@ def translate_command(
     threads: Optional[int] = typer.Option(None, "--threads", min=1, help="CPU threads per model [cores, ≤4]."),
     glossary: Optional[Path] = typer.Option(None, "--glossary", help="Folder with <lang>.toml glossaries."),
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Input text encoding [detected]."),
-    source: Optional[str] = typer.Option(None, "--from", help="The text's language (en, ru, kk) [detected from the text]."),
+    source: Optional[str] = typer.Option(None, "--from", help="The text's language (en, ru, kk); default: detected from the text."),
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print nothing but errors."),
 ) -> None:
     """Translate offline into each --to language: script.json, PO for post-editing, .txt/.md text copies."""

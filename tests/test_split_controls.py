@@ -68,6 +68,11 @@ def test_every_test_text_is_detected_in_its_language(name):
     ("Почему вы вернулись в Караганду?", "ru"),
     ("Президент Қасым-Жомарт Токаев провёл совещание в Астане по вопросам экономики.", "ru"),  # a Kazakh name in Russian
     ("Why did you leave the orchestra?", "en"),
+    ("Да, пшеницы было много.", "ru"),  # "да" is Kazakh too
+    ("Аким Жамбылской области Ерлан Қарашөкеев рассказал о планах.", "ru"),
+    ("Мен Алматыда тұрамын.", "kk"),
+    ("Иә, бидай мол болды.", "kk"),
+    ("Ол университетте оқиды.", "kk"),
 ])
 def test_short_paragraphs_are_detected(text, code):
     assert detect_language(text).language == code

@@ -236,3 +236,15 @@ def test_an_aside_after_a_dash_is_not_a_label():
     s = split_text(text)
     assert [sp.id for sp in s.speakers] == ["mill-street-news", "marta-kowal"]
     assert [g.text for g in s.turns()[1][1]] == ["At fourteen.", "Central Asia – a region I love – is where I learned."]
+
+
+def test_a_pull_quote_is_read_where_it_was_said_not_twice():
+    text = (
+        "Ann Lee: Where were you?\n\nBo Chen: At home. We do not encourage mercenaries, you know.\n\n"
+        "“We do not encourage mercenaries.”\n\nAnn Lee: All day?\n\nBo Chen: Yes.\n"
+    )
+    s = split_text(text)
+    assert [g.text for _, g in s.segments()] == [
+        "Where were you?", "At home. We do not encourage mercenaries, you know.", "All day?", "Yes.",
+    ]
+    assert [(d["line"], d["reason"]) for d in s.meta["dropped"]] == [(5, "pull quote")]

@@ -15,6 +15,7 @@ from .labels import Label, form_key
 
 # "Guests: …", "Panel: …": who takes part, read by the narrator (not a caption, not a speaker)
 _GUEST_LIST = re.compile(r"^(?:guests?|panel(?:ists|lists)?|participants|speakers|featuring|with|гости|участники|қонақтар)\s*:", re.I)
+_QUOTES = "\"'“”„«»‘’"
 _FACT = re.compile(r"^[^\W\d_][\w'’.-]*(?: [\w'’.-]+){0,2}:\s*\S")
 _EMPHASIS = re.compile(r"(\*\*|__)(\S(?:.*?\S)?)\1")
 _MD_HEADING = re.compile(r"^#{1,6}\s+")  # "# A conversation with…" (Markdown)
@@ -140,7 +141,20 @@ def classify(units: list[Unit], speakers: frozenset[str] = frozenset()) -> str:
     _drop_repeats(units)
     _drop_link_lists(units)
     _drop_bio_boxes(units)
+    _drop_pull_quotes(units)
     return headline
+
+
+def _drop_pull_quotes(units: list[Unit]) -> None:
+    """A short unlabelled paragraph that repeats words said elsewhere ("“We do not encourage
+    mercenaries”" between two answers) is a pull quote: it is read where it was said, not twice."""
+    spoken = [(k, " ".join(u.text.split()).casefold()) for k, u in enumerate(units) if u.text and not u.drop]
+    for k, u in enumerate(units):
+        if u.drop or u.headline or u.label is not None or not u.text or cruft.word_count(u.text) > 30:
+            continue
+        core = " ".join(u.text.strip(_QUOTES + " ").split()).casefold().rstrip(".!?…")
+        if len(core) >= 20 and any(j != k and core in text for j, text in spoken):
+            u.drop = "pull quote"
 
 
 def _drop_bio_boxes(units: list[Unit]) -> None:

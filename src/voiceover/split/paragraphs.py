@@ -146,14 +146,18 @@ def classify(units: list[Unit], speakers: frozenset[str] = frozenset()) -> str:
 
 
 def _drop_pull_quotes(units: list[Unit]) -> None:
-    """A short unlabelled paragraph that repeats words said elsewhere ("“We do not encourage
-    mercenaries”" between two answers) is a pull quote: it is read where it was said, not twice."""
-    spoken = [(k, " ".join(u.text.split()).casefold()) for k, u in enumerate(units) if u.text and not u.drop]
-    for k, u in enumerate(units):
-        if u.drop or u.headline or u.label is not None or not u.text or cruft.word_count(u.text) > 30:
-            continue
+    """A short quoted paragraph that repeats words said elsewhere ("“We do not encourage
+    mercenaries.”" between two answers) is a pull quote: it is read where it was said, not twice."""
+    candidates = [
+        u for u in units
+        if not u.drop and not u.headline and u.label is None and u.text[:1] in _QUOTES and cruft.word_count(u.text) <= 30
+    ]
+    if not candidates:
+        return
+    everything = "\n".join(" ".join(u.text.split()).casefold() for u in units if u.text and not u.drop)
+    for u in candidates:
         core = " ".join(u.text.strip(_QUOTES + " ").split()).casefold().rstrip(".!?…")
-        if len(core) >= 20 and any(j != k and core in text for j, text in spoken):
+        if len(core) >= 20 and everything.count(core) >= 2:  # itself, and where it was said
             u.drop = "pull quote"
 
 

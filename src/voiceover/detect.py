@@ -25,6 +25,7 @@ _COMMON = {
 # Cyrillic reads as Russian unless about a sixth of its words carry Kazakh letters (a Kazakh name
 # in a Russian sentence is one word in many); each language's commonest words add their share.
 _RU_PRIOR = 15.0
+SAMPLE_CHARS = 60_000
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Detection:
 
 def detect_language(text: str, default: str = "en") -> Detection:
     """The document's language among en, ru and kk; ``default`` when the text has no letters."""
+    text = text[:SAMPLE_CHARS]  # a document's language shows in its first pages
     letters = [ch for ch in text if ch.isalpha()]
     if not letters:
         return Detection(default, 0.0, {})

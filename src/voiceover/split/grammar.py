@@ -13,7 +13,8 @@ recur and alternate most is chosen:
 Score of a reading (documented rule): the number of *turn changes* it finds — labelled lines whose
 label recurs (or is a Q/A word), or is seen once between such lines, and differs from the previous
 label — minus 0.3 for every label seen once outside the dialogue (noise: headlines, link titles). A dialogue reading scores 0.9 per dash paragraph when they are at least 4 and a third
-of the paragraphs. Ties go to the earlier reading in the list above. Confidence is
+of the paragraphs. Ties go to the earlier reading in the list above. A long document is scored on its first
+`SAMPLE_LINES` non-blank lines. Confidence is
 ``(best - runner_up) / best``; the runner-up is reported when it scores at least half the best.
 Emphasis (`**Name:**`, `<b>Name:</b>`) and ALL-CAPS are features of the reading: when nearly every
 recurring label has one, a one-off label without it is not accepted.
@@ -29,6 +30,7 @@ from . import cruft
 from .labels import _STOP_SINGLE, GENERIC, Label, _name_ok, form_key, group_people, is_generic, parse_label
 
 READINGS = ("colon", "dash", "slash", "dot", "own-line", "dialogue")
+SAMPLE_LINES = 4000  # non-blank lines scored per reading
 QA_WORDS = {"q", "a", "question", "answer", "в", "о", "вопрос", "ответ", "сұрақ", "жауап"}
 _EMPH = re.compile(r"^\s*(\*\*|__|\*)(?=\S)(.{1,100}?)(?<=\S)\1")
 _DASH = re.compile(r"^(?P<name>[^\s–—-][^–—]{0,99}?)\s+[–—-]{1,2}\s+(?P<rest>\S.*)$")
@@ -120,6 +122,7 @@ def _person(name: str, rest: str) -> Label | None:
 def discover(lines: list[str], forced: Iterable[str] = ()) -> tuple[Grammar, list[Grammar]]:
     """Score every reading on the document; returns (chosen grammar, all readings best first)."""
     forced = list(forced)
+    lines = _sample(lines)
     starts = _paragraph_starts(lines)
     readings: list[Grammar] = []
     for sep in READINGS:
@@ -127,6 +130,16 @@ def discover(lines: list[str], forced: Iterable[str] = ()) -> tuple[Grammar, lis
     ranked = sorted(readings, key=lambda g: (-g.score, READINGS.index(g.sep)))
     best = ranked[0] if ranked[0].score > 0 else next(g for g in readings if g.sep == "colon")
     return best, ranked
+
+
+def _sample(lines: list[str], limit: int = SAMPLE_LINES) -> list[str]:
+    """A long document's grammar shows in its first few thousand lines: score those (time stays linear)."""
+    seen = 0
+    for i, line in enumerate(lines):
+        seen += bool(line.strip())
+        if seen > limit:
+            return lines[:i]
+    return lines
 
 
 def _paragraph_starts(lines: list[str]) -> set[int]:

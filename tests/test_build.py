@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from voiceover.build import BuildOptions, build, load_script, speak, write_edition
+from voiceover.build import BuildOptions, build, load_script, speak
+from voiceover.edition import EditionLayout, EditionWriter
 from voiceover.errors import UsageError
 from voiceover.tags import read_chapters
 from voiceover.voices import VoiceConfig
@@ -129,28 +130,34 @@ def test_rebuild_replaces_edition_and_keeps_other_languages_in_manifest(tmp_path
     assert set(again["editions"]) == {"en", "xx"}
 
 
+def _publish(out: Path, files: dict) -> None:
+    with EditionWriter(EditionLayout.at(out, "s")) as w:
+        w.write_language("en", files)
+        w.commit()
+
+
 def test_failed_write_leaves_previous_edition_intact(tmp_path):
     out = tmp_path / "out"
-    write_edition(out, "s", "en", {"a.txt": b"old"})
-
-    class Boom(bytes):
-        pass
-
+    _publish(out, {"a.txt": b"old"})
     files = {"a.txt": b"new", "b.txt": None}  # None makes the write fail half-way
     with pytest.raises(TypeError):
-        write_edition(out, "s", "en", files)  # type: ignore[arg-type]
+        _publish(out, files)  # type: ignore[arg-type]
     assert (out / "s" / "en" / "a.txt").read_bytes() == b"old"
-    assert sorted(p.name for p in (out / "s").iterdir()) == ["en"]
+    assert sorted(p.name for p in out.iterdir()) == ["s"]
 
 
 def test_interrupted_swap_is_recovered(tmp_path):
     out = tmp_path / "out"
-    write_edition(out, "s", "en", {"a.txt": b"old"})
-    # simulate a kill between the two renames: the old edition moved aside, the new not yet in place
-    (out / "s" / "en").rename(out / "s" / ".en.old-abc")
-    write_edition(out, "s", "en", {"a.txt": b"new"})
+    _publish(out, {"a.txt": b"old"})
+    # a kill between the two renames of the fallback swap: the old edition moved aside, the new not in place
+    (out / "s").rename(out / ".s.old-abc")
+    (out / ".s.new-xyz").mkdir()
+    with EditionWriter(EditionLayout.at(out, "s")) as w:
+        assert (w.staged.root / "en" / "a.txt").read_bytes() == b"old"
+    assert sorted(p.name for p in out.iterdir()) == ["s"]
+    _publish(out, {"a.txt": b"new"})
     assert (out / "s" / "en" / "a.txt").read_bytes() == b"new"
-    assert sorted(p.name for p in (out / "s").iterdir()) == ["en"]
+    assert sorted(p.name for p in out.iterdir()) == ["s"]
 
 
 def test_unknown_language_is_misuse(tmp_path, fake_voices):

@@ -1,15 +1,14 @@
 """Orders the stages: script → (translate) → voices → speak → assemble → encode → tag → companions.
 
-The only module that knows the output layout (see paths.py for the names) and the manifest.
-Each language's edition is written into a staging folder and swapped into place at the end,
-so a failed or killed build leaves the previous edition intact.
+File names come from edition.EditionLayout; everything a build publishes is staged beside
+``OUT/<slug>`` and swapped in whole by edition.EditionWriter, so a failed, interrupted or killed
+build leaves the previous edition exactly as it was.
 """
 
 from __future__ import annotations
 
-import hashlib
+import functools
 import json
-import os
 import shutil
 import struct
 import tempfile
@@ -22,17 +21,15 @@ from .audio import Pauses, Timeline, encode_mp3
 from .cache import Cache
 from .captions import Cue
 from .companions import ChapterTime, chapters_json, srt, transcript_md, transcript_txt, webvtt
-from .errors import InputError, OutputError, UsageError, VoiceoverError
-from .languages import LANGUAGES, check_language, english_name, iso639_2
-from .loudness import MONO_TARGET, TRUE_PEAK_MAX
-from .paths import edition_file, slugify, write_atomic
+from .edition import EditionLayout, EditionWriter
+from .errors import InputError, UsageError, VoiceoverError
+from .languages import check_language, english_name, iso639_2
+from .manifest import manifest_entry, sha256, write_manifest
+from .paths import slugify, write_atomic
 from .script import Script
 from .sentences import split_sentences
 from .tts import PCM, Voice, get_engine
 from .voices import VoiceConfig
-
-MANIFEST_VERSION = 1
-
 
 class Reporter(Protocol):
     """Where long work reports progress; the CLI shows it with rich, tests record it."""
@@ -326,16 +323,12 @@ def _unpack(data: bytes) -> tuple[dict[str, Any], list[bytes]]:
 
 
 # -- writing ----------------------------------------------------------------------------------
-def _sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 def _artist(script: Script) -> str:
     names = [s.name for s in script.speakers if s.role != "narrator"]
     return " & ".join(names) or script.title
 
 
-def edition_files(edition: Edition, slug: str, *, cover: bytes | None = None) -> dict[str, bytes]:
+def edition_files(edition: Edition, layout: EditionLayout, *, cover: bytes | None = None) -> dict[str, bytes]:
     """Every file of one edition, by file name, as bytes (the MP3s tagged)."""
     from .companions import m3u8
     from .tags import ChapterMark, tag_mp3_bytes
@@ -360,158 +353,28 @@ def edition_files(edition: Edition, slug: str, *, cover: bytes | None = None) ->
     tags = dict(artist=_artist(script), album=album, language=iso639_2(lang), comment=comment,
                 extra_text=extra, cover=cover)
     marks = [ChapterMark(c.id, c.title, c.start_ms, c.end_ms) for c in edition.chapters]
-    mp3_name = f"{slug}.{lang}.mp3"
+    name = functools.partial(layout.name, lang)
+    mp3_name = name("mp3")
     files = {
         mp3_name: tag_mp3_bytes(edition.mp3, title=script.title, chapters=marks, **tags),
-        f"{slug}.{lang}.txt": transcript_txt(script, header=edition.header).encode(),
-        f"{slug}.{lang}.md": transcript_md(script, header=edition.header).encode(),
-        f"{slug}.{lang}.vtt": webvtt(edition.cues, language=lang).encode(),
-        f"{slug}.{lang}.srt": srt(edition.cues, language=lang).encode(),
-        f"{slug}.{lang}.chapters.json": chapters_json(edition.chapters, title=script.title).encode(),
+        name("txt"): transcript_txt(script, header=edition.header).encode(),
+        name("md"): transcript_md(script, header=edition.header).encode(),
+        name("vtt"): webvtt(edition.cues, language=lang).encode(),
+        name("srt"): srt(edition.cues, language=lang).encode(),
+        name("chapters.json"): chapters_json(edition.chapters, title=script.title).encode(),
     }
     playlist = [(script.title, edition.duration_ms / 1000, mp3_name)]
     if edition.chapter_mp3s:
         playlist = []
         for i, (ch, part) in enumerate(zip(edition.chapters, edition.chapter_mp3s), 1):
-            name = f"{slug}.{lang}.{i:02d}-{ch.id}.mp3"
+            part_name = layout.chapter_name(lang, i, ch.id)
             length = ch.end_ms - ch.start_ms
-            files[name] = tag_mp3_bytes(part, title=f"{script.title}: {ch.title}",
-                                        chapters=[ChapterMark(ch.id, ch.title, 0, length)], **tags)
-            playlist.append((ch.title, length / 1000, name))
-    files[f"{slug}.{lang}.m3u8"] = m3u8(playlist, title=album).encode()
+            files[part_name] = tag_mp3_bytes(part, title=f"{script.title}: {ch.title}",
+                                             chapters=[ChapterMark(ch.id, ch.title, 0, length)], **tags)
+            playlist.append((ch.title, length / 1000, part_name))
+    files[name("m3u8")] = m3u8(playlist, title=album).encode()
     files.update(edition.extra_files)
     return files
-
-
-def write_edition(out: Path, slug: str, lang: str, files: dict[str, bytes]) -> Path:
-    """Write all files into a staging folder, then swap it with the previous edition."""
-    final = Path(out) / slug / lang
-    parent = final.parent
-    try:
-        parent.mkdir(parents=True, exist_ok=True)
-        _recover(final)
-        staging = Path(tempfile.mkdtemp(prefix=f".{lang}.new-", dir=parent))
-    except OSError as exc:
-        raise OutputError(f"cannot write to {parent}: {exc.strerror}; choose another --out or fix permissions") from None
-    try:
-        for name, data in files.items():
-            with open(staging / name, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-        os.chmod(staging, 0o755)
-        old = None
-        if final.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{lang}.old-", dir=parent))
-            os.rmdir(old)
-            os.replace(final, old)
-        os.replace(staging, final)
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    except OSError as exc:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise OutputError(f"cannot write {final}: {exc.strerror}; check free space and permissions") from None
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
-    return final
-
-
-def _recover(final: Path) -> None:
-    """Undo a swap interrupted between its two renames; drop stale staging folders."""
-    parent = final.parent
-    lang = final.name
-    olds = sorted(parent.glob(f".{lang}.old-*"))
-    if not final.exists() and olds:
-        os.replace(olds[-1], final)
-        olds = olds[:-1]
-    for stale in [*olds, *parent.glob(f".{lang}.new-*")]:
-        shutil.rmtree(stale, ignore_errors=True)
-
-
-def _manifest_entry(edition: Edition, slug: str, files: dict[str, bytes]) -> dict[str, Any]:
-    script = edition.script
-    entry: dict[str, Any] = {
-        "language": edition.language,
-        "title": script.title,
-        "duration_s": round(edition.duration_ms / 1000, 3),
-        "files": [
-            {"path": f"{edition.language}/{name}", "bytes": len(data), "sha256": _sha256(data)}
-            for name, data in sorted(files.items())
-        ],
-        "chapters": [
-            {"id": c.id, "title": c.title, **({"question": c.question} if c.question else {}),
-             "start_s": round(c.start_ms / 1000, 3), "end_s": round(c.end_ms / 1000, 3)}
-            for c in edition.chapters
-        ],
-        "speakers": [
-            {
-                "id": s.id,
-                "name": s.name,
-                "role": s.role,
-                "voice": {
-                    "engine": edition.voices[s.id].engine,
-                    "voice": edition.voices[s.id].voice,
-                    "rate": edition.voices[s.id].rate,
-                    "pitch": edition.voices[s.id].pitch,
-                    "engine_version": edition.engine_versions.get(s.id, ""),
-                },
-            }
-            for s in script.speakers
-            if s.id in edition.voices
-        ],
-        "channels": 1,
-        "loudness": {**edition.loudness, "target_lufs": MONO_TARGET, "true_peak_max_dbtp": TRUE_PEAK_MAX}
-        if edition.loudness else {"normalised": False},
-        "segments": sum(len(c.segments) for c in script.chapters),
-        "sentences": len(edition.cues),
-    }
-    if edition.provenance:
-        entry["translation"] = edition.provenance
-    return entry
-
-
-def write_manifest(out: Path, slug: str, source: Script, entries: dict[str, dict], input_sha: str) -> Path:
-    """Write OUT/<slug>/manifest.json, keeping other languages' entries whose files still exist."""
-    path = Path(out) / slug / "manifest.json"
-    previous: dict[str, Any] = {}
-    if path.is_file():
-        try:
-            previous = json.loads(path.read_text(encoding="utf-8")).get("editions", {})
-        except (OSError, ValueError, AttributeError):
-            previous = {}
-    editions: dict[str, Any] = {}
-    for lang, entry in previous.items():
-        if lang not in entries and isinstance(entry, dict) and all(
-            (path.parent / f["path"]).is_file() for f in entry.get("files", [])
-        ):
-            editions[lang] = entry
-    editions.update(entries)
-    doc = {
-        "manifest_version": MANIFEST_VERSION,
-        "tool": f"voiceover {__version__}",
-        "title": source.title,
-        "slug": slug,
-        "source_language": source.language,
-        "input_sha256": input_sha,
-        "layout": "<lang>/<slug>.<lang>.<ext>",
-        "editions": {k: editions[k] for k in sorted(editions)},
-    }
-    write_playlist(Path(out) / slug / f"{slug}.m3u8", source.title, doc["editions"])
-    return write_atomic(path, json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
-
-
-def write_playlist(path: Path, title: str, editions: dict[str, Any]) -> Path:
-    """OUT/<slug>/<slug>.m3u8: every language's edition, so a player can offer the languages side by side."""
-    from .companions import m3u8
-
-    entries = []
-    for lang, entry in sorted(editions.items()):
-        mp3 = next((f["path"] for f in entry.get("files", []) if f["path"].endswith(f".{lang}.mp3")), None)
-        if mp3:
-            name = english_name(lang) if lang in LANGUAGES else lang
-            entries.append((f"{entry.get('title', title)} ({name})", float(entry.get("duration_s", -1)), mp3))
-    return write_atomic(path, m3u8(entries, title=title))
 
 
 # -- the whole build --------------------------------------------------------------------------
@@ -546,38 +409,34 @@ def build(source: Script, options: BuildOptions, *, reporter: Reporter | None = 
           voice_config: VoiceConfig | None = None) -> BuildResult:
     """Build every requested language's edition of ``source`` into ``options.out``.
 
-    Holds ``OUT/<slug>/.lock`` throughout (a second build into the same folder waits up to
+    Holds ``OUT/.<slug>.lock`` throughout (a second build into the same folder waits up to
     ``options.lock_timeout`` seconds, then fails with OutputError), points every cache at
-    ``options.cache_dir``, sweeps what a killed build left behind, and with ``options.frozen``
+    ``options.cache_dir``, reports damaged cache entries once each, and with ``options.frozen``
     fails before any work if anything would be synthesised or translated (synth.CacheMiss).
     """
+    from .cache import damage_reports
     from .lock import build_lock
     from .synth import cache_dir_scope
 
     reporter = reporter or NullReporter()
     options.check()
-    folder = Path(options.out) / edition_slug(source)
-    with cache_dir_scope(options.cache_dir), build_lock(folder, options.lock_timeout, reporter.note):
-        _sweep(folder)
+    layout = EditionLayout.at(options.out, edition_slug(source))
+    with cache_dir_scope(options.cache_dir), damage_reports(_once(reporter.note)), \
+            build_lock(layout.root, options.lock_timeout, reporter.note):
         if options.frozen:
             check_frozen(source, options, voice_config)
         return _build_editions(source, options, reporter=reporter, input_bytes=input_bytes, voice_config=voice_config)
 
 
-def _sweep(folder: Path) -> None:
-    """Finish or drop what a killed build left: half-swapped editions, staging folders, temp files."""
-    if not folder.is_dir():
-        return
-    for entry in folder.iterdir():
-        name = entry.name
-        if name.startswith(".") and (".new-" in name or ".old-" in name):
-            _recover(folder / name[1:].split(".", 1)[0])
-        elif name.startswith(".") and name.endswith(".part") and entry.is_file():
-            entry.unlink(missing_ok=True)
-    for sub in folder.iterdir():
-        if sub.is_dir() and not sub.name.startswith("."):
-            for entry in sub.glob(".*.part"):
-                entry.unlink(missing_ok=True)
+def _once(note):
+    """``note``, but each distinct message once."""
+    seen: set[str] = set()
+
+    def once(message: str) -> None:
+        if message not in seen:
+            seen.add(message)
+            note(message)
+    return once
 
 
 def check_frozen(source: Script, options: BuildOptions, voice_config: VoiceConfig | None = None) -> None:
@@ -588,14 +447,14 @@ def check_frozen(source: Script, options: BuildOptions, voice_config: VoiceConfi
     speaker = Speaker(cache=Cache(options.cache_dir), use_cache=options.use_cache)
     speech: list = []
     translation: list[tuple[str, str]] = []
-    slug = edition_slug(source)
+    layout = EditionLayout.at(options.out, edition_slug(source))
     for lang in options.languages:
         script = source
         if lang != source.language:
             from .translate import translate_script
             from .translate.engine import NotInMemory
 
-            po = edition_file(options.out, slug, lang, "po")
+            po = layout.file(lang, "po")
             with tempfile.TemporaryDirectory(prefix="voiceover-frozen-") as tmp:
                 po_copy = Path(tmp) / po.name  # reviews are read from it; the real PO stays untouched
                 if po.is_file():
@@ -640,30 +499,34 @@ def _build_editions(source: Script, options: BuildOptions, *, reporter: Reporter
     assignments = {lang: config.assign(source, lang) for lang in options.languages}
     _announce_online(assignments, reporter)
     warnings = list(source.meta.get("warnings", [])) if isinstance(source.meta, dict) else []
-    folder = Path(options.out) / slug
+    layout = EditionLayout.at(options.out, slug)
     entries: dict[str, dict] = {}
-    for lang in options.languages:
-        provenance = None
-        header: list[str] = []
-        extra: dict[str, bytes] = {}
-        script = source
-        if lang != source.language:
-            po_path = edition_file(options.out, slug, lang, "po")
-            result = translate_for(source, lang, options, po_path, reporter)
-            script = replace(result.script, meta={**result.script.meta, "slug": slug})  # speak it back into this folder
-            provenance = result.provenance
-            from .translate import disclosure_lines
+    with EditionWriter(layout) as writer:
+        staged = writer.staged
+        for lang in options.languages:
+            provenance = None
+            header: list[str] = []
+            extra: dict[str, bytes] = {}
+            script = source
+            if lang != source.language:
+                po_path = staged.file(lang, "po")  # reviews are read from, and the PO rewritten in, the staged copy
+                writer.clear_language(lang, keep=[po_path.name])
+                result = translate_for(source, lang, options, po_path, reporter)
+                script = replace(result.script, meta={**result.script.meta, "slug": slug})  # speak it back into this folder
+                provenance = result.provenance
+                from .translate import disclosure_lines
 
-            header = list(disclosure_lines(provenance))
-            extra[f"{slug}.{lang}.script.json"] = script.to_json().encode()
-            if po_path.is_file():
-                extra[f"{slug}.{lang}.po"] = po_path.read_bytes()
-        edition = speak(script, assignments[lang], options, reporter)
-        edition.header, edition.provenance, edition.extra_files = header, provenance, extra
-        files = edition_files(edition, slug, cover=options.cover)
-        write_edition(options.out, slug, lang, files)
-        entries[lang] = _manifest_entry(edition, slug, files)
-    if _is_source_script(folder / "script.json", source):
-        write_atomic(folder / "script.json", source.to_json())
-    manifest = write_manifest(options.out, slug, source, entries, _sha256(input_bytes))
-    return BuildResult(folder, manifest, entries, warnings)
+                header = list(disclosure_lines(provenance))
+                extra[staged.name(lang, "script.json")] = script.to_json().encode()
+                if po_path.is_file():
+                    extra[po_path.name] = po_path.read_bytes()
+            edition = speak(script, assignments[lang], options, reporter)
+            edition.header, edition.provenance, edition.extra_files = header, provenance, extra
+            files = edition_files(edition, layout, cover=options.cover)
+            writer.write_language(lang, files)
+            entries[lang] = manifest_entry(edition, layout, files)
+        if _is_source_script(staged.script, source):
+            write_atomic(staged.script, source.to_json())
+        write_manifest(staged, source, entries, sha256(input_bytes))
+        writer.commit()
+    return BuildResult(layout.root, layout.manifest, entries, warnings)

@@ -1,7 +1,10 @@
 """A content-addressed store for anything worth not computing twice (translations, spoken segments).
 
 Entries live at ``<dir>/<namespace>/<key[:2]>/<key>``; writes go through a temp file and an atomic
-rename, so concurrent processes never see half an entry. The cache knows nothing of what it stores.
+rename, so concurrent processes never see half an entry. Every entry starts with a magic and the
+sha256 of its payload, verified on every read: a truncated, bit-flipped or foreign file is a miss
+(dropped, reported once to whoever listens, made again), never served. The cache knows nothing of
+what it stores, so every user (speech, translation memory, masters) gets this for free.
 """
 
 from __future__ import annotations
@@ -11,10 +14,37 @@ import json
 import os
 import tempfile
 import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, Callable, Iterator
 
 ENV_DIR = "VOICEOVER_CACHE_DIR"
+MAGIC = b"VOC1"  # entry = MAGIC + sha256(payload) + payload
+_HEAD = len(MAGIC) + 32
+_listeners: list[Callable[[str], None]] = []
+
+
+@contextmanager
+def damage_reports(note: Callable[[str], None]) -> Iterator[None]:
+    """Send one "warning: …" line per damaged entry any Cache drops meanwhile to ``note``."""
+    _listeners.append(note)
+    try:
+        yield
+    finally:
+        _listeners.remove(note)
+
+
+def seal(payload: bytes) -> bytes:
+    """The stored form of a payload: magic, its sha256, the payload."""
+    return MAGIC + hashlib.sha256(payload).digest() + payload
+
+
+def unseal(data: bytes) -> bytes | None:
+    """The payload of a stored entry, or None when the entry is damaged."""
+    if len(data) < _HEAD or not data.startswith(MAGIC):
+        return None
+    payload = data[_HEAD:]
+    return payload if hashlib.sha256(payload).digest() == data[len(MAGIC):_HEAD] else None
 
 
 def default_cache_dir() -> Path:
@@ -51,11 +81,45 @@ class Cache:
         return self.dir / _check_name(namespace) / key[:2] / key
 
     def get(self, namespace: str, key: str) -> bytes | None:
-        """The stored bytes, or None when absent (or unreadable)."""
+        """The stored bytes, or None when absent, unreadable or damaged (a damaged entry is dropped)."""
+        path = self._path(namespace, key)
         try:
-            return self._path(namespace, key).read_bytes()
+            data = path.read_bytes()
         except OSError:
             return None
+        payload = unseal(data)
+        if payload is None:
+            self._drop(path, namespace)
+        return payload
+
+    def _drop(self, path: Path, namespace: str) -> None:
+        try:
+            path.unlink()
+        except OSError:
+            pass  # read-only cache: still a miss
+        for note in list(_listeners):
+            note(f"warning: a damaged cache entry ({namespace}/{path.name[:12]}…) was dropped and is made again")
+
+    def verify(self, *, remove: bool = True) -> tuple[int, list[str]]:
+        """Check every entry's checksum: (entries checked, damaged entries as "<namespace>/<key>").
+
+        Damaged entries are deleted unless ``remove`` is False; a later build makes them again.
+        """
+        checked, damaged = 0, []
+        if not self.dir.is_dir():
+            return 0, []
+        for ns in sorted(p for p in self.dir.iterdir() if p.is_dir()):
+            for f in sorted(self._files(ns)):
+                checked += 1
+                try:
+                    ok = unseal(f.read_bytes()) is not None
+                except OSError:
+                    ok = False
+                if not ok:
+                    damaged.append(f"{ns.name}/{f.name}")
+                    if remove:
+                        f.unlink(missing_ok=True)
+        return checked, damaged
 
     def put(self, namespace: str, key: str, data: bytes) -> None:
         """Store ``data`` atomically (temp file + rename); a cache that cannot be written is skipped."""
@@ -65,7 +129,7 @@ class Cache:
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(data)
+                    fh.write(seal(data))
                 os.replace(tmp, path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

@@ -1,4 +1,4 @@
-"""`voiceover cache info|prune`: look at and trim the segment and translation cache."""
+"""`voiceover cache info|prune|verify`: look at, trim and check the cache of spoken sentences and translations."""
 
 from __future__ import annotations
 
@@ -69,3 +69,24 @@ def prune(
     after = sum(s["bytes"] for s in cache.info().values())
     console.print(f"removed {removed} entries ({human_size(before - after)}); {human_size(after)} left in {cache.dir}",
                   highlight=False)
+
+
+@cache_app.command("verify")
+@handle_errors
+def verify(
+    keep: bool = typer.Option(False, "--keep", help="Only report damaged entries; do not remove them."),
+    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_DIR_HELP),
+) -> None:
+    """Check every entry's checksum; remove damaged ones (a later build makes them again). Exit 1 if any."""
+    from .cache import Cache
+
+    cache = Cache(cache_dir)
+    checked, damaged = cache.verify(remove=not keep)
+    for name in damaged[:20]:
+        console.print(f"damaged: {name}", highlight=False)
+    if damaged:
+        more = f" (and {len(damaged) - 20} more)" if len(damaged) > 20 else ""
+        console.print(f"{checked} entries checked, {len(damaged)} damaged{more}; "
+                      + ("kept (--keep)" if keep else "removed: the next build makes them again"), highlight=False)
+        raise typer.Exit(1)
+    console.print(f"{checked} entries checked, all intact in {cache.dir}", highlight=False)

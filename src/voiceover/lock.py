@@ -1,4 +1,6 @@
-"""One build at a time per output folder: an exclusive lock on ``OUT/<slug>/.lock``.
+"""One build at a time per output folder: an exclusive lock on ``OUT/.<slug>.lock``.
+
+The lock sits beside the folder, not in it: a build replaces ``OUT/<slug>`` whole (edition.py).
 
 The lock is an ``flock`` on an open file, so the kernel drops it when its process dies (even by
 SIGKILL): a stale lock never blocks the next build. The file is removed on release; a waiter
@@ -17,7 +19,11 @@ from typing import Callable, Iterator
 
 from .errors import OutputError
 
-LOCK_NAME = ".lock"
+def lock_path(folder: Path) -> Path:
+    """Where the lock of an edition folder lives: ``OUT/.<slug>.lock``."""
+    folder = Path(folder)
+    return folder.parent / f".{folder.name}.lock"
+
 POLL_S = 0.1
 
 
@@ -39,10 +45,11 @@ def build_lock(folder: Path, timeout: float = 0.0, note: Callable[[str], None] |
     try:
         import fcntl
     except ImportError:  # not POSIX: no lock, as before
-        yield Path(folder) / LOCK_NAME
+        yield lock_path(folder)
         return
-    folder = Path(folder)
-    path = folder / LOCK_NAME
+    target = Path(folder)
+    path = lock_path(target)
+    folder = path.parent  # OUT: created if needed
     created = []  # folders this lock made: removed again if the build leaves them empty
     probe = folder
     while not probe.exists() and probe != probe.parent:
@@ -65,11 +72,11 @@ def build_lock(folder: Path, timeout: float = 0.0, note: Callable[[str], None] |
             if time.monotonic() >= deadline:
                 waited = f" after waiting {timeout:g} s" if timeout > 0 else ""
                 raise OutputError(
-                    f"another voiceover build is writing {folder}{_holder(path)}{waited}; "
+                    f"another voiceover build is writing {target}{_holder(path)}{waited}; "
                     "wait for it to finish, pass --lock-timeout SECONDS to wait longer, or use another --out"
                 ) from None
             if not told and note is not None:
-                note(f"waiting for another build writing {folder}{_holder(path)} (up to {timeout:g} s)…")
+                note(f"waiting for another build writing {target}{_holder(path)} (up to {timeout:g} s)…")
                 told = True
             time.sleep(POLL_S)
             continue

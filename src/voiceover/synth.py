@@ -31,6 +31,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Callable, Iterator, Sequence
 
+from . import interrupts
 from .cache import ENV_DIR, Cache
 from .errors import SynthesisError, VoiceoverError
 from .tts import PCM, Engine, Voice, get_engine
@@ -154,7 +155,15 @@ class Speaker:
         return [j for j, k in zip(jobs, self.keys(jobs)) if self.cache.get(SPEECH_NS, k) is None]
 
     def speak(self, jobs: Sequence[Job], advance: Callable[[int], None] = lambda n: None) -> tuple[list[PCM], SpeechStats]:
-        """PCM for every job, in order; ``advance(n)`` is called as sentences are done."""
+        """PCM for every job, in order; ``advance(n)`` is called as sentences are done.
+
+        Ctrl-C is deferred to the gaps between sentences (interrupts.py): a sentence is cached
+        whole or not at all, then KeyboardInterrupt is raised.
+        """
+        with interrupts.deferred():
+            return self._speak(jobs, advance)
+
+    def _speak(self, jobs: Sequence[Job], advance: Callable[[int], None]) -> tuple[list[PCM], SpeechStats]:
         keys = self.keys(jobs)
         results: list[PCM | None] = [None] * len(jobs)
         todo: dict[str, list[int]] = {}  # key → job indices (the same sentence is spoken once)
@@ -172,12 +181,14 @@ class Speaker:
             raise frozen_error([jobs[v[0]] for v in todo.values()], [])
 
         def done(key: str, pcm: PCM) -> None:
-            if self.cache is not None:
+            job = jobs[todo[key][0]]
+            if complete(pcm, job) and self.cache is not None:
                 self.cache.put(SPEECH_NS, key, pack_pcm(pcm))
             for i in todo[key]:
                 results[i] = pcm
-            _log(key, jobs[todo[key][0]])
+            _log(key, job)
             advance(len(todo[key]))
+            interrupts.check()  # Ctrl-C stops here, with every finished sentence cached
 
         by_engine: dict[str, list[str]] = {}
         for key, idx in todo.items():
@@ -221,6 +232,18 @@ class Speaker:
                 done(key, _speak_one(engine, job))
             return 1
         return _run_processes(engine, path, rest, done, n)
+
+
+def complete(pcm: PCM, job: Job) -> bool:
+    """Whether a sentence's PCM is whole enough to cache (raises on audio no sentence can have).
+
+    Odd byte counts and impossible rates are engine bugs (SynthesisError); silence for text with
+    letters or digits is used but not cached, so the next build asks the engine again.
+    """
+    if len(pcm.samples) % 2 or not 8000 <= pcm.sample_rate <= 192000:
+        raise SynthesisError(f"engine {job.voice.engine!r} returned damaged audio for {job.label or 'a sentence'} "
+                             f"({len(pcm.samples)} bytes at {pcm.sample_rate} Hz)")
+    return bool(pcm.samples) or not any(ch.isalnum() for ch in job.text)
 
 
 def _speak_one(engine: Engine, job: Job) -> PCM:
@@ -280,7 +303,10 @@ def _run_processes(engine: Engine, path: tuple[str, str], work: list[tuple[str, 
                 for key, job in batch:
                     done(key, _speak_one(engine, job))
             elif live:
-                live -= _deliver(finished.get(), done)
+                try:  # wake up now and then: a deferred Ctrl-C is raised by done() or here
+                    live -= _deliver(finished.get(timeout=0.2), done)
+                except queue.Empty:
+                    interrupts.check()
             else:
                 break
     finally:
@@ -390,8 +416,10 @@ def _import_path(cls: type) -> tuple[str, str] | None:
 # -- inside a worker process --------------------------------------------------------------------
 def _worker_main() -> None:
     """The worker loop: the engine's import path, then job batches, until stdin closes."""
+    import signal
     import sys
 
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; stdin closing stops us
     stdin, out = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
     os.dup2(2, 1)  # a stray print in an engine must not corrupt the protocol
     try:

@@ -11,6 +11,7 @@ import functools
 import threading
 from pathlib import Path
 
+from .. import interrupts
 from ..errors import EngineUnavailable, SynthesisError, VoiceNotFound
 from .base import PCM, Engine, Voice
 
@@ -60,6 +61,7 @@ class _Library:
         self.sample_rate = rate
         self.version = (lib.espeak_Info(None) or b"?").decode()
         self.chunks: list[bytes] = []
+        self.failure: BaseException | None = None  # raised in the callback, re-raised after the C call
         self._callback = _SynthCallback(self._collect)  # kept referenced: C holds the pointer
         lib.espeak_SetSynthCallback(self._callback)
         from .espeak_state import StateReset
@@ -68,9 +70,15 @@ class _Library:
         self.reset = StateReset(lib, lib_path)
 
     def _collect(self, wav, numsamples, events) -> int:
-        if wav and numsamples > 0:
-            self.chunks.append(ctypes.string_at(wav, numsamples * 2))
-        return 0
+        # ctypes prints and swallows an exception raised here (a KeyboardInterrupt, MemoryError):
+        # keep it, return 1 so espeak stops, and raise it once the C call is back.
+        try:
+            if wav and numsamples > 0:
+                self.chunks.append(ctypes.string_at(wav, numsamples * 2))
+            return 0
+        except BaseException as exc:  # noqa: BLE001 - re-raised by speak()
+            self.failure = self.failure or exc
+            return 1
 
     def speak(self, text: str, voice: Voice) -> bytes:
         """Synthesise with every parameter set afresh, so no setting leaks from the last call."""
@@ -83,11 +91,15 @@ class _Library:
         ):
             lib.espeak_SetParameter(param, value, 0)
         data = text.encode("utf-8") + b"\0"
-        self.chunks = []
+        self.chunks, self.failure = [], None
         self.reset()
-        err = lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
-        if err == _EE_OK:
-            err = lib.espeak_Synchronize()
+        with interrupts.blocked():  # Ctrl-C arrives after the sentence, not inside the callback
+            err = lib.espeak_Synth(data, len(data), 0, _POS_CHARACTER, 0, _CHARS_UTF8, None, None)
+            if err == _EE_OK:
+                err = lib.espeak_Synchronize()
+        if self.failure is not None:
+            failure, self.failure, self.chunks = self.failure, None, []
+            raise failure
         if err != _EE_OK:
             raise SynthesisError(f"espeak-ng failed (error {err}) speaking {text[:60]!r} with {voice.voice!r}")
         out, self.chunks = b"".join(self.chunks), []
@@ -211,7 +223,7 @@ class EspeakEngine(Engine):
                 return PCM(b"", lib.sample_rate)
             try:
                 samples = lib.speak(clean, voice)
-            except (SynthesisError, VoiceNotFound):
+            except (SynthesisError, VoiceNotFound, KeyboardInterrupt, MemoryError):
                 raise
             except Exception as exc:  # ctypes/encoding surprises become our error
                 raise SynthesisError(f"espeak-ng failed speaking {text[:60]!r}: {exc}") from exc

@@ -36,10 +36,10 @@ audio: setup
 release: setup
 	$(VENV)/bin/voiceover release $(INPUT) $(foreach l,$(RELEASE_LANGS),--lang $(l)) --out $(OUT)
 
-SLUG = $$($(PY) -c 'import sys; from voiceover.build import load_script; from voiceover.paths import slugify; print(slugify(load_script(sys.argv[1]).title))' $(INPUT))
+EDITION = $$($(VENV)/bin/voiceover where $(INPUT) --out $(OUT) --lang en)
 
 check: audio
-	$(VENV)/bin/voiceover check "$(OUT)/$(SLUG)/en"
+	$(VENV)/bin/voiceover check "$(EDITION)"
 
 bench: setup
 	$(PY) bench/bench.py

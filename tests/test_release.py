@@ -88,14 +88,52 @@ def test_the_empty_and_dash_only_segments_are_exempt(built):
     assert {s.id for _, s in script.segments() if release.speakable(s.text)} <= heard
 
 
-def test_main_prints_and_exits(built, capsys):
+def test_verify_command_prints_and_exits(built):
+    from typer.testing import CliRunner
+
+    from voiceover.cli import app
+
     out, slug = built
-    assert release.main([str(out), slug, "--lang", "en", "--lang", "ru", "--lang", "kk"]) == 0
-    assert "passed" in capsys.readouterr().out
-    assert release.main([str(out), "no-such-slug", "--lang", "en"]) == 1
-    assert "manifest.json: missing" in capsys.readouterr().out
-    assert release.main([str(out), "--lang", "en", "--no-loudness"]) == 0  # the only build under out
-    assert release.main([str(out / "nothing-here")]) == 2
+    runner = CliRunner()
+    ok = runner.invoke(app, ["verify", str(out / slug)])
+    assert ok.exit_code == 0 and f"verified: {out / slug}" in ok.output
+    assert runner.invoke(app, ["verify", str(out / slug), "--lang", "en", "--no-loudness", "-q"]).exit_code == 0
+    assert runner.invoke(app, ["verify", str(out / "nothing-here")]).exit_code == 2
+    assert runner.invoke(app, ["verify", str(out / slug), "--lang", "xx"]).exit_code == 2
+
+
+def test_verify_command_fails_on_a_broken_copy(edition):
+    from typer.testing import CliRunner
+
+    from voiceover.cli import app
+
+    out, slug, folder = edition
+    (folder / "ru" / f"{slug}.ru.srt").unlink()
+    res = CliRunner().invoke(app, ["verify", str(folder), "--no-loudness"])
+    assert res.exit_code == 1 and f"ru/{slug}.ru.srt: missing" in res.output
+
+
+def test_a_truncated_mp3_fails_though_its_header_claims_the_full_length(edition):
+    out, slug, folder = edition
+    mp3 = mp3_of(folder, slug, "ru")
+    data = mp3.read_bytes()
+    mp3.write_bytes(data[: len(data) // 2])  # the ID3 tag and the Xing header survive
+    refresh_manifest(folder)  # only the audio itself can give it away
+    assert ffmpeg.probe_duration(mp3) > json.loads((folder / "manifest.json").read_text())["editions"]["ru"]["duration_s"] - 0.1
+    failures = release.verify(out, slug, ["ru"], loudness=False)
+    assert any(f.startswith(f"ru/{slug}.ru.mp3: decodes to ") and "the manifest says" in f for f in failures), failures
+
+
+def test_a_garbled_mp3_fails(edition):
+    out, slug, folder = edition
+    mp3 = mp3_of(folder, slug, "kk")
+    data = bytearray(mp3.read_bytes())
+    mid = len(data) // 2
+    data[mid:mid + 3000] = bytes((i * 73 + 11) % 256 for i in range(3000))  # same size, noise inside
+    mp3.write_bytes(bytes(data))
+    refresh_manifest(folder)
+    failures = release.verify(out, slug, ["kk"], loudness=False)
+    assert any("decoder error" in f or "decodes to" in f for f in failures if f.startswith(f"kk/{slug}.kk.mp3")), failures
 
 
 # -- broken copies: each must be reported -----------------------------------------------------

@@ -15,6 +15,7 @@ from rich.markup import escape
 
 from .cli_cache import cache_app
 from .cli_common import Progress, console, err_console, handle_errors
+from .cli_edition import verify_command, where_command
 from .cli_translate import models_app, translate_command
 from .languages import CODES
 
@@ -307,6 +308,8 @@ def voices(
     console.print(defaults)
 
 
+app.command("verify")(verify_command)
+app.command("where")(where_command)
 app.add_typer(models_app, name="models", help="Manage offline translation models (argos packages).")
 app.add_typer(cache_app, name="cache", help="Show or trim the cache of spoken sentences and translations.")
 

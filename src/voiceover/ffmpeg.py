@@ -64,6 +64,11 @@ def _existing(path: str | Path) -> Path:
     return p
 
 
+def url(path: str | Path) -> str:
+    """A path as ffmpeg's ``file:`` URL, so a name like ``ep12:final/x.mp3`` is never read as a protocol."""
+    return "file:" + os.fspath(path)
+
+
 def encode_mp3(pcm: PCM, bitrate_kbps: int) -> bytes:
     """CBR MP3 of mono PCM via ffmpeg's libmp3lame, with a Xing/LAME header and no ID3 tag.
 
@@ -94,7 +99,7 @@ def encode_mp3(pcm: PCM, bitrate_kbps: int) -> bytes:
 def ffmetadata_chapters(path: str | Path) -> list[tuple[str, int, int]]:
     """Chapters as ffmpeg sees them: [(title, start_ms, end_ms)] in ffmpeg's order."""
     p = _existing(path)
-    out = run(["-v", "error", "-i", str(p), "-f", "ffmetadata", "-"]).stdout.decode("utf-8", "replace")
+    out = run(["-v", "error", "-i", url(p), "-f", "ffmetadata", "-"]).stdout.decode("utf-8", "replace")
     chapters: list[tuple[str, int, int]] = []
     current: dict[str, str] | None = None
 
@@ -154,7 +159,7 @@ def probe_duration(path: str | Path, *, exact: bool = False) -> float:
     """Duration in seconds as ffmpeg reports it (10 ms resolution); exact=True decodes and counts samples."""
     p = _existing(path)
     if not exact:
-        err = run(["-i", str(p)], check=False).stderr.decode("utf-8", "replace")
+        err = run(["-i", url(p)], check=False).stderr.decode("utf-8", "replace")
         m = _DURATION_RE.search(err)
         if m:
             h, mi, s = m.groups()
@@ -165,7 +170,7 @@ def probe_duration(path: str | Path, *, exact: bool = False) -> float:
 def decode_to_pcm(path: str | Path, sample_rate: int | None = None) -> PCM:
     """Decode any audio file to mono 16-bit PCM (at its own rate unless sample_rate is given)."""
     p = _existing(path)
-    args = ["-v", "info", "-i", str(p), "-map", "0:a:0", "-ac", "1"]
+    args = ["-v", "info", "-i", url(p), "-map", "0:a:0", "-ac", "1"]
     if sample_rate is not None:
         args += ["-ar", str(int(sample_rate))]
     proc = run([*args, "-f", "s16le", "-acodec", "pcm_s16le", "pipe:1"])
@@ -180,3 +185,28 @@ def decode_to_pcm(path: str | Path, sample_rate: int | None = None) -> PCM:
     if len(data) % 2:
         data = data[:-1]
     return PCM(data, rate)
+
+
+_LEVEL_RE = re.compile(r"^(?:\[[^\]]*\] )*\[(error|fatal|panic)\] ?(.*)$")
+
+
+def decode_checked(path: str | Path) -> tuple[PCM, list[str]]:
+    """Decode an MP3 to mono PCM at its own rate, with every error the decoder logged on the way.
+
+    A truncated or garbled file decodes "successfully" to shorter or damaged audio; the errors
+    ("Header missing", "invalid block type", …) are how a player would stumble over it.
+    """
+    p = _existing(path)
+    proc = run(["-loglevel", "repeat+level+info", "-i", url(p), "-map", "0:a:0", "-ac", "1",
+                "-f", "s16le", "-acodec", "pcm_s16le", "pipe:1"])
+    log = proc.stderr.decode("utf-8", "replace")
+    m = _RATE_RE.search(log)
+    if not m:
+        raise EncodeError(f"{p}: ffmpeg did not report a sample rate; is it an audio file?")
+    errors = []
+    for line in log.splitlines():
+        hit = _LEVEL_RE.match(line.strip())
+        if hit:
+            errors.append(hit.group(2).strip())
+    data = proc.stdout
+    return PCM(data[: len(data) // 2 * 2], int(m.group(1))), errors

@@ -1,9 +1,13 @@
-"""The release gate: check built editions the way listeners' players and the manifest see them.
+"""The release gate and `voiceover verify`: check built editions the way players and the manifest see them.
 
-``verify(out, slug, languages)`` returns one line per failure ([] = releasable):
+``verify_edition(OUT/<slug>)`` (and ``verify(out, slug, languages)``) returns one line per failure
+([] = releasable); it reads, never builds or changes anything:
 
 * ``OUT/<slug>/manifest.json`` exists, parses and has an edition per language;
 * every file it lists exists with the listed size and sha256;
+* every MP3 (the edition's and each per-chapter one) decodes without a decoder error, and its
+  decoded length (not the header's claim) matches the manifest's duration and its chapters
+  within ``DURATION_SLACK_S`` — a truncated MP3 whose Xing header still says the full length fails;
 * each edition MP3's chapters read back identically with mutagen (CTOC order) and ffmpeg (file
   order): same count, titles and order, times within ``FFMPEG_SLACK_MS`` (ffmpeg places ID3
   chapters on its raw decoder clock, ≈50 ms early — see audio.py); and they match the manifest's
@@ -20,30 +24,27 @@
 * per-chapter MP3s (``--split-chapters``), when present, cover every chapter in order, and every
   path in an edition's M3U8 playlist exists.
 
-Script files: the source script is ``OUT/<slug>/script.json``; a translation's is
-``OUT/<slug>/<lang>/<slug>.<lang>.script.json``.
+File names come from edition.EditionLayout.
 """
 
 from __future__ import annotations
 
-import argparse
 import hashlib
 import json
 import re
-import sys
 from pathlib import Path
 from typing import Any, Sequence
 
 from .caption_check import caption_problems, read_vtt
+from .edition import EditionLayout
 from .errors import InputError, VoiceoverError
 
 FFMPEG_SLACK_MS = 60  # ffmpeg shows ID3 chapters up to the codec delay (~50 ms at 22.05 kHz) early
 MANIFEST_SLACK_MS = 1  # the manifest stores seconds to 3 decimals
-DURATION_SLACK_S = 0.1  # manifest duration vs what ffmpeg reports
+DURATION_SLACK_S = 0.1  # manifest duration vs the decoded audio
 LOUDNESS_RECORD_SLACK_LU = 0.2  # manifest's recorded loudness vs measured now
 MAX_LISTED = 10  # ids listed in one failure line before "…"
 
-_CHAPTER_FILE_RE = r"^{slug}\.{lang}\.(\d{{2,}})-(.+)\.mp3$"
 
 
 def verify(out: Path, slug: str, languages: Sequence[str], *, loudness: bool = True) -> list[str]:
@@ -53,12 +54,19 @@ def verify(out: Path, slug: str, languages: Sequence[str], *, loudness: bool = T
         out: the output folder given to ``build`` (``--out``).
         slug: the interview's folder name under it.
         languages: the languages that must be there (e.g. ["en", "ru", "kk"]).
-        loudness: measure loudness (decodes every MP3: ~1 s per 10 min of audio).
+        loudness: measure loudness (on the audio decoded for the checks anyway).
     """
-    folder = Path(out) / slug
-    manifest_path = folder / "manifest.json"
+    return verify_edition(EditionLayout.at(out, slug), languages, loudness=loudness)
+
+
+def verify_edition(edition: EditionLayout | Path, languages: Sequence[str] | None = None, *,
+                   loudness: bool = True) -> list[str]:
+    """Everything wrong with an edition folder (``OUT/<slug>``); languages default to the manifest's."""
+    layout = edition if isinstance(edition, EditionLayout) else EditionLayout.of_folder(edition)
+    folder = layout.root
+    manifest_path = layout.manifest
     if not manifest_path.is_file():
-        return [f"{manifest_path}: missing; build first (voiceover build INPUT --out {out} --lang …)"]
+        return [f"{manifest_path}: missing; build first (voiceover build INPUT --out {folder.parent} --lang …)"]
     try:
         doc = json.loads(manifest_path.read_text(encoding="utf-8"))
         editions = doc["editions"]
@@ -66,6 +74,10 @@ def verify(out: Path, slug: str, languages: Sequence[str], *, loudness: bool = T
             raise TypeError("editions is not an object")
     except (OSError, ValueError, KeyError, TypeError) as exc:
         return [f"{manifest_path}: unreadable manifest ({exc}); rebuild"]
+    if languages is None:
+        languages = sorted(editions)
+        if not languages:
+            return [f"{manifest_path}: lists no editions; rebuild"]
 
     failures: list[str] = []
     source_lang = doc.get("source_language", "en")
@@ -75,7 +87,7 @@ def verify(out: Path, slug: str, languages: Sequence[str], *, loudness: bool = T
         if not isinstance(entry, dict):
             failures.append(f"{lang}: no edition in {manifest_path.name}; build it with --lang {lang}")
             continue
-        failures += _check_edition(folder, slug, lang, source_lang, entry, chapter_ids, loudness=loudness)
+        failures += _check_edition(layout, lang, source_lang, entry, chapter_ids, loudness=loudness)
 
     langs = [lang for lang in languages if lang in chapter_ids]
     for lang in langs[1:]:
@@ -87,16 +99,17 @@ def verify(out: Path, slug: str, languages: Sequence[str], *, loudness: bool = T
 
 
 # -- one edition ------------------------------------------------------------------------------
-def _check_edition(folder: Path, slug: str, lang: str, source_lang: str, entry: dict[str, Any],
+def _check_edition(layout: EditionLayout, lang: str, source_lang: str, entry: dict[str, Any],
                    chapter_ids: dict[str, list[str]], *, loudness: bool) -> list[str]:
+    folder = layout.root
     failures = _check_files(folder, lang, entry)
     listed = {f.get("path") for f in entry.get("files", []) if isinstance(f, dict)}
 
-    script, why = _load_script(folder, slug, lang, source_lang)
+    script, why = _load_script(layout, lang, source_lang)
     if script is None:
         failures.append(f"{lang}: {why}")
 
-    mp3_rel = f"{lang}/{slug}.{lang}.mp3"
+    mp3_rel = layout.rel(lang, layout.name(lang, "mp3"))
     mp3 = folder / mp3_rel
     if mp3_rel not in listed:
         failures.append(f"{lang}: the manifest does not list {mp3_rel}")
@@ -106,11 +119,12 @@ def _check_edition(folder: Path, slug: str, lang: str, source_lang: str, entry: 
         failures += _check_mp3(mp3, mp3_rel, lang, entry, script, chapter_ids, loudness=loudness)
 
     if script is not None:
-        failures += _check_cues(folder / lang / f"{slug}.{lang}.vtt", f"{lang}/{slug}.{lang}.vtt", lang, script)
-        vtt, srt = (folder / lang / f"{slug}.{lang}.{ext}" for ext in ("vtt", "srt"))
+        vtt_rel = layout.rel(lang, layout.name(lang, "vtt"))
+        failures += _check_cues(folder / vtt_rel, vtt_rel, lang, script)
+        vtt, srt = layout.file(lang, "vtt"), layout.file(lang, "srt")
         if vtt.is_file():  # the caption rules (a missing file is reported above)
             failures += [f"{lang}/{p}" for p in caption_problems(vtt, srt if srt.is_file() else None, lang)]
-        failures += _check_split_files(listed, slug, lang, script)
+        failures += _check_split_files(layout, listed, lang, script, entry)
     for rel in sorted(p for p in listed if p and p.endswith(".m3u8")):
         failures += _check_playlist(folder / rel, rel)
     return failures
@@ -146,10 +160,11 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def _load_script(folder: Path, slug: str, lang: str, source_lang: str):
+def _load_script(layout: EditionLayout, lang: str, source_lang: str):
     from .script import Script
 
-    path = folder / "script.json" if lang == source_lang else folder / lang / f"{slug}.{lang}.script.json"
+    folder = layout.root
+    path = layout.script_for(lang, source_lang)
     if not path.is_file():
         return None, f"{path.relative_to(folder)}: missing (the {lang} script the audio was spoken from)"
     try:
@@ -211,24 +226,45 @@ def _check_mp3(mp3: Path, rel: str, lang: str, entry: dict[str, Any], script, ch
         tlan = tags.read_tags(mp3).get("TLAN", "")
         if tlan != iso639_2(lang):
             failures.append(f"{rel}: TLAN is {tlan!r}, expected {iso639_2(lang)!r}")
-        duration = ffmpeg.probe_duration(mp3)
     except VoiceoverError as exc:
-        return [*failures, f"{rel}: unreadable ({exc})"]
-    if "duration_s" in entry and abs(duration - entry["duration_s"]) > DURATION_SLACK_S:
-        failures.append(f"{rel}: plays {duration:.2f} s, the manifest says {entry['duration_s']} s")
+        failures.append(f"{rel}: tags unreadable ({exc})")
+    pcm, problems = _decode(mp3, rel, entry.get("duration_s"))
+    failures += problems
+    if pcm is None:
+        return failures
+    duration = pcm.duration
     if marks and abs(marks[-1].end_ms / 1000 - duration) > DURATION_SLACK_S:
         failures.append(f"{rel}: the last chapter ends at {marks[-1].end_ms / 1000:.2f} s but the audio at {duration:.2f} s")
 
     if loudness:
-        failures += _check_loudness(mp3, rel, entry)
+        failures += _check_loudness(pcm, rel, entry)
     return failures
 
 
-def _check_loudness(mp3: Path, rel: str, entry: dict[str, Any]) -> list[str]:
+def _decode(mp3: Path, rel: str, want_s: Any):
+    """(decoded PCM or None, failures): decoder errors, no audio, or a length the manifest does not say."""
+    from . import ffmpeg
+
+    try:
+        pcm, errors = ffmpeg.decode_checked(mp3)
+    except VoiceoverError as exc:
+        return None, [f"{rel}: does not decode ({exc})"]
+    failures = []
+    if errors:
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        failures.append(f"{rel}: {len(errors)} decoder error(s), first: {errors[0]}{more}")
+    if not pcm.samples:
+        return None, [*failures, f"{rel}: decodes to no audio"]
+    if isinstance(want_s, (int, float)) and abs(pcm.duration - want_s) > DURATION_SLACK_S:
+        failures.append(f"{rel}: decodes to {pcm.duration:.2f} s of audio, the manifest says {want_s} s")
+    return pcm, failures
+
+
+def _check_loudness(pcm, rel: str, entry: dict[str, Any]) -> list[str]:
     from . import loudness as lo
 
     try:
-        loud = lo.measure_mp3(mp3)
+        loud = lo.measure(pcm)
     except VoiceoverError as exc:
         return [f"{rel}: loudness not measurable ({exc})"]
     target = lo.target_for(int(entry.get("channels", 1)))
@@ -266,20 +302,28 @@ def _check_cues(vtt: Path, rel: str, lang: str, script) -> list[str]:
     return []
 
 
-def _check_split_files(listed: set[str], slug: str, lang: str, script) -> list[str]:
-    pattern = re.compile(_CHAPTER_FILE_RE.format(slug=re.escape(slug), lang=re.escape(lang)))
+def _check_split_files(layout: EditionLayout, listed: set[str], lang: str, script, entry: dict[str, Any]) -> list[str]:
+    pattern = re.compile(layout.chapter_pattern(lang))
     found = []
     for rel in listed:
         m = pattern.match(Path(rel or "").name)
         if m:
-            found.append((int(m.group(1)), m.group(2)))
+            found.append((int(m.group(1)), m.group(2), rel))
     if not found:
         return []
-    ids = [cid for _, cid in sorted(found)]
+    found.sort()
+    ids = [cid for _, cid, _ in found]
     want = [c.id for c in script.chapters]
     if ids != want:
         return [f"{lang}: per-chapter MP3s {_short(ids)} do not match the chapters {_short(want)}"]
-    return []
+    spans = {c.get("id"): c for c in entry.get("chapters", []) if isinstance(c, dict)}
+    failures = []
+    for _, cid, rel in found:
+        span = spans.get(cid, {})
+        length = span.get("end_s", 0) - span.get("start_s", 0) if span else None
+        if (layout.root / rel).is_file():
+            failures += _decode(layout.root / rel, rel, round(length, 3) if length is not None else None)[1]
+    return failures
 
 
 def _check_playlist(path: Path, rel: str) -> list[str]:
@@ -297,35 +341,3 @@ def _short(ids: Sequence[str]) -> str:
     ids = list(ids)
     head = ", ".join(ids[:MAX_LISTED])
     return f"[{head}{', …' if len(ids) > MAX_LISTED else ''}]"
-
-
-# -- command line -----------------------------------------------------------------------------
-def main(argv: Sequence[str] | None = None) -> int:
-    """``python -m voiceover.release OUT SLUG --lang en --lang ru``: print failures, exit 1 if any."""
-    parser = argparse.ArgumentParser(prog="python -m voiceover.release", description=__doc__.splitlines()[0])
-    parser.add_argument("out", type=Path, help="the output folder (--out of the build)")
-    parser.add_argument("slug", nargs="?", help="the interview's folder name under it (optional if only one)")
-    parser.add_argument("--lang", action="append", dest="languages", metavar="LANG",
-                        help="a language that must pass (repeatable; default en ru kk)")
-    parser.add_argument("--no-loudness", action="store_true", help="skip decoding for loudness")
-    args = parser.parse_args(argv)
-    languages = args.languages or ["en", "ru", "kk"]
-    slug = args.slug
-    if slug is None:
-        found = sorted(p.parent.name for p in Path(args.out).glob("*/manifest.json"))
-        if len(found) != 1:
-            print(f"name the interview to check: {', '.join(found) or f'no builds in {args.out}'}", file=sys.stderr)
-            return 2
-        slug = found[0]
-    failures = verify(args.out, slug, languages, loudness=not args.no_loudness)
-    for line in failures:
-        print(line)
-    if failures:
-        print(f"release check FAILED: {len(failures)} problem(s)", file=sys.stderr)
-        return 1
-    print(f"release check passed: {slug} in {', '.join(languages)}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -22,7 +22,7 @@ from .cache import Cache
 from .captions import Cue
 from .companions import ChapterTime, chapters_json, srt, transcript_md, transcript_txt, webvtt
 from .edition import EditionLayout, EditionWriter
-from .errors import InputError, UsageError, VoiceoverError
+from .errors import InputError, Interrupted, UsageError, VoiceoverError
 from .languages import check_language, english_name, iso639_2
 from .manifest import manifest_entry, sha256, write_manifest
 from .paths import slugify, write_atomic
@@ -501,32 +501,45 @@ def _build_editions(source: Script, options: BuildOptions, *, reporter: Reporter
     warnings = list(source.meta.get("warnings", [])) if isinstance(source.meta, dict) else []
     layout = EditionLayout.at(options.out, slug)
     entries: dict[str, dict] = {}
-    with EditionWriter(layout) as writer:
-        staged = writer.staged
-        for lang in options.languages:
-            provenance = None
-            header: list[str] = []
-            extra: dict[str, bytes] = {}
-            script = source
-            if lang != source.language:
-                po_path = staged.file(lang, "po")  # reviews are read from, and the PO rewritten in, the staged copy
-                writer.clear_language(lang, keep=[po_path.name])
-                result = translate_for(source, lang, options, po_path, reporter)
-                script = replace(result.script, meta={**result.script.meta, "slug": slug})  # speak it back into this folder
-                provenance = result.provenance
-                from .translate import disclosure_lines
-
-                header = list(disclosure_lines(provenance))
-                extra[staged.name(lang, "script.json")] = script.to_json().encode()
-                if po_path.is_file():
-                    extra[po_path.name] = po_path.read_bytes()
-            edition = speak(script, assignments[lang], options, reporter)
-            edition.header, edition.provenance, edition.extra_files = header, provenance, extra
-            files = edition_files(edition, layout, cover=options.cover)
-            writer.write_language(lang, files)
-            entries[lang] = manifest_entry(edition, layout, files)
-        if _is_source_script(staged.script, source):
-            write_atomic(staged.script, source.to_json())
-        write_manifest(staged, source, entries, sha256(input_bytes))
-        writer.commit()
+    writer = EditionWriter(layout)
+    try:
+        with writer:
+            _write_editions(writer, source, options, reporter, assignments, entries, input_bytes)
+    except KeyboardInterrupt:
+        if writer.committed:
+            raise Interrupted(f"interrupted after the new edition was published in {layout.root}") from None
+        raise Interrupted(f"interrupted; the previous edition in {layout.root} is untouched" if writer.existed
+                          else "interrupted; nothing was published") from None
     return BuildResult(layout.root, layout.manifest, entries, warnings)
+
+
+def _write_editions(writer: EditionWriter, source: Script, options: BuildOptions, reporter: Reporter,
+                    assignments: dict[str, dict[str, Voice]], entries: dict[str, dict], input_bytes: bytes) -> None:
+    """Speak every language into the staged folder, then the script, manifest and playlist; commit."""
+    staged, layout, slug = writer.staged, writer.layout, writer.layout.slug
+    for lang in options.languages:
+        provenance = None
+        header: list[str] = []
+        extra: dict[str, bytes] = {}
+        script = source
+        if lang != source.language:
+            po_path = staged.file(lang, "po")  # reviews are read from, and the PO rewritten in, the staged copy
+            writer.clear_language(lang, keep=[po_path.name])
+            result = translate_for(source, lang, options, po_path, reporter)
+            script = replace(result.script, meta={**result.script.meta, "slug": slug})  # speak it back into this folder
+            provenance = result.provenance
+            from .translate import disclosure_lines
+
+            header = list(disclosure_lines(provenance))
+            extra[staged.name(lang, "script.json")] = script.to_json().encode()
+            if po_path.is_file():
+                extra[po_path.name] = po_path.read_bytes()
+        edition = speak(script, assignments[lang], options, reporter)
+        edition.header, edition.provenance, edition.extra_files = header, provenance, extra
+        files = edition_files(edition, layout, cover=options.cover)
+        writer.write_language(lang, files)
+        entries[lang] = manifest_entry(edition, layout, files)
+    if _is_source_script(staged.script, source):
+        write_atomic(staged.script, source.to_json())
+    write_manifest(staged, source, entries, sha256(input_bytes))
+    writer.commit()

@@ -10,14 +10,18 @@ import sys
 from pathlib import Path
 from typing import List, Optional
 
-import typer
-from rich.markup import escape
+try:
+    import typer
+    from rich.markup import escape
 
-from .cli_cache import cache_app
-from .cli_common import Progress, console, err_console, handle_errors
-from .cli_edition import verify_command, where_command
-from .cli_translate import models_app, translate_command
-from .languages import CODES
+    from .cli_cache import cache_app
+    from .cli_common import Progress, console, err_console, handle_errors
+    from .cli_edition import verify_command, where_command
+    from .cli_translate import models_app, translate_command
+    from .languages import CODES
+except KeyboardInterrupt:  # Ctrl-C while starting up: nothing was done yet
+    sys.stderr.write("interrupted; nothing was written\n")
+    raise SystemExit(130) from None
 
 app = typer.Typer(
     name="voiceover",
@@ -316,7 +320,11 @@ app.add_typer(cache_app, name="cache", help="Show or trim the cache of spoken se
 
 def main() -> None:
     """Console-script entry point."""
-    app()
+    try:
+        app()
+    except KeyboardInterrupt:  # while Typer builds the command (inside a command, handle_errors answers)
+        sys.stderr.write("interrupted; nothing was written\n")
+        raise SystemExit(130) from None
 
 
 if __name__ == "__main__":  # pragma: no cover

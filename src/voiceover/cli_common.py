@@ -33,8 +33,8 @@ def handle_errors(fn: F) -> F:
             return fn(*args, **kwargs)
         except VoiceoverError as exc:
             fail(_one_line(str(exc)), exc.exit_code)
-        except KeyboardInterrupt:
-            err_console.print("interrupted; the previous edition is untouched")
+        except KeyboardInterrupt:  # before or after a build: nothing was published
+            err_console.print("interrupted; nothing was written", highlight=False)
             raise typer.Exit(130)
         except (typer.Exit, typer.Abort, SystemExit):
             raise

@@ -57,3 +57,9 @@ class OutputError(VoiceoverError, OSError):
 
 class DownloadError(VoiceoverError, OSError):
     """A model or voice could not be downloaded (no network, HTTP error, checksum mismatch)."""
+
+
+class Interrupted(VoiceoverError, KeyboardInterrupt):
+    """Ctrl-C (SIGINT) stopped the work; the message says what was published (exit code 130)."""
+
+    exit_code = 130

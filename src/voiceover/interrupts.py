@@ -4,13 +4,16 @@ Python runs a SIGINT handler at the next bytecode of the main thread, which can 
 ctypes callback (espeak's audio callback): the KeyboardInterrupt is then "ignored" by ctypes and
 a buffer of audio is lost. So long work runs under ``deferred()``: SIGINT only sets a flag, and
 the work calls ``check()`` where stopping is safe (after a sentence is complete and cached).
-``blocked()`` holds SIGINT and SIGTERM back at the OS level for a short critical section (a C
-call, the renames that publish an edition); they are delivered when it ends.
+``blocked()`` holds SIGINT and SIGTERM back for a short critical section (a C call, the renames
+that publish an edition) and delivers them when it ends. Both replace the Python-level handler
+rather than masking the signal: a process-directed signal may be taken by any thread, and only
+the handler decides what the main thread does with it.
 """
 
 from __future__ import annotations
 
 import contextlib
+import os
 import signal
 import threading
 from typing import Iterator
@@ -62,12 +65,21 @@ def deferred() -> Iterator[None]:
 
 @contextlib.contextmanager
 def blocked() -> Iterator[None]:
-    """Hold SIGINT and SIGTERM back for a short section; they arrive right after it."""
-    if not _main_thread() or not hasattr(signal, "pthread_sigmask"):
+    """Hold SIGINT and SIGTERM back for a short section; each is handled as before right after it."""
+    if not _main_thread():
         yield
         return
-    old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    got: list[int] = []
+    hold = lambda signum, frame: got.append(signum)  # noqa: E731
+    old = {sig: signal.signal(sig, hold) for sig in (signal.SIGINT, signal.SIGTERM)}
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+        for sig in dict.fromkeys(got):
+            handler = old[sig]
+            if callable(handler):
+                handler(sig, None)  # default_int_handler raises KeyboardInterrupt; deferred() records it
+            elif handler == signal.SIG_DFL:
+                os.kill(os.getpid(), sig)  # the default action, now that the section is done

@@ -155,8 +155,16 @@ def _skipped(name: str) -> bool:
                                      or name == ".lock")
 
 
+LINK_MIN_BYTES = 256 * 1024  # larger files (the MP3s) are hard-linked into staging, smaller ones copied
+
+
 def _link_tree(src: Path, dst: Path) -> None:
-    """Copy the previous edition into staging as hard links (a file is never written in place)."""
+    """Copy the previous edition into staging: MP3-sized files as hard links, the rest as copies.
+
+    A hard-linked file is shared with the live edition, so staging files are replaced, never
+    written in place (write_file, write_atomic); small files are copied so that even a careless
+    in-place write of the manifest or a script cannot reach the live edition.
+    """
     for entry in src.iterdir():
         if _skipped(entry.name):
             continue
@@ -166,6 +174,8 @@ def _link_tree(src: Path, dst: Path) -> None:
             _link_tree(entry, target)
         else:
             try:
+                if entry.is_symlink() or entry.stat().st_size < LINK_MIN_BYTES:
+                    raise OSError
                 os.link(entry, target, follow_symlinks=False)
             except OSError:
                 shutil.copy2(entry, target, follow_symlinks=False)

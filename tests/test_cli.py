@@ -143,8 +143,8 @@ def test_release_builds_then_passes_the_gate(tmp_path, fake_voices):
 def test_release_reports_failures_and_exits_1(tmp_path, fake_voices, monkeypatch):
     import voiceover.release as release_mod
 
-    original = release_mod.verify
-    monkeypatch.setattr(release_mod, "verify", lambda *a, **k: original(*a, **k) + ["en: broken on purpose"])
+    original = release_mod.verify_edition
+    monkeypatch.setattr(release_mod, "verify_edition", lambda *a, **k: original(*a, **k) + ["en: broken on purpose"])
     res = runner.invoke(app, ["release", str(_input(tmp_path)), "--lang", "en", "--voices", str(fake_voices),
                               "--out", str(tmp_path / "o"), "-q"])
     assert res.exit_code == 1

@@ -82,7 +82,7 @@ def test_killed_at_every_rename_leaves_the_old_or_the_new_edition(tmp_path, exch
         assert sorted(p.name for p in out.iterdir() if p.name != ".s.lock") == ["s"]
 
 
-def test_a_failed_build_leaves_no_staging_and_no_lock(tmp_path, fake_voices, fake_engine):
+def test_a_failed_build_leaves_no_staging_and_no_lock(tmp_path, fake_voices, fake_engine, monkeypatch):
     from test_build import INTERVIEW
     from voiceover.build import BuildOptions, build, load_script
     from voiceover.errors import SynthesisError
@@ -95,13 +95,10 @@ def test_a_failed_build_leaves_no_staging_and_no_lock(tmp_path, fake_voices, fak
     def boom(*a, **k):
         raise SynthesisError("engine broke")
 
-    fake_engine.synthesize = boom
+    monkeypatch.setattr(fake_engine, "synthesize", boom)
     src.write_text(INTERVIEW.replace("warm winter", "mild winter"), encoding="utf-8")
-    try:
-        with pytest.raises(SynthesisError):
-            build(load_script(src), BuildOptions(out=tmp_path / "out", voices=fake_voices))
-    finally:
-        del fake_engine.synthesize
+    with pytest.raises(SynthesisError):
+        build(load_script(src), BuildOptions(out=tmp_path / "out", voices=fake_voices))
     assert _files(first.folder) == before
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [first.folder.name]
 

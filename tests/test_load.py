@@ -33,10 +33,16 @@ def test_unreadable_file(tmp_path, monkeypatch):
     path = tmp_path / "locked.txt"
     path.write_text("Q: hi?\n")
 
-    def deny(self):
-        raise PermissionError(13, "Permission denied", str(self))
+    import os
 
-    monkeypatch.setattr(Path, "read_bytes", deny)  # chmod does not stop root, so simulate it
+    real_open = os.open
+
+    def deny(file, *a, **k):
+        if str(file) == str(path):
+            raise PermissionError(13, "Permission denied", str(file))
+        return real_open(file, *a, **k)
+
+    monkeypatch.setattr(os, "open", deny)  # chmod does not stop root, so simulate it
     assert "permission denied" in _refused(path)
 
 

@@ -221,7 +221,7 @@ def test_cache_info_and_prune(tmp_path):
     assert res.exit_code == 0 and "speech" in res.stdout and "3" in res.stdout
     res = runner.invoke(cache_app, ["prune", "--cache-dir", str(tmp_path / "c")])
     assert res.exit_code == 2
-    res = runner.invoke(cache_app, ["prune", "--max-size", "2K", "--cache-dir", str(tmp_path / "c")])
+    res = runner.invoke(cache_app, ["prune", "--max-size", "2200", "--cache-dir", str(tmp_path / "c")])  # 3 × (1000 + 36)
     assert res.exit_code == 0 and "removed 1 entries" in res.stdout
     res = runner.invoke(cache_app, ["prune", "--all", "--cache-dir", str(tmp_path / "c")])
     assert res.exit_code == 0 and Cache(tmp_path / "c").info()["speech"]["entries"] == 0

@@ -21,11 +21,12 @@ from .audio import Pauses, Timeline, encode_mp3
 from .cache import Cache
 from .captions import Cue
 from .companions import ChapterTime, chapters_json, srt, transcript_md, transcript_txt, webvtt
-from .edition import EditionLayout, EditionWriter
-from .errors import InputError, Interrupted, UsageError, VoiceoverError
+from .edition import EditionLayout, EditionWriter, edition_slug
+from .errors import InputError, Interrupted, ScriptError, UsageError, VoiceoverError
 from .languages import check_language, english_name, iso639_2
 from .manifest import manifest_entry, sha256, write_manifest
-from .paths import slugify, write_atomic
+from .paths import write_atomic
+from .preflight import preflight
 from .script import Script
 from .sentences import split_sentences
 from .tts import PCM, Voice, get_engine
@@ -76,30 +77,45 @@ class BuildOptions:
     normalise: bool = True  # EBU R128 loudness (-19 LUFS mono, ≤ -1 dBTP) measured on the MP3; off for drafts
 
     def check(self) -> None:
-        """Normalise languages (exit 2 on unknown ones) and basic option ranges."""
+        """Normalise languages and raise every option problem at once (exit 2)."""
+        from .preflight import Problems
+
+        found = Problems()
+        for p in self.problems():
+            found.add(p)
+        found.raise_if_any()
+
+    def problems(self) -> list[UsageError]:
+        """Every misuse in the options (languages normalised as a side effect)."""
+        from .audio import DEFAULT_SAMPLE_RATE, check_mp3_params
+
+        out: list[UsageError] = []
         langs: list[str] = []
         for code in self.languages:
-            norm = check_language(code)
+            try:
+                norm = check_language(code)
+            except UsageError as exc:
+                out.append(exc)
+                continue
             if norm not in langs:
                 langs.append(norm)
-        if not langs:
-            raise UsageError("no language requested; pass --lang en (repeatable)")
+        if not langs and not out:
+            out.append(UsageError("no language requested; pass --lang en (repeatable)"))
         self.languages = tuple(langs)
         if self.encoder not in ("lameenc", "ffmpeg"):
-            raise UsageError(f"unknown encoder {self.encoder!r}; use lameenc or ffmpeg")
+            out.append(UsageError(f"unknown encoder {self.encoder!r}; use lameenc or ffmpeg"))
+        try:
+            check_mp3_params(self.bitrate, DEFAULT_SAMPLE_RATE)
+        except UsageError as exc:
+            out.append(UsageError(f"--bitrate: {exc}"))
         if self.jobs is not None and (isinstance(self.jobs, bool) or not isinstance(self.jobs, int) or self.jobs < 1):
-            raise UsageError(f"--jobs must be a whole number ≥ 1, got {self.jobs!r}")
+            out.append(UsageError(f"--jobs must be a whole number ≥ 1, got {self.jobs!r}"))
         if self.lock_timeout < 0:
-            raise UsageError(f"--lock-timeout must be ≥ 0 seconds, got {self.lock_timeout!r}")
+            out.append(UsageError(f"--lock-timeout must be ≥ 0 seconds, got {self.lock_timeout!r}"))
+        return out
 
 
 # -- input ------------------------------------------------------------------------------------
-def edition_slug(script: Script) -> str:
-    """The folder name of a script's editions: a translated script keeps its source's slug."""
-    slug = script.meta.get("slug") if isinstance(script.meta, dict) else None
-    return slugify(slug) if isinstance(slug, str) and slug else slugify(script.title)
-
-
 def _is_source_script(path: Path, script: Script) -> bool:
     """OUT/<slug>/script.json holds the source language: `speak` on a translation must not replace it."""
     if not path.is_file():
@@ -111,22 +127,33 @@ def _is_source_script(path: Path, script: Script) -> bool:
 
 
 def load_script(path: Path, *, encoding: str | None = None, overrides: dict[str, str] | None = None,
-                language: str | None = None) -> Script:
-    """Read an interview text (split it; ``language`` None: detected) or an edited script.json (as is)."""
+                language: str | None = None, max_bytes: int | None = None) -> Script:
+    """Read an interview text (split it; ``language`` None: detected) or an edited script.json (as is).
+
+    Either must be a regular file no larger than ``max_bytes`` (load.MAX_INPUT_BYTES by default).
+    """
+    from .load import MAX_INPUT_BYTES, read_document, read_regular
+
     path = Path(path)
+    limit = MAX_INPUT_BYTES if max_bytes is None else max_bytes
     if path.suffix.lower() == ".json":
-        if not path.is_file():
-            raise InputError(f"{path}: no such file; check the path")
-        script = Script.load(path)
+        try:
+            data = read_regular(path, max_bytes=limit, what="script")
+        except IsADirectoryError:
+            raise InputError(f"{path}: is a directory; pass the script.json file") from None
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise ScriptError(f"{path}: not UTF-8 (byte at offset {exc.start}); save the script as UTF-8") from None
+        script = Script.from_json(text, source=str(path))
         if overrides:
             from .split import apply_overrides
 
             script = apply_overrides(script, overrides)
         return script.with_language(language) if language else script
-    from .load import read_document
     from .split import split_text
 
-    return split_text(read_document(path, encoding), overrides=overrides, language=language)
+    return split_text(read_document(path, encoding, max_bytes=limit), overrides=overrides, language=language)
 
 
 # -- speaking one language --------------------------------------------------------------------
@@ -419,13 +446,13 @@ def build(source: Script, options: BuildOptions, *, reporter: Reporter | None = 
     from .synth import cache_dir_scope
 
     reporter = reporter or NullReporter()
-    options.check()
+    assignments = preflight(source, options, voice_config)  # every problem at once, before any work
     layout = EditionLayout.at(options.out, edition_slug(source))
     with cache_dir_scope(options.cache_dir), damage_reports(_once(reporter.note)), \
             build_lock(layout.root, options.lock_timeout, reporter.note):
         if options.frozen:
             check_frozen(source, options, voice_config)
-        return _build_editions(source, options, reporter=reporter, input_bytes=input_bytes, voice_config=voice_config)
+        return _build_editions(source, options, assignments, reporter=reporter, input_bytes=input_bytes)
 
 
 def _once(note):
@@ -484,19 +511,11 @@ def _announce_online(assignments: dict[str, dict[str, Voice]], reporter: Reporte
                       "(choose espeak or piper in the voice config to stay offline)")
 
 
-def _build_editions(source: Script, options: BuildOptions, *, reporter: Reporter | None = None,
-                    input_bytes: bytes = b"", voice_config: VoiceConfig | None = None) -> BuildResult:
+def _build_editions(source: Script, options: BuildOptions, assignments: dict[str, dict[str, Voice]], *,
+                    reporter: Reporter | None = None, input_bytes: bytes = b"") -> BuildResult:
     """The stages for every language, in order (build() holds the lock around this)."""
     reporter = reporter or NullReporter()
-    options.check()
-    config = voice_config or (VoiceConfig.load(options.voices) if options.voices else VoiceConfig.default())
     slug = edition_slug(source)
-    foreign = [lang for lang in options.languages if lang != source.language]
-    if foreign:  # fail before any work when a translation route is missing
-        from .translate import check_routes
-
-        check_routes(source.language, foreign)
-    assignments = {lang: config.assign(source, lang) for lang in options.languages}
     _announce_online(assignments, reporter)
     warnings = list(source.meta.get("warnings", [])) if isinstance(source.meta, dict) else []
     layout = EditionLayout.at(options.out, slug)

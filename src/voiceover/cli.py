@@ -55,14 +55,15 @@ def main_callback(
     """voiceover: interview text → split by speaker → translate → speak → chaptered MP3 + captions."""
 
 
-def _script(input: Path, encoding: Optional[str], speakers: List[str], source: Optional[str] = None):
+def _script(input: Path, encoding: Optional[str], speakers: List[str], source: Optional[str] = None,
+            max_bytes: Optional[int] = None):
     from .build import load_script
     from .languages import check_language
     from .split import parse_overrides
 
     language = check_language(source) if source else None  # misuse (exit 2) before reading anything
     script = load_script(input, encoding=encoding, overrides=parse_overrides(speakers) if speakers else None,
-                         language=language)
+                         language=language, max_bytes=max_bytes)
     for w in (script.meta or {}).get("warnings", []):
         err_console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
     return script
@@ -148,19 +149,48 @@ ENCODING_OPT = typer.Option(None, "--encoding", help="Input encoding when not UT
 FROM_OPT = typer.Option(None, "--from", help=FROM_HELP)
 
 
-def _options(languages, out, voices, bitrate, encoder, jobs, frozen, cache_dir, no_cache, lock_timeout,
-             cover, split_chapters, speaker_cues, no_normalise=False):
+MAX_INPUT_OPT = typer.Option("20M", "--max-input-size", help="Refuse an input (text or script.json) larger than this.")
+MAX_COVER_OPT = typer.Option("10M", "--max-cover-size", help="Refuse a --cover image larger than this.")
+
+
+def _prepare(input: Path, encoding, speakers, source, languages, out, voices, bitrate, encoder, jobs, frozen,
+             cache_dir, no_cache, lock_timeout, cover, split_chapters, speaker_cues, no_normalise, max_input, max_cover):
+    """The script and validated options, or every problem with them at once (before any work).
+
+    ``languages`` None means the script's own language; ``source`` is --from (None: detected).
+    """
     from .build import BuildOptions
+    from .cli_cache import parse_size
+    from .preflight import Problems, preflight
     from .tags import load_cover
 
+    found = Problems()
+    input_limit = cover_limit = None
+    with found.check():
+        input_limit = parse_size(max_input, "--max-input-size")
+    with found.check():
+        cover_limit = parse_size(max_cover, "--max-cover-size")
     options = BuildOptions(
-        out=out, languages=tuple(languages), voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs,
+        out=out, languages=tuple(languages or ()), voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs,
         frozen=frozen, cache_dir=cache_dir, use_cache=not no_cache, lock_timeout=lock_timeout,
-        cover=load_cover(cover) if cover else None, split_chapters=split_chapters, speaker_cues=speaker_cues,
-        normalise=not no_normalise,
+        split_chapters=split_chapters, speaker_cues=speaker_cues, normalise=not no_normalise,
     )
-    options.check()  # misuse (unknown language, bad -j) fails before reading anything
-    return options
+    if cover is not None and cover_limit is not None:
+        with found.check():
+            options.cover = load_cover(cover, max_bytes=cover_limit)
+    script = None
+    if input_limit is not None:
+        with found.check():
+            script = _script(input, encoding, speakers, source, input_limit)
+    if languages is None:
+        options.languages = (script.language,) if script is not None else ("en",)
+    if script is not None:
+        preflight(script, options, problems=found)  # options, voices, engines, models
+    else:
+        for problem in options.problems():
+            found.add(problem)
+    found.raise_if_any()
+    return script, options
 
 
 def _run_build(script, options, source: Path, quiet: bool):
@@ -179,12 +209,12 @@ def speak(
     jobs: Optional[int] = JOBS_OPT, frozen: bool = FROZEN_OPT, cache_dir: Optional[Path] = CACHE_OPT,
     no_cache: bool = NO_CACHE_OPT, lock_timeout: float = LOCK_OPT, cover: Optional[Path] = COVER_OPT,
     split_chapters: bool = SPLIT_OPT, speaker_cues: bool = CUES_OPT, no_normalise: bool = NO_NORM_OPT,
-    quiet: bool = QUIET_OPT,
+    quiet: bool = QUIET_OPT, max_input: str = MAX_INPUT_OPT, max_cover: str = MAX_COVER_OPT,
 ) -> None:
     """Speak a script in its own language: the audio edition and its companions, no translation."""
-    script = _script(script_file, None, [])
-    options = _options([script.language], out, voices, bitrate, encoder, jobs, frozen, cache_dir, no_cache,
-                       lock_timeout, cover, split_chapters, speaker_cues, no_normalise)
+    script, options = _prepare(script_file, None, [], None, None, out, voices, bitrate, encoder, jobs, frozen, cache_dir,
+                               no_cache, lock_timeout, cover, split_chapters, speaker_cues, no_normalise,
+                               max_input, max_cover)
     result = _run_build(script, options, script_file, quiet)
     if not quiet:
         _print_result(result)
@@ -200,14 +230,12 @@ def build(
     jobs: Optional[int] = JOBS_OPT, frozen: bool = FROZEN_OPT, cache_dir: Optional[Path] = CACHE_OPT,
     no_cache: bool = NO_CACHE_OPT, lock_timeout: float = LOCK_OPT, cover: Optional[Path] = COVER_OPT,
     split_chapters: bool = SPLIT_OPT, speaker_cues: bool = CUES_OPT, no_normalise: bool = NO_NORM_OPT,
-    quiet: bool = QUIET_OPT,
+    quiet: bool = QUIET_OPT, max_input: str = MAX_INPUT_OPT, max_cover: str = MAX_COVER_OPT,
 ) -> None:
     """Build chaptered MP3 editions with transcripts, captions and a manifest (all stages)."""
-    args = (out, voices, bitrate, encoder, jobs, frozen, cache_dir, no_cache, lock_timeout, cover, split_chapters,
-            speaker_cues, no_normalise)
-    options = _options(lang, *args) if lang else None  # misuse fails before reading anything
-    script = _script(input, encoding, speaker, source)
-    options = options or _options([script.language], *args)  # no --lang: the text's own language
+    script, options = _prepare(input, encoding, speaker, source, lang or None, out, voices, bitrate, encoder, jobs,
+                               frozen, cache_dir, no_cache, lock_timeout, cover, split_chapters, speaker_cues,
+                               no_normalise, max_input, max_cover)  # no --lang: the text's own language
     result = _run_build(script, options, input, quiet)
     if not quiet:
         _print_result(result)
@@ -223,15 +251,16 @@ def release(
     jobs: Optional[int] = JOBS_OPT, frozen: bool = FROZEN_OPT, cache_dir: Optional[Path] = CACHE_OPT,
     no_cache: bool = NO_CACHE_OPT, lock_timeout: float = LOCK_OPT, cover: Optional[Path] = COVER_OPT,
     split_chapters: bool = SPLIT_OPT, speaker_cues: bool = CUES_OPT, quiet: bool = QUIET_OPT,
+    max_input: str = MAX_INPUT_OPT, max_cover: str = MAX_COVER_OPT,
 ) -> None:
     """Build every language, then verify the editions (files, chapters, ids, loudness, audio per segment)."""
-    from .release import verify
+    from .release import verify_edition
 
-    options = _options(lang, out, voices, bitrate, encoder, jobs, frozen, cache_dir, no_cache, lock_timeout,
-                       cover, split_chapters, speaker_cues)
-    script = _script(input, encoding, speaker, source)
+    script, options = _prepare(input, encoding, speaker, source, lang, out, voices, bitrate, encoder, jobs, frozen,
+                               cache_dir, no_cache, lock_timeout, cover, split_chapters, speaker_cues, False,
+                               max_input, max_cover)
     result = _run_build(script, options, input, quiet)
-    failures = verify(out, result.folder.name, list(options.languages))
+    failures = verify_edition(result.folder, list(options.languages))
     if failures:
         for line in failures:
             err_console.print(f"[red]FAIL[/] {escape(line)}", soft_wrap=True)

@@ -21,11 +21,11 @@ CACHE_DIR_HELP = "Cache folder (default: $VOICEOVER_CACHE_DIR, else the user cac
 _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
 
 
-def parse_size(text: str) -> int:
+def parse_size(text: str, option: str = "--max-size") -> int:
     """'500M', '2G', '1048576' → bytes (binary units)."""
     m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
     if not m or m.group(2).lower() not in _UNITS:
-        raise UsageError(f"--max-size must be a size like 500M or 2G, got {text!r}")
+        raise UsageError(f"{option} must be a size like 500M or 2G, got {text!r}")
     return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
 
 

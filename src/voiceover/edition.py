@@ -131,6 +131,26 @@ class EditionLayout:
         return f".{self.root.name}.old-"
 
 
+def edition_slug(script) -> str:
+    """The folder name of a script's editions (``Script`` → ``<slug>``).
+
+    A translated script keeps its source's slug (meta "slug"). A title with nothing a filename
+    can keep ("???", "…", only emoji) gets ``interview-<8 hex of its content>``, so two such
+    interviews never share (and overwrite) one folder.
+    """
+    import hashlib
+
+    from .paths import slugify
+
+    slug = script.meta.get("slug") if isinstance(script.meta, dict) else None
+    if isinstance(slug, str) and slug:
+        return slugify(slug)
+    if slugify(script.title, fallback="") not in ("", "-"):
+        return slugify(script.title)
+    content = "\n".join([script.title, *(seg.text for _, seg in script.segments())])
+    return f"interview-{hashlib.sha256(content.encode('utf-8')).hexdigest()[:8]}"
+
+
 # -- recovery -------------------------------------------------------------------------------------
 def recover(layout: EditionLayout) -> None:
     """Finish what a killed build left: restore a folder moved aside, drop staging and old copies."""

@@ -1,14 +1,18 @@
 """Reading the input document: bytes on disk → clean text the splitter can trust.
 
-Every refusal is one actionable line (`InputError`): missing file, a directory, unreadable,
-empty, binary, or not UTF-8 (with a suggested ``--encoding``). HTML is stripped, not refused.
+Every refusal is one actionable line (`InputError`): missing file, a directory, a FIFO, device
+or socket (refused before reading, so nothing hangs or fills memory), over the size limit,
+unreadable, empty, binary (a NUL byte anywhere), or not UTF-8 (with a suggested ``--encoding``).
+HTML is stripped, not refused.
 """
 
 from __future__ import annotations
 
 import codecs
 import html
+import os
 import re
+import stat
 import unicodedata
 from html.parser import HTMLParser
 from pathlib import Path
@@ -19,10 +23,59 @@ from .errors import InputError, UsageError
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u2060\ufeff\u00ad"), None)
 # Spaces that are not plain spaces (NBSP, narrow NBSP, figure space, thin spaces, ideographic).
 _SPACES = dict.fromkeys(map(ord, "\u00a0\u202f\u2007\u2009\u200a\u2002\u2003\u3000"), " ")
+MAX_INPUT_BYTES = 20 * 1024 * 1024  # an interview is ~100 KB; 20 MB is a novel, not a scraped page
+MAX_COVER_BYTES = 10 * 1024 * 1024
+_KINDS = ((stat.S_ISFIFO, "a FIFO (named pipe)"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
 _LOOKS_HTML = re.compile(r"<\s*(?:p|br|html|body|div|article|h[1-6])\b[^>]*>", re.IGNORECASE)
 
 
-def read_document(path: str | Path, encoding: str | None = None) -> str:
+def _mb(n: int) -> str:
+    return f"{n / (1024 * 1024):.1f} MB" if n >= 1024 * 1024 else f"{n // 1024} KB"
+
+
+def read_regular(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES, what: str = "input",
+                 error: type[Exception] = InputError, option: str = "--max-input-size") -> bytes:
+    """The bytes of a regular file no larger than ``max_bytes``; ``error`` (one line) otherwise.
+
+    The file is opened non-blocking and checked on its descriptor before anything is read, so a
+    FIFO cannot hang, /dev/zero cannot fill memory, and a swap between check and read changes nothing.
+    """
+    p = Path(path)
+    try:
+        fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise error(f"{p}: no such file; check the path") from None
+    except PermissionError:
+        raise error(f"{p}: cannot read it (permission denied); check the file's permissions") from None
+    except OSError as exc:
+        if p.is_socket():
+            raise error(f"{p}: is a socket, not a regular file; pass the {what} as a file") from None
+        raise error(f"{p}: cannot read it ({exc.strerror or exc}); check the path") from None
+    with os.fdopen(fd, "rb") as fh:
+        st = os.fstat(fh.fileno())
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError(p)
+        for test, kind in _KINDS:
+            if test(st.st_mode):
+                raise error(f"{p}: is {kind}, not a regular file; save the {what} to a file and pass that")
+        if not stat.S_ISREG(st.st_mode):
+            raise error(f"{p}: not a regular file; pass the {what} as a file")
+        too_big = error(f"{p}: {_mb(max(st.st_size, max_bytes + 1))} is over the {_mb(max_bytes)} limit for the {what}; "
+                        f"check it is the right file, or raise the limit with {option}")
+        if st.st_size > max_bytes:
+            raise too_big
+        os.set_blocking(fh.fileno(), True)
+        try:
+            data = fh.read(max_bytes + 1)
+        except OSError as exc:
+            raise error(f"{p}: cannot read it ({exc.strerror or exc}); check the path") from None
+        if len(data) > max_bytes:  # it grew after the check
+            raise too_big
+    return data
+
+
+def read_document(path: str | Path, encoding: str | None = None, *, max_bytes: int = MAX_INPUT_BYTES) -> str:
     """Read an interview file and return clean text (see `clean_text`).
 
     Args:
@@ -40,17 +93,13 @@ def read_document(path: str | Path, encoding: str | None = None) -> str:
         except LookupError:
             raise UsageError(f"unknown encoding {encoding!r}; use a codec name such as utf-8, cp1251 or latin-1") from None
     try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise InputError(f"{p}: no such file; check the path (pass the interview as a .txt or .html file)") from None
+        data = read_regular(p, max_bytes=max_bytes, what="interview")
     except IsADirectoryError:
         raise InputError(f"{p}: is a directory; pass the interview file inside it, e.g. {p / 'interview.txt'}") from None
-    except PermissionError:
-        raise InputError(f"{p}: cannot read it (permission denied); check the file's permissions") from None
-    except OSError as exc:
-        if p.is_dir():
-            raise InputError(f"{p}: is a directory; pass the interview file inside it") from None
-        raise InputError(f"{p}: cannot read it ({exc.strerror or exc}); check the path") from None
+    except InputError as exc:
+        if "no such file" in str(exc):
+            raise InputError(f"{p}: no such file; check the path (pass the interview as a .txt or .html file)") from None
+        raise
     text = decode(data, encoding, source=str(p))
     text = clean_text(text)
     if not text.strip():
@@ -191,9 +240,9 @@ def _binary_kind(data: bytes) -> str | None:
         return "is an RTF document; save it as plain text (.txt) first"
     if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         return None  # UTF-16 text legitimately contains NUL bytes
-    sample = data[:65536]
-    if b"\x00" in sample:
+    if b"\x00" in data:  # anywhere, not only near the start: NUL ends C strings (ID3, espeak)
         return "looks binary (contains NUL bytes), not text; pass a plain-text or HTML file"
+    sample = data[:65536]
     controls = sum(1 for b in sample if b < 0x20 and b not in b"\n\r\t\f\x1b")
     if controls > max(8, len(sample) // 20):
         return "looks binary (mostly non-text bytes), not text; pass a plain-text or HTML file"

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import ScriptError
+from .errors import ScriptError, VoiceoverError
 
 ROLES = ("narrator", "interviewer", "interviewee", "other")
 SCHEMA_KEYS = ("title", "language", "speakers", "chapters")
@@ -133,6 +133,13 @@ class Script:
                 raise fail(f"missing key {key!r}")
         if not isinstance(data["title"], str) or not isinstance(data["language"], str):
             raise fail("'title' and 'language' must be strings")
+        from .languages import LANGUAGES, check_language
+
+        try:
+            language = check_language(data["language"])  # "EN", "en-GB" → "en"
+        except VoiceoverError:
+            raise fail(f"'language' is {data['language']!r}, not a language voiceover knows; "
+                       f"use one of {', '.join(LANGUAGES)}") from None
         speakers: list[Speaker] = []
         seen: set[str] = set()
         for i, s in enumerate(_list(data["speakers"], "speakers", fail)):
@@ -148,7 +155,9 @@ class Script:
             aliases = s.get("aliases", [])
             if not isinstance(aliases, list) or not all(isinstance(a, str) for a in aliases):
                 raise fail(f"{where}.aliases must be a list of strings")
-            speakers.append(Speaker(s["id"], str(s.get("name") or s["id"]), role, tuple(aliases)))
+            if "name" in s and not isinstance(s["name"], str):
+                raise fail(f"{where}.name must be a string, got {type(s['name']).__name__} {s['name']!r}")
+            speakers.append(Speaker(s["id"], s.get("name") or s["id"], role, tuple(aliases)))
         chapters: list[Chapter] = []
         seg_ids: set[str] = set()
         ch_ids: set[str] = set()
@@ -176,9 +185,13 @@ class Script:
             question = c.get("question", "")
             if not isinstance(question, str):
                 raise fail(f"{where}.question must be a string")
-            chapters.append(Chapter(c["id"], str(c.get("title", "")), tuple(segs), question))
+            if not isinstance(c.get("title", ""), str):
+                raise fail(f"{where}.title must be a string, got {type(c['title']).__name__} {c['title']!r}")
+            if not segs:
+                raise fail(f"{where} ({c['id']!r}) has no segments; add one or delete the chapter")
+            chapters.append(Chapter(c["id"], c.get("title", ""), tuple(segs), question))
         meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
-        return cls(data["title"], data["language"], tuple(speakers), tuple(chapters), meta)
+        return cls(data["title"], language, tuple(speakers), tuple(chapters), meta)
 
     @classmethod
     def from_json(cls, text: str, *, source: str = "script") -> "Script":

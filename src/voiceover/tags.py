@@ -115,31 +115,38 @@ def _id3_classes():
     return id3, _EditionID3
 
 
-def cover_mime(data: bytes, *, source: str = "cover art") -> str:
+def cover_mime(data: bytes, *, source: str = "cover art", max_bytes: int = COVER_MAX_BYTES) -> str:
     """'image/png' or 'image/jpeg' from the image's first bytes; UsageError for anything else."""
     if not isinstance(data, (bytes, bytearray)) or not data:
         raise UsageError(f"{source}: empty; give a PNG or JPEG image")
     for magic, mime in _IMAGE_MAGIC:
         if bytes(data[: len(magic)]) == magic:
-            if len(data) > COVER_MAX_BYTES:
+            if len(data) > max_bytes:
                 raise UsageError(
                     f"{source}: {len(data) // 1024} KiB is too big for cover art; "
-                    f"use an image under {COVER_MAX_BYTES // (1024 * 1024)} MiB (1400×1400 JPEG is typical)"
+                    f"use an image under {max_bytes // (1024 * 1024)} MiB (1400×1400 JPEG is typical)"
                 )
             return mime
     raise UsageError(f"{source}: not a PNG or JPEG image; cover art must be one of those (convert it first)")
 
 
-def load_cover(path: str | Path) -> bytes:
-    """Read a cover image (PNG or JPEG) given on the command line or in config; checks its format."""
+def load_cover(path: str | Path, *, max_bytes: int = COVER_MAX_BYTES) -> bytes:
+    """Read a cover image (PNG or JPEG) given on the command line or in config; checks its format.
+
+    A FIFO, device or socket, or a file over ``max_bytes``, is refused before anything is read.
+    """
+    from .load import read_regular
+
     p = Path(path)
     try:
-        data = p.read_bytes()
-    except FileNotFoundError:
-        raise UsageError(f"{p}: no such cover image; check the --cover path") from None
-    except OSError as exc:
-        raise UsageError(f"{p}: cannot read the cover image ({exc.strerror})") from None
-    cover_mime(data, source=str(p))
+        data = read_regular(p, max_bytes=max_bytes, what="cover image", error=UsageError, option="--max-cover-size")
+    except IsADirectoryError:
+        raise UsageError(f"{p}: is a directory; pass a PNG or JPEG file as --cover") from None
+    except UsageError as exc:
+        if "no such file" in str(exc):
+            raise UsageError(f"{p}: no such cover image; check the --cover path") from None
+        raise
+    cover_mime(data, source=str(p), max_bytes=max_bytes)
     return data
 
 
@@ -178,7 +185,7 @@ def write_tags(
     comment = one_line(comment) if comment else comment
     extra_text = {one_line(k): one_line(v) for k, v in (extra_text or {}).items()}
     lang = language_code(language)
-    mime = cover_mime(cover) if cover is not None else None
+    mime = cover_mime(cover, max_bytes=max(len(cover), COVER_MAX_BYTES)) if cover is not None else None
     chapters = [ChapterMark(ch.id, one_line(ch.title), ch.start_ms, ch.end_ms) for ch in chapters]
     _check_chapters(chapters)
     id3, EditionID3 = _id3_classes()

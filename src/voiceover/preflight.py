@@ -1,0 +1,119 @@
+"""Validate everything before any work, and say every problem at once.
+
+A build touches options, the cover, the input, the voice config, engines, voices and translation
+models. Each check used to stop at its own first problem, some only after minutes of synthesis
+(an unknown voice for the second language, a bitrate MP3 cannot hold). ``Problems`` gathers them;
+``preflight`` checks what a build needs from a loaded script; the build and the CLI both call it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from typing import TYPE_CHECKING, Iterator
+
+from .errors import UsageError, VoiceoverError
+
+if TYPE_CHECKING:
+    from .build import BuildOptions
+    from .script import Script
+    from .tts import Voice
+    from .voices import VoiceConfig
+
+
+class InvalidBuild(VoiceoverError):
+    """Several things are wrong at once; exit code 2 if all are misuse, else 1."""
+
+    def __init__(self, problems: list[VoiceoverError]) -> None:
+        self.problems = problems
+        self.exit_code = 2 if all(isinstance(p, UsageError) for p in problems) else 1
+        super().__init__(f"{len(problems)} problems, nothing was done: "
+                         + "; ".join(f"({i}) {p}" for i, p in enumerate(problems, 1)))
+
+
+class Problems:
+    """Collects VoiceoverErrors from several checks; ``raise_if_any`` raises them together."""
+
+    def __init__(self) -> None:
+        self.items: list[VoiceoverError] = []
+
+    @contextlib.contextmanager
+    def check(self) -> Iterator[None]:
+        """Run a check; a VoiceoverError it raises is kept instead of propagating."""
+        try:
+            yield
+        except InvalidBuild as many:
+            self.items += many.problems
+        except VoiceoverError as exc:
+            self.items.append(exc)
+
+    def add(self, exc: VoiceoverError) -> None:
+        self.items.append(exc)
+
+    def raise_if_any(self) -> None:
+        unique: list[VoiceoverError] = []
+        for p in self.items:
+            if str(p) not in {str(u) for u in unique}:
+                unique.append(p)
+        if len(unique) == 1:
+            raise unique[0]
+        if unique:
+            raise InvalidBuild(unique)
+
+
+def preflight(source: "Script", options: "BuildOptions", config: "VoiceConfig | None" = None,
+              problems: Problems | None = None) -> dict[str, dict[str, "Voice"]]:
+    """Check options, voice config, engines, voices and translation models for every language.
+
+    Returns each language's speaker → voice assignment. Raises every problem at once (InvalidBuild,
+    or the single error), unless ``problems`` is given: then they are added to it.
+    """
+    from .tts import get_engine
+    from .voices import VoiceConfig
+
+    found = problems if problems is not None else Problems()
+    for p in options.problems():
+        found.add(p)
+    for p in script_problems(source):
+        found.add(p)
+    languages = [lang for lang in options.languages if _known(lang)]
+    if config is None:
+        with found.check():
+            config = VoiceConfig.load(options.voices) if options.voices else VoiceConfig.default()
+    assignments: dict[str, dict[str, Voice]] = {}
+    if config is not None:
+        for lang in languages:
+            with found.check():
+                assignments[lang] = config.assign(source, lang)
+            for voice in dict.fromkeys(assignments.get(lang, {}).values()):
+                with found.check():
+                    get_engine(voice.engine).validate(voice, lang)
+    foreign = [lang for lang in languages if lang != source.language]
+    if foreign:
+        from .translate import check_routes
+
+        for lang in foreign:  # one message per missing model, all of them
+            with found.check():
+                check_routes(source.language, [lang])
+    if problems is None:
+        found.raise_if_any()
+    return assignments
+
+
+def script_problems(script: "Script") -> list[VoiceoverError]:
+    """What in a script would make an edition the release gate refuses: chapters with nothing to speak."""
+    from .errors import ScriptError
+
+    out: list[VoiceoverError] = []
+    for i, chapter in enumerate(script.chapters):
+        if not any(ch.isalnum() for seg in chapter.segments for ch in seg.text):
+            out.append(ScriptError(f"script: chapters[{i}] ({chapter.id!r}, {chapter.title!r}) has nothing to speak; "
+                                   "give it a segment with text or delete it"))
+    if not script.chapters:
+        out.append(ScriptError("script: 'chapters' is empty; there is nothing to speak"))
+    return out
+
+
+def _known(code: str) -> bool:
+    from .languages import LANGUAGES
+
+    return code in LANGUAGES

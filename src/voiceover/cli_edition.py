@@ -30,7 +30,7 @@ def verify_command(
     if failures:
         for line in failures:
             err_console.print(f"[red]FAIL[/] {escape(line)}", soft_wrap=True)
-        err_console.print(f"verify: {len(failures)} problem(s) in {escape(str(folder))}", highlight=False)
+        err_console.print(f"verify: {len(failures)} problem(s) in {escape(str(folder))}", highlight=False, soft_wrap=True)
         raise typer.Exit(1)
     if not quiet:
         console.print(f"verified: {folder}", highlight=False, soft_wrap=True)

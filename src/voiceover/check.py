@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 from .caption_check import CaptionRead, edition_caption_problems, read_vtt
 from .captions import caption_words
+from .edition import EditionLayout
 from .errors import EngineUnavailable, InputError, UsageError, VoiceoverError
 from .script import Script
 from .sentences import split_sentences
@@ -177,17 +178,16 @@ def _edition_files(folder: Path) -> tuple[str, Path, Path, Script, dict[str, str
         raise UsageError(f"{folder}: pocketsphinx has an English model only; check the en edition (OUT/<slug>/en)")
     if not folder.is_dir():
         raise InputError(f"{folder}: no such edition; build it first: voiceover build INPUT --lang en")
-    manifest_path = folder.parent / "manifest.json"
+    layout = EditionLayout.of_folder(folder.parent)
     manifest: dict[str, Any] = {}
-    if manifest_path.is_file():
+    if layout.manifest.is_file():
         try:
-            manifest = json.loads(manifest_path.read_text(encoding="utf-8"))
+            manifest = json.loads(layout.manifest.read_text(encoding="utf-8"))
         except (OSError, ValueError):
             manifest = {}
-    slug = manifest.get("slug") or folder.parent.name
 
     def one(ext: str) -> Path:
-        path = folder / f"{slug}.{lang}.{ext}"
+        path = layout.file(lang, ext)
         if path.is_file():
             return path
         found = sorted(folder.glob(f"*.{lang}.{ext}"))
@@ -196,9 +196,9 @@ def _edition_files(folder: Path) -> tuple[str, Path, Path, Script, dict[str, str
         raise InputError(f"{folder}: no {lang}.{ext} file; rebuild the edition: voiceover build INPUT --lang {lang}")
 
     mp3, vtt = one("mp3"), one("vtt")
-    script_path = folder / f"{slug}.{lang}.script.json"  # a translated edition's own script
+    script_path = layout.file(lang, "script.json")  # a translated edition's own script
     if not script_path.is_file():
-        script_path = folder.parent / "script.json"
+        script_path = layout.script
     if not script_path.is_file():
         raise InputError(f"{folder.parent}: no script.json; rebuild the edition: voiceover build INPUT --lang {lang}")
     script = Script.load(script_path)

@@ -126,7 +126,8 @@ def translate_command(
     from .cli_common import Progress
     from .companions import transcript_md, transcript_txt
     from .languages import check_language
-    from .paths import edition_file, write_atomic
+    from .edition import EditionLayout
+    from .paths import write_atomic
     from .translate import check_routes, disclosure_lines, translate_script
 
     targets = list(dict.fromkeys(check_language(t) for t in to))  # unknown code: exit 2 before any work
@@ -135,19 +136,20 @@ def translate_command(
     foreign = [t for t in targets if t != script.language]
     check_routes(script.language, foreign)  # a missing route stops here, naming the fixing command
     slug = edition_slug(script)
+    layout = EditionLayout.at(out, slug)
     with Progress(quiet=quiet) as bar:
         for lang in foreign:
             def progress(done: int, total: int, lang: str = lang) -> None:
                 bar.stage(f"translating into {lang}", total) if done == 0 else bar.advance()
 
-            po = edition_file(out, slug, lang, "po")
+            po = layout.file(lang, "po")
             result = translate_script(script, lang, po_path=po, glossary_dir=glossary, beam_size=beam_size,
                                       threads=threads, progress=progress)
             translated = replace(result.script, meta={**result.script.meta, "slug": slug})
-            target = write_atomic(edition_file(out, slug, lang, "script.json"), translated.to_json())
+            target = write_atomic(layout.file(lang, "script.json"), translated.to_json())
             header = disclosure_lines(result.provenance)
-            write_atomic(edition_file(out, slug, lang, "txt"), transcript_txt(result.script, header=header))
-            write_atomic(edition_file(out, slug, lang, "md"), transcript_md(result.script, header=header))
+            write_atomic(layout.file(lang, "txt"), transcript_txt(result.script, header=header))
+            write_atomic(layout.file(lang, "md"), transcript_md(result.script, header=header))
             c = result.provenance["counts"]
             if not quiet:
                 route = "→".join(result.provenance["route"])

@@ -1,8 +1,4 @@
-"""Output layout and safe names. build.py decides what goes where; this only names things.
-
-Layout: ``OUT/<slug>/<lang>/<slug>.<lang>.<ext>`` plus ``OUT/<slug>/manifest.json`` and
-``OUT/<slug>/script.json`` (the source-language script).
-"""
+"""Safe names and atomic writes. The output layout itself is edition.EditionLayout's."""
 
 from __future__ import annotations
 
@@ -43,16 +39,6 @@ def slugify(title: str, *, fallback: str = "interview") -> str:
     if not slug or slug in _WINDOWS_RESERVED:
         slug = f"{slug}-{fallback}" if slug else fallback
     return slug
-
-
-def edition_dir(out: Path, slug: str, lang: str) -> Path:
-    """Folder of one language's edition."""
-    return Path(out) / slug / lang
-
-
-def edition_file(out: Path, slug: str, lang: str, ext: str) -> Path:
-    """``OUT/<slug>/<lang>/<slug>.<lang>.<ext>``."""
-    return edition_dir(out, slug, lang) / f"{slug}.{lang}.{ext}"
 
 
 @contextmanager

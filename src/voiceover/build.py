@@ -7,14 +7,16 @@ build leaves the previous edition exactly as it was.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+from collections import Counter
 import shutil
 import struct
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any, Protocol, Sequence
+from typing import Any, Callable, Iterator, Protocol, Sequence
 
 from . import __version__
 from .audio import Pauses, Timeline, encode_mp3
@@ -441,29 +443,33 @@ def build(source: Script, options: BuildOptions, *, reporter: Reporter | None = 
     ``options.cache_dir``, reports damaged cache entries once each, and with ``options.frozen``
     fails before any work if anything would be synthesised or translated (synth.CacheMiss).
     """
-    from .cache import damage_reports
     from .lock import build_lock
     from .synth import cache_dir_scope
 
     reporter = reporter or NullReporter()
     assignments = preflight(source, options, voice_config)  # every problem at once, before any work
     layout = EditionLayout.at(options.out, edition_slug(source))
-    with cache_dir_scope(options.cache_dir), damage_reports(_once(reporter.note)), \
+    with cache_dir_scope(options.cache_dir), _damage_summary(reporter.note), \
             build_lock(layout.root, options.lock_timeout, reporter.note):
         if options.frozen:
             check_frozen(source, options, voice_config)
         return _build_editions(source, options, assignments, reporter=reporter, input_bytes=input_bytes)
 
 
-def _once(note):
-    """``note``, but each distinct message once."""
-    seen: set[str] = set()
+@contextlib.contextmanager
+def _damage_summary(note: Callable[[str], None]) -> Iterator[None]:
+    """One warning line for every damaged cache entry the build dropped (and made again)."""
+    from .cache import damage_reports
 
-    def once(message: str) -> None:
-        if message not in seen:
-            seen.add(message)
-            note(message)
-    return once
+    kinds: Counter[str] = Counter()
+    try:
+        with damage_reports(lambda namespace: kinds.update([namespace])):
+            yield
+    finally:
+        if kinds:
+            detail = ", ".join(f"{ns} {n}" for ns, n in sorted(kinds.items()))
+            note(f"warning: {sum(kinds.values())} damaged cache entries ({detail}) were dropped and made again; "
+                 "`voiceover cache verify` checks the rest")
 
 
 def check_frozen(source: Script, options: BuildOptions, voice_config: VoiceConfig | None = None) -> None:

@@ -3,7 +3,7 @@
 Entries live at ``<dir>/<namespace>/<key[:2]>/<key>``; writes go through a temp file and an atomic
 rename, so concurrent processes never see half an entry. Every entry starts with a magic and the
 sha256 of its payload, verified on every read: a truncated, bit-flipped or foreign file is a miss
-(dropped, reported once to whoever listens, made again), never served. The cache knows nothing of
+(dropped, reported to whoever listens — a build prints one warning line — and made again), never served. The cache knows nothing of
 what it stores, so every user (speech, translation memory, masters) gets this for free.
 """
 
@@ -26,7 +26,7 @@ _listeners: list[Callable[[str], None]] = []
 
 @contextmanager
 def damage_reports(note: Callable[[str], None]) -> Iterator[None]:
-    """Send one "warning: …" line per damaged entry any Cache drops meanwhile to ``note``."""
+    """Call ``note(namespace)`` once per damaged entry any Cache drops meanwhile."""
     _listeners.append(note)
     try:
         yield
@@ -98,7 +98,7 @@ class Cache:
         except OSError:
             pass  # read-only cache: still a miss
         for note in list(_listeners):
-            note(f"warning: a damaged cache entry ({namespace}/{path.name[:12]}…) was dropped and is made again")
+            note(namespace)
 
     def verify(self, *, remove: bool = True) -> tuple[int, list[str]]:
         """Check every entry's checksum: (entries checked, damaged entries as "<namespace>/<key>").

@@ -115,8 +115,9 @@ def _id3_classes():
     return id3, _EditionID3
 
 
-def cover_mime(data: bytes, *, source: str = "cover art", max_bytes: int = COVER_MAX_BYTES) -> str:
+def cover_mime(data: bytes, *, source: str = "cover art", max_bytes: int | None = None) -> str:
     """'image/png' or 'image/jpeg' from the image's first bytes; UsageError for anything else."""
+    max_bytes = COVER_MAX_BYTES if max_bytes is None else max_bytes
     if not isinstance(data, (bytes, bytearray)) or not data:
         raise UsageError(f"{source}: empty; give a PNG or JPEG image")
     for magic, mime in _IMAGE_MAGIC:
@@ -130,7 +131,7 @@ def cover_mime(data: bytes, *, source: str = "cover art", max_bytes: int = COVER
     raise UsageError(f"{source}: not a PNG or JPEG image; cover art must be one of those (convert it first)")
 
 
-def load_cover(path: str | Path, *, max_bytes: int = COVER_MAX_BYTES) -> bytes:
+def load_cover(path: str | Path, *, max_bytes: int | None = None) -> bytes:
     """Read a cover image (PNG or JPEG) given on the command line or in config; checks its format.
 
     A FIFO, device or socket, or a file over ``max_bytes``, is refused before anything is read.
@@ -138,6 +139,7 @@ def load_cover(path: str | Path, *, max_bytes: int = COVER_MAX_BYTES) -> bytes:
     from .load import read_regular
 
     p = Path(path)
+    max_bytes = COVER_MAX_BYTES if max_bytes is None else max_bytes
     try:
         data = read_regular(p, max_bytes=max_bytes, what="cover image", error=UsageError, option="--max-cover-size")
     except IsADirectoryError:

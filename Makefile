@@ -7,10 +7,11 @@ RELEASE_LANGS ?= en ru kk
 OUT     ?= output
 LANG_FLAGS := $(foreach l,$(LANGS),--lang $(l))
 
-.PHONY: setup test audio release check bench clean help
+.PHONY: setup setup-argos test audio release check bench clean help
 
 help:
 	@echo "make setup                 install everything into $(VENV)"
+	@echo "make setup-argos           also argostranslate's own stack (torch, Stanza, spaCy; ~1 GB), for its tests"
 	@echo "make audio [INPUT=…] [LANGS='en ru kk']   build editions into $(OUT)/"
 	@echo "make release [INPUT=…]     build en, ru, kk and run the release gate (exit 1 listing failures)"
 	@echo "make check [INPUT=…]       intelligibility of the English edition (pocketsphinx word errors per voice)"
@@ -20,12 +21,16 @@ help:
 
 $(VENV)/.setup-done: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	# torch first, as the CPU wheel: argostranslate → stanza → torch would otherwise pull a multi-GB CUDA build
-	$(PY) -m pip install --disable-pip-version-check -q torch==2.13.0
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[translate,piper,online,check,dev]'
 	touch $@
 
 setup: $(VENV)/.setup-done
+
+# Optional: argostranslate with Stanza, spaCy and torch (about 1 GB), for its compatibility tests.
+# torch first, as the CPU wheel: argostranslate → stanza → torch would otherwise pull a multi-GB CUDA build.
+setup-argos: setup
+	$(PY) -m pip install --disable-pip-version-check -q --extra-index-url https://download.pytorch.org/whl/cpu torch==2.13.0
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[argos]'
 
 test: setup
 	$(PY) -m pytest -q

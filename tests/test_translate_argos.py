@@ -7,6 +7,8 @@ import pytest
 
 
 pytestmark = pytest.mark.slow
+# argostranslate (with Stanza, spaCy, torch) is the optional 'argos' extra: make setup-argos
+pytest.importorskip("argostranslate", reason="argostranslate is not installed (optional: make setup-argos)")
 
 
 def test_argos_decode_turns_underscores_into_spaces(tiny):
@@ -65,3 +67,21 @@ def test_argos_missing_pair_is_a_bare_attribute_error(install):
     at.get_installed_languages.cache_clear()
     with pytest.raises(AttributeError):
         at.translate("hello", "ru", "en")
+
+
+def test_argostranslate_sees_exactly_what_we_install_and_remove(install, argos_dir):
+    """Our installs use argos' own folder and layout: argostranslate itself lists them (and not after removal)."""
+    import argostranslate.package as argos_package
+    import argostranslate.settings as argos_settings
+
+    from voiceover.translate.packages import remove_pair
+
+    install("en", "ru")
+    install("ru", "kk")
+    # argos reads its packages folder once at import; point it at this test's folder
+    argos_settings.package_dirs = [argos_dir]
+    argos_settings.package_data_dir = argos_dir
+    pairs = sorted((p.from_code, p.to_code) for p in argos_package.get_installed_packages())
+    assert pairs == [("en", "ru"), ("ru", "kk")]
+    remove_pair("ru", "kk")
+    assert [(p.from_code, p.to_code) for p in argos_package.get_installed_packages()] == [("en", "ru")]

@@ -30,7 +30,7 @@ def models_list() -> None:
     good, bad = scan(root)
     if not good:
         console.print(f"No translation packages in {root}.")
-        console.print("Install: voiceover models install en ru · Kazakh: see README: Kazakh")
+        console.print("Install: voiceover models install en ru · voiceover models install en kk")
     else:
         table = Table("pair", "package", "version", "size", "folder", title=f"Installed packages ({root})")
         for p in good:
@@ -52,23 +52,67 @@ def models_list() -> None:
 @handle_errors
 def models_install(
     from_code: str = typer.Argument(..., metavar="FROM", help="Source language code, e.g. en."),
-    to_code: str = typer.Argument(..., metavar="TO", help="Target language code, e.g. ru."),
+    to_code: str = typer.Argument(..., metavar="TO", help="Target language code, e.g. ru or kk."),
     timeout: float = typer.Option(4.0, help="Seconds to wait for the package index."),
+    force: bool = typer.Option(False, "--force", help="Replace a folder that holds another pair's package."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
 ) -> None:
-    """Download a package from the argos index and install it (needs internet)."""
-    from .translate.packages import install_from_index, validate_target_code
+    """Download, check and install a package (needs internet): en→kk from the Tatoeba-Challenge OPUS-MT
+    release (converted here), other pairs from the argos index. A stopped download resumes."""
+    from .translate.packages import validate_target_code
+    from .translate.remote import install_pair
 
-    pkg = install_from_index(validate_target_code(from_code), validate_target_code(to_code), timeout=timeout)
-    console.print(f"installed {pkg.name} {pkg.version} → {pkg.path}")
+    source, target = validate_target_code(from_code), validate_target_code(to_code)
+    with _ByteProgress(f"downloading {source}→{target}", quiet=quiet) as bar:
+        done = install_pair(source, target, timeout=timeout, force=force, progress=bar.update)
+    pkg = done.package
+    console.print(f"installed {pkg.name} {pkg.version} ({pkg.from_code}→{pkg.to_code}) → {pkg.path}", soft_wrap=True)
+    console.print(f"licence: {done.licence}", markup=False, soft_wrap=True)
+    console.print(f"attribution: {done.attribution}", markup=False, soft_wrap=True)
+    pinned = "checked against the pinned value" if done.pinned else "not pinned in the catalogue: recorded, not checked"
+    console.print(f"sha256 of {done.url}: {done.sha256} ({pinned})", markup=False, soft_wrap=True)
+
+
+class _ByteProgress:
+    """A download bar in bytes on stderr; silent when quiet or not a terminal."""
+
+    def __init__(self, label: str, *, quiet: bool = False) -> None:
+        self.label = label
+        self.enabled = not quiet and err_console.is_terminal
+        self._bar = self._task = None
+
+    def __enter__(self) -> "_ByteProgress":
+        if self.enabled:
+            from rich.progress import (BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn,
+                                       TransferSpeedColumn)
+
+            self._bar = Progress(TextColumn("{task.description}"), BarColumn(), DownloadColumn(),
+                                 TransferSpeedColumn(), TimeRemainingColumn(), console=err_console)
+            self._bar.__enter__()
+        return self
+
+    def update(self, done: int, total: int | None) -> None:
+        if self._bar is None:
+            return
+        if self._task is None:
+            self._task = self._bar.add_task(self.label, total=total)
+        self._bar.update(self._task, completed=done, total=total)
+
+    def __exit__(self, *exc) -> None:
+        if self._bar is not None:
+            self._bar.__exit__(*exc)
 
 
 @models_app.command("import")
 @handle_errors
-def models_import(file: Path = typer.Argument(..., help="An .argosmodel file.", show_default=False)) -> None:
-    """Install a local .argosmodel file (validated first: nothing is installed from a broken one)."""
+def models_import(
+    file: Path = typer.Argument(..., help="An .argosmodel file.", show_default=False),
+    force: bool = typer.Option(False, "--force", help="Replace a folder that holds another pair's package."),
+) -> None:
+    """Install a local .argosmodel file (checked and load-tested first: nothing is installed from a broken one)."""
     from .translate.packages import install_archive
 
-    pkg = install_archive(file)
+    pkg = install_archive(file, force=force)
     console.print(f"installed {pkg.name} {pkg.version} ({pkg.from_code}→{pkg.to_code}) → {pkg.path}")
 
 

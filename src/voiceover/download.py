@@ -9,6 +9,7 @@ hashes and caches, but cannot resume a partial download, which matters for 60–
 from __future__ import annotations
 
 import hashlib
+import http.client
 import os
 import urllib.error
 import urllib.request
@@ -48,6 +49,7 @@ def download(url: str, dest: str | Path, sha256: str | None, *, timeout: float =
     dest.parent.mkdir(parents=True, exist_ok=True)
     part = part_path(dest)
     have = part.stat().st_size if part.exists() else 0
+    short = None
     request = urllib.request.Request(url, headers={"Range": f"bytes={have}-"} if have else {})
     try:
         with urllib.request.urlopen(request, timeout=timeout) as resp:  # noqa: S310 - http(s)/file URLs from our catalogues
@@ -65,15 +67,19 @@ def download(url: str, dest: str | Path, sha256: str | None, *, timeout: float =
                     done += len(block)
                     if progress:
                         progress(done, total)
+            short = (done, total) if total is not None and done < total else None
     except urllib.error.HTTPError as exc:
         if exc.code == 416 and have:  # the part is already whole
             pass
         else:
             raise DownloadError(f"download failed: {url} answered HTTP {exc.code}; check the address or try again later") from None
-    except (urllib.error.URLError, OSError, TimeoutError) as exc:
+    except (urllib.error.URLError, OSError, TimeoutError, http.client.HTTPException) as exc:  # IncompleteRead: cut off
         reason = getattr(exc, "reason", exc)
         raise DownloadError(f"cannot download {url} ({reason}); check the network and run the same command again "
                             f"— it resumes where it stopped") from None
+    if short:  # http.client ends a cut-off body quietly: keep the part for the next try
+        raise DownloadError(f"cannot download {url} (the connection closed after {short[0]} of {short[1]} bytes); "
+                            "check the network and run the same command again — it resumes where it stopped")
     if sha256 is not None:
         got = sha256_file(part)
         if got != sha256.lower():

@@ -54,7 +54,7 @@ def pick_lang_token(model_dir: Path, to_code: str, requested: str | None) -> str
 
 def convert_marian(model_dir: str | Path, from_code: str, to_code: str, output: str | Path, *,
                    lang_token: str | None = None, version: str = "1.0", quantization: str | None = "int8",
-                   ) -> Path:
+                   extra_meta: dict | None = None) -> Path:
     """Convert a Marian model folder into ``output`` (.argosmodel); returns the archive path.
 
     Raises:
@@ -104,6 +104,7 @@ def convert_marian(model_dir: str | Path, from_code: str, to_code: str, output: 
         }
         if token:
             meta["source_language_token"] = token
+        meta.update(extra_meta or {})
         (pkg / "metadata.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         readme = model_dir / "README.md"
         credit = readme.read_text(encoding="utf-8", errors="replace") if readme.is_file() else ""
@@ -111,7 +112,10 @@ def convert_marian(model_dir: str | Path, from_code: str, to_code: str, output: 
             f"# {NAMES.get(from_code, from_code)} → {NAMES.get(to_code, to_code)}\n\n"
             f"Converted from the Marian model `{model_dir.name}` by `voiceover models convert`"
             f"{' with source token ' + token if token else ''}.\nKeep the original licence and attribution.\n\n"
-            + credit, encoding="utf-8")
+            + "".join(f"{k.capitalize()}: {meta[k]}\n" for k in ("licence", "attribution", "source_url") if meta.get(k))
+            + "\n" + credit, encoding="utf-8")
+        if (model_dir / "LICENSE").is_file():
+            shutil.copy(model_dir / "LICENSE", pkg / "LICENSE")
         output.parent.mkdir(parents=True, exist_ok=True)
         part = output.with_name(output.name + ".part")
         with zipfile.ZipFile(part, "w", zipfile.ZIP_DEFLATED) as zf:

@@ -18,7 +18,7 @@ from ..script import Chapter, Script, Segment, Speaker
 from ..sentences import split_sentences
 from .packages import check_routes
 
-ENGINE = "argostranslate"
+ENGINE = "ctranslate2"  # argos packages run on CTranslate2 + SentencePiece; argostranslate is not used
 MEMORY_NS = "mt"
 MEMORY_VERSION = "mt-v1"
 CHUNK = 16  # sentences per progress tick; CTranslate2 still batches up to runner.MAX_BATCH
@@ -60,13 +60,6 @@ def build_date(now: datetime | None = None) -> str:
     if now.tzinfo is None:
         now = now.replace(tzinfo=timezone.utc)
     return now.astimezone(timezone.utc).date().isoformat()
-
-
-def argos_version() -> str:
-    try:
-        return metadata.version("argostranslate")
-    except metadata.PackageNotFoundError:
-        return "not installed"
 
 
 def _passthrough(text: str) -> bool:
@@ -209,8 +202,8 @@ def translate_script(
     counts["sentences"] = len(units)
     provenance = {
         "engine": ENGINE,
-        "engine_version": argos_version(),
-        "runner": "ctranslate2 " + _ct2_version(),
+        "engine_version": _ct2_version(),
+        "package_format": "argos",
         "source_language": script.language,
         "target_language": target,
         "route": route.codes,

@@ -11,17 +11,18 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
-import zipfile
 from dataclasses import dataclass, field
-from pathlib import Path, PurePosixPath
-from typing import Callable
+from pathlib import Path
 
-from ..errors import EngineUnavailable, InputError, ModelMissing, UsageError
+from ..errors import InputError, ModelMissing, UsageError
+from ..languages import check_language
+from . import archive as archive_checks
+from . import catalogue
 
-DEFAULT_INDEX = "https://raw.githubusercontent.com/argosopentech/argospm-index/main/"
 SPLITTER_DIRS = ("minisbd", "stanza", "spacy")
 PIVOTS = ("en", "ru")  # preferred intermediate languages, in order
 
@@ -117,6 +118,8 @@ def read_package(path: Path) -> InstalledPackage:
     """Read one package folder; raises InputError when it is not a usable translation package."""
     meta_path = path / "metadata.json"
     try:
+        if meta_path.stat().st_size > archive_checks.MAX_METADATA:
+            raise InputError(f"{meta_path}: over {archive_checks.MAX_METADATA} bytes; not a package's metadata")
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise InputError(f"{path}: no metadata.json (a stray folder here breaks argos; remove it)") from None
@@ -124,6 +127,11 @@ def read_package(path: Path) -> InstalledPackage:
         raise InputError(f"{meta_path}: unreadable metadata ({exc})") from None
     if not isinstance(meta, dict) or not meta.get("from_code") or not meta.get("to_code"):
         raise InputError(f"{meta_path}: needs from_code and to_code")
+    for key in ("from_code", "to_code"):
+        try:
+            meta[key] = archive_checks.check_code(meta[key])
+        except UsageError:
+            raise InputError(f"{meta_path}: {key} {meta[key]!r} is not a language code") from None
     splitter = next((d for d in SPLITTER_DIRS if (path / d).exists()), None)
     return InstalledPackage(
         path=path, from_code=str(meta["from_code"]), to_code=str(meta["to_code"]),
@@ -203,6 +211,8 @@ def find_route(source: str, target: str, packages: list[InstalledPackage]) -> Ro
 
 def fix_command(source: str, target: str) -> str:
     """The command that makes ``source``→``target`` available."""
+    if catalogue.find(source, target) is not None:
+        return f"voiceover models install {source} {target} (see README: Kazakh)"
     if "kk" in (source, target):
         return f"voiceover models import translate-{source}_{target}.argosmodel (see README: Kazakh)"
     return f"voiceover models install {source} {target}"
@@ -213,8 +223,6 @@ def check_routes(source: str, targets: list[str]) -> dict[str, Route]:
 
     Unknown language codes raise UsageError (exit 2). Reads metadata only: cheap, no torch.
     """
-    from ..languages import check_language
-
     src = check_language(source)
     tgts = [check_language(t) for t in targets]
     packages = installed_packages()
@@ -228,70 +236,86 @@ def check_routes(source: str, targets: list[str]) -> dict[str, Route]:
 
 
 # -- install / import / remove -----------------------------------------------------------------
-def _validate_archive(archive: Path) -> tuple[str, dict]:
-    """The archive's single top-level folder and its metadata, or InputError saying what is wrong."""
-    if not archive.is_file():
-        raise InputError(f"{archive}: no such file")
-    if not zipfile.is_zipfile(archive):
-        raise InputError(f"{archive}: not an .argosmodel (must be a zip archive); nothing installed")
+STAGING_PREFIX = ".voiceover-install-"
+STALE_SECONDS = 3600  # a staging folder without a pid in its name is stale after an hour
+
+
+def _pid_alive(pid: int) -> bool:
     try:
-        with zipfile.ZipFile(archive) as zf:
-            names = zf.namelist()
-            bad = zf.testzip()
-            if bad is not None:
-                raise InputError(f"{archive}: corrupt member {bad}; nothing installed")
-            tops = set()
-            for n in names:
-                pp = PurePosixPath(n)
-                if pp.is_absolute() or ".." in pp.parts or "\\" in n:
-                    raise InputError(f"{archive}: unsafe path {n!r} in archive; nothing installed")
-                tops.add(pp.parts[0] if len(pp.parts) > 1 or n.endswith("/") else "")
-            if "" in tops or len(tops) != 1:
-                raise InputError(f"{archive}: must hold exactly one top-level folder (found a flat or mixed zip); "
-                                 "nothing installed")
-            top = tops.pop()
-            if top.startswith(".") or not top:
-                raise InputError(f"{archive}: bad top-level folder name {top!r}; nothing installed")
-            try:
-                meta = json.loads(zf.read(f"{top}/metadata.json").decode("utf-8"))
-            except KeyError:
-                raise InputError(f"{archive}: no {top}/metadata.json; nothing installed") from None
-            except ValueError as exc:
-                raise InputError(f"{archive}: metadata.json is not valid JSON ({exc}); nothing installed") from None
-            for need in ("model/model.bin", "sentencepiece.model"):
-                if f"{top}/{need}" not in names:
-                    raise InputError(f"{archive}: no {top}/{need}; nothing installed")
-    except zipfile.BadZipFile as exc:
-        raise InputError(f"{archive}: corrupt zip ({exc}); nothing installed") from None
-    if not isinstance(meta, dict) or not meta.get("from_code") or not meta.get("to_code"):
-        raise InputError(f"{archive}: metadata.json needs from_code and to_code; nothing installed")
-    return top, meta
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True
+    return True
 
 
-def install_archive(archive: str | Path, *, directory: Path | None = None) -> InstalledPackage:
-    """Validate and install an .argosmodel; an existing package for the same pair is replaced.
+def sweep_staging(root: Path) -> list[Path]:
+    """Delete staging folders that a killed install left beside the packages folder; returns them."""
+    swept: list[Path] = []
+    parent = root.parent
+    if not parent.is_dir():
+        return swept
+    for d in parent.glob(STAGING_PREFIX + "*"):
+        m = re.match(re.escape(STAGING_PREFIX) + r"(\d+)-", d.name)
+        try:
+            stale = (not _pid_alive(int(m.group(1)))) if m else time.time() - d.stat().st_mtime > STALE_SECONDS
+        except OSError:
+            continue
+        if stale and (m is None or int(m.group(1)) != os.getpid()):
+            shutil.rmtree(d, ignore_errors=True)
+            swept.append(d)
+    return swept
 
-    Extraction happens in a sibling temp folder and is renamed into place, so a failed or
-    interrupted install never leaves a half folder that would break argos for every package.
+
+def staging_dir(root: Path) -> Path:
+    """A fresh staging folder beside the packages folder (same filesystem: the final rename is atomic)."""
+    root.parent.mkdir(parents=True, exist_ok=True)
+    return Path(tempfile.mkdtemp(prefix=f"{STAGING_PREFIX}{os.getpid()}-", dir=root.parent))
+
+
+def install_archive(archive: str | Path, *, directory: Path | None = None, force: bool = False,
+                    max_bytes: int = archive_checks.MAX_EXPANDED) -> InstalledPackage:
+    """Validate, load-test and install an .argosmodel; a package for the same pair is replaced.
+
+    Extraction happens in a staging folder beside the packages folder and is renamed into place,
+    so a failed or killed install never leaves a half folder that would break argos for every
+    package. A folder holding another pair's package (or anything else) is replaced only with
+    ``force``.
     """
     archive = Path(archive)
-    top, meta = _validate_archive(archive)
+    top, meta = archive_checks.inspect(archive, max_bytes=max_bytes)
     root = directory or packages_dir()
     root.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".voiceover-install-", dir=root.parent))
+    sweep_staging(root)
+    staging = staging_dir(root)
     try:
-        with zipfile.ZipFile(archive) as zf:
-            zf.extractall(staging)
+        archive_checks.extract(archive, staging, max_bytes=max_bytes)
         new = read_package(staging / top)
-        for old in installed_packages(root):
-            if (old.from_code, old.to_code) == (new.from_code, new.to_code):
-                remove_package(old)
+        archive_checks.check_loads(staging / top, label=str(archive))
+        pair = (new.from_code, new.to_code)
+        same_pair = [p for p in installed_packages(root) if (p.from_code, p.to_code) == pair]
         dest = root / top
-        if dest.exists():
-            shutil.rmtree(dest)
+        if dest.exists() or dest.is_symlink():
+            try:
+                occupant = read_package(dest)
+                what = f"the {occupant.from_code}→{occupant.to_code} package"
+                mine = (occupant.from_code, occupant.to_code) == pair
+            except InputError:
+                what, mine = "a folder that is not a translation package", False
+            if not mine and not force:
+                raise InputError(f"{archive}: its folder {dest} already holds {what}; nothing installed "
+                                 "(re-run with --force to replace it)")
+            os.replace(dest, staging / ".replaced")
         os.replace(staging / top, dest)
+        for old in same_pair:
+            if old.path != dest:
+                remove_package(old)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
+    from . import runner
+
+    runner.forget(dest)
     return read_package(dest)
 
 
@@ -313,66 +337,10 @@ def remove_pair(source: str, target: str) -> list[InstalledPackage]:
     return found
 
 
-def index_url() -> str:
-    base = _argos_setting("ARGOS_PACKAGE_INDEX") or DEFAULT_INDEX
-    return base if base.endswith(".json") else base.rstrip("/") + "/index.json"
-
-
-def _fetch(url: str, timeout: float) -> bytes:
-    import urllib.request
-
-    with urllib.request.urlopen(url, timeout=timeout) as resp:  # noqa: S310 - https/file URLs from config
-        return resp.read()
-
-
-def install_from_index(source: str, target: str, *, timeout: float = 4.0,
-                       fetch: Callable[[str, float], bytes] = _fetch) -> InstalledPackage:
-    """Download the pair's package from the argos index and install it.
-
-    Never calls argostranslate's ``get_available_packages`` (offline it loops ~38 s into a
-    RecursionError): one index fetch with a short timeout, a one-line error when offline.
-    """
-    started = time.monotonic()
-    url = index_url()
-    offline_hint = (f"download translate-{source}_{target}.argosmodel on a machine with internet "
-                    "and run: voiceover models import FILE")
-    try:
-        index = json.loads(fetch(url, timeout).decode("utf-8"))
-    except ValueError:
-        raise EngineUnavailable(f"the argos package index at {url} is not valid JSON; try again later") from None
-    except Exception as exc:  # noqa: BLE001 - any network failure is the same story for the user
-        reason = getattr(exc, "reason", None) or exc
-        raise EngineUnavailable(f"cannot reach the argos package index ({reason}); offline? {offline_hint}") from None
-    entries = [m for m in index if isinstance(m, dict) and m.get("from_code") == source
-               and m.get("to_code") == target and m.get("type", "translate") == "translate"]
-    if not entries:
-        raise ModelMissing(f"the argos index has no {source}→{target} package; {fix_command(source, target)}"
-                           if "kk" in (source, target) else
-                           f"the argos index has no {source}→{target} package")
-    entry = max(entries, key=lambda m: _version_key(str(m.get("package_version", ""))))
-    data = None
-    for link in entry.get("links", []):
-        left = max(1.0, timeout * 30 - (time.monotonic() - started))  # big files: a longer budget
-        try:
-            data = fetch(link, left)
-            break
-        except Exception:  # noqa: BLE001 - try the next mirror
-            continue
-    if data is None:
-        raise EngineUnavailable(f"could not download {source}→{target} from any mirror; {offline_hint}")
-    with tempfile.TemporaryDirectory(prefix="voiceover-dl-") as tmp:
-        path = Path(tmp) / f"translate-{source}_{target}.argosmodel"
-        path.write_bytes(data)
-        return install_archive(path)
-
-
-def _version_key(v: str) -> tuple:
-    return tuple(int(x) if x.isdigit() else 0 for x in v.split("."))
-
-
 def validate_target_code(code: str) -> str:
-    """A language code as argos packages spell it (two or three lowercase letters)."""
-    c = code.strip().lower()
-    if not (2 <= len(c) <= 3 and c.isalpha() and c.isascii()):
-        raise UsageError(f"unknown language code {code!r}; use a two-letter ISO 639-1 code like en, ru, kk")
-    return c
+    """A language code for a package: a language voiceover knows, normalised (``EN``, ``kk_KZ``), else
+    any code as argos spells it (two or three lowercase letters); UsageError otherwise."""
+    try:
+        return check_language(code)
+    except UsageError:
+        return archive_checks.check_code(code)

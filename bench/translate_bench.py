@@ -83,7 +83,11 @@ def main() -> None:
         r.translate([s], beam_size=args.beam_size)
     rate(f"voiceover one by one (threads={threads})", time.perf_counter() - t)
 
-    if not args.skip_argos:
+    import importlib.util
+
+    if not args.skip_argos and importlib.util.find_spec("argostranslate") is None:
+        print("  argostranslate.translate: not installed (optional: make setup-argos); comparison skipped")
+    elif not args.skip_argos:
         import argostranslate.sbd as sbd
         import argostranslate.settings as settings
         import argostranslate.translate as at

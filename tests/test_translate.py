@@ -208,7 +208,7 @@ def test_fully_reviewed_has_no_disclosure(install, no_network, tmp_path):
     src = sample_script()
     first = translate_script(src, "ru", po_path=po_path)
     lines = disclosure_lines(first.provenance)
-    assert lines and "argostranslate 1.11.0" in lines[0] and "translate-en_ru 1.0" in lines[0]
+    assert lines and f"ctranslate2 {metadata.version('ctranslate2')}" in lines[0] and "translate-en_ru 1.0" in lines[0]
     po = polib.pofile(str(po_path))
     for e in po:
         if "fuzzy" in e.flags:

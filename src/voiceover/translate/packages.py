@@ -307,7 +307,12 @@ def install_archive(archive: str | Path, *, directory: Path | None = None, force
                 raise InputError(f"{archive}: its folder {dest} already holds {what}; nothing installed "
                                  "(re-run with --force to replace it)")
             os.replace(dest, staging / ".replaced")
-        os.replace(staging / top, dest)
+        try:
+            os.replace(staging / top, dest)
+        except OSError:
+            if (staging / ".replaced").exists():  # put the previous package back
+                os.replace(staging / ".replaced", dest)
+            raise
         for old in same_pair:
             if old.path != dest:
                 remove_package(old)

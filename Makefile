@@ -28,8 +28,10 @@ setup: $(VENV)/.setup-done
 
 # Optional: argostranslate with Stanza, spaCy and torch (about 1 GB), for its compatibility tests.
 # torch first, as the CPU wheel: argostranslate → stanza → torch would otherwise pull a multi-GB CUDA build.
+# TORCH_INDEX= (empty) skips the CPU wheel index where pip already finds a CPU torch (a local wheelhouse).
+TORCH_INDEX ?= https://download.pytorch.org/whl/cpu
 setup-argos: setup
-	$(PY) -m pip install --disable-pip-version-check -q --extra-index-url https://download.pytorch.org/whl/cpu torch==2.13.0
+	$(PY) -m pip install --disable-pip-version-check -q $(if $(TORCH_INDEX),--extra-index-url $(TORCH_INDEX)) torch==2.13.0
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[argos]'
 
 test: setup

@@ -153,3 +153,17 @@ def test_a_killed_import_leaves_staging_that_the_next_import_sweeps(argos_dir, t
     assert r.exit_code == 0, r.output
     assert not list(argos_dir.parent.glob(".voiceover-install-*"))
     assert [p.name for p in installed_packages()] == ["translate-en_ru"]
+
+
+def test_an_old_staging_folder_without_a_pid_is_swept(argos_dir, tiny):
+    """Staging folders named before pids were recorded are swept once they are an hour old."""
+    old = argos_dir.parent / ".voiceover-install-abc123xy"
+    (old / "pkg").mkdir(parents=True)
+    (old / "pkg" / "model.bin").write_bytes(b"x" * 1000)
+    fresh = argos_dir.parent / ".voiceover-install-fresh999"
+    fresh.mkdir()
+    hour_ago = os.stat(old).st_mtime - 3700
+    os.utime(old, (hour_ago, hour_ago))
+    r = runner.invoke(app, ["models", "import", str(tiny.archive("en", "ru"))])
+    assert r.exit_code == 0, r.output
+    assert not old.exists() and fresh.exists()  # a recent one may belong to a running install

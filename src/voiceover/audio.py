@@ -171,6 +171,14 @@ class Timeline:
             data = trim_silence(data, self.sample_rate)
         return data
 
+    def align(self, multiple: int) -> None:
+        """Pad with silence until the length is a multiple of ``multiple`` samples (an MP3 frame)."""
+        self._buf.extend(bytes(2 * (-self.samples % multiple)))
+
+    def view(self) -> memoryview:
+        """The samples so far, without a copy (release it before adding more)."""
+        return memoryview(self._buf)
+
     def to_pcm(self) -> PCM:
         """The whole timeline as one PCM value."""
         return PCM(bytes(self._buf), self.sample_rate)
@@ -299,7 +307,22 @@ def encode_mp3(pcm: PCM, *, bitrate_kbps: int = DEFAULT_BITRATE_KBPS, encoder: s
     return _encode_lameenc(pcm, bitrate_kbps)
 
 
+def frame_samples(sample_rate: int) -> int:
+    """Samples in one MP3 (layer III) frame at this rate: 1152 for MPEG-1, 576 for MPEG-2/2.5."""
+    return 1152 if sample_rate in _MPEG1_RATES else 576
+
+
 def _encode_lameenc(pcm: PCM, bitrate_kbps: int) -> bytes:
+    body = encode_frames(pcm, bitrate_kbps)
+    return lame_info_frame(body, len(pcm.samples) // 2, bitrate_kbps) + body
+
+
+def encode_frames(pcm: PCM, bitrate_kbps: int) -> bytes:
+    """lameenc's CBR frames for the PCM, without a Xing/LAME header.
+
+    LAME writes ceil((samples + 1152) / frame_samples) frames: ENCODER_DELAY samples before
+    the first input sample and at least 576 after the last (master.py relies on this).
+    """
     try:
         import lameenc
     except ImportError:
@@ -311,11 +334,9 @@ def _encode_lameenc(pcm: PCM, bitrate_kbps: int) -> bytes:
         enc.set_out_sample_rate(pcm.sample_rate)  # never let LAME pick a lower rate
         enc.set_channels(1)
         enc.set_quality(LAME_QUALITY)
-        body = bytes(enc.encode(pcm.samples)) + bytes(enc.flush())
+        return bytes(enc.encode(pcm.samples)) + bytes(enc.flush())
     except (RuntimeError, ValueError) as exc:
         raise EncodeError(f"lameenc failed to encode ({exc}); try --encoder ffmpeg") from None
-    info = _lame_info_frame(body, len(pcm.samples) // 2, bitrate_kbps)
-    return info + body
 
 
 # -- the Xing/LAME "Info" frame ---------------------------------------------------------------
@@ -357,7 +378,7 @@ def _parse_header(data: bytes, pos: int) -> _FrameHeader | None:
     return _FrameHeader(h, mpeg1, rates[sr_index], bitrates[br_index - 1], (h >> 9) & 1, (h >> 6) & 3 == 3)
 
 
-def _count_frames(body: bytes) -> tuple[_FrameHeader, int] | None:
+def count_frames(body: bytes) -> tuple[_FrameHeader, int] | None:
     """(first header, frame count) of a headerless CBR stream, or None if it does not parse."""
     first = _parse_header(body, 0)
     if first is None:
@@ -389,19 +410,24 @@ def _crc16(data: bytes) -> int:
     return crc
 
 
-def _lame_info_frame(body: bytes, n_samples: int, bitrate_kbps: int) -> bytes:
+def lame_info_frame(body: bytes, n_samples: int, bitrate_kbps: int, frames: int | None = None) -> bytes:
     """A silent first frame holding the Xing "Info" tag + LAME extension for this CBR stream.
 
     Fields follow the LAME tag spec (gabriel.mp3-tech.org/mp3infotag.html): frame count, byte
     count, a linear seek TOC, then encoder delay (576) and end padding, which decoders use to
-    drop the samples the codec added. The music CRC is left 0 (checking it costs a pass over
+    drop the samples the codec added; ``frames`` skips counting them again. The music CRC is left 0 (checking it costs a pass over
     the whole file and no decoder reads it); the tag CRC is real. Returns b"" — no header,
     decoders then keep the delay — if the stream does not parse as expected.
     """
-    parsed = _count_frames(body)
-    if parsed is None:
-        return b""
-    first, frames = parsed
+    if frames is None:  # known when the caller counted the frames already (master.py joins counted pieces)
+        parsed = count_frames(body)
+        if parsed is None:
+            return b""
+        first, frames = parsed
+    else:
+        first = _parse_header(body, 0)
+        if first is None:
+            return b""
     spf = first.samples_per_frame
     end_pad = frames * spf - ENCODER_DELAY - n_samples
     if not 0 <= end_pad < 4096:

@@ -12,14 +12,13 @@ import functools
 import json
 from collections import Counter
 import shutil
-import struct
 import tempfile
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
 from . import __version__
-from .audio import Pauses, Timeline, encode_mp3
+from .audio import Pauses, Timeline, frame_samples
 from .cache import Cache
 from .captions import Cue
 from .companions import ChapterTime, chapters_json, srt, transcript_md, transcript_txt, webvtt
@@ -27,11 +26,12 @@ from .edition import EditionLayout, EditionWriter, edition_slug
 from .errors import InputError, Interrupted, ScriptError, UsageError, VoiceoverError
 from .languages import check_language, english_name, iso639_2
 from .manifest import manifest_entry, sha256, write_manifest
+from .master import master_edition
 from .paths import write_atomic
 from .preflight import preflight
 from .script import Script
 from .sentences import split_sentences
-from .tts import PCM, Voice, get_engine
+from .tts import Voice, get_engine
 from .voices import VoiceConfig
 
 class Reporter(Protocol):
@@ -261,8 +261,12 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
             gap = pauses.speaker_ms
         else:
             gap = pauses.paragraph_ms
-        if not starts or starts[-1][0] != ci:
-            starts.append((ci, timeline.duration_ms + (0 if first else gap // 2)))
+        if not starts or starts[-1][0] != ci:  # a chapter starts mid-pause, on an MP3 frame (master.py)
+            if not first:
+                timeline.silence(gap // 2)
+                timeline.align(frame_samples(timeline.sample_rate))
+                gap -= gap // 2
+            starts.append((ci, timeline.samples))
         start, end = timeline.add(pcm, gap)
         first = False
         after_cue = si == CUE
@@ -276,11 +280,14 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
     total = timeline.duration_ms
     chapters: list[ChapterTime] = []
     for k, (ci, start) in enumerate(starts):
-        end = starts[k + 1][1] if k + 1 < len(starts) else total
+        end = timeline.ms(starts[k + 1][1]) if k + 1 < len(starts) else total
         ch = script.chapters[ci]
-        chapters.append(ChapterTime(ch.id, ch.title, 0 if k == 0 else start, end, ch.question))
+        chapters.append(ChapterTime(ch.id, ch.title, timeline.ms(start), end, ch.question))
     reporter.stage(f"encoding {english_name(lang)} MP3" + (" (loudness-normalised)" if options.normalise else ""), 1)
-    mp3, loudness, parts = master(timeline.to_pcm(), chapters, options, speaker.cache)
+    done = master_edition(timeline.view(), timeline.sample_rate, [s for _, s in starts], bitrate=options.bitrate,
+                          encoder=options.encoder, normalise=options.normalise,
+                          split_chapters=options.split_chapters, cache=speaker.cache, jobs=speaker.jobs)
+    mp3, loudness, parts = done.mp3, done.loudness, done.chapter_mp3s
     reporter.advance()
     return Edition(
         language=lang,
@@ -294,61 +301,6 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
         loudness=loudness,
         chapter_mp3s=parts,
     )
-
-
-def master(pcm: PCM, chapters: list[ChapterTime], options: BuildOptions, cache: Cache | None
-           ) -> tuple[bytes, dict[str, Any], list[bytes]]:
-    """Loudness-normalised MP3 (EBU R128, measured on the encoded file), its measured loudness,
-    and with ``split_chapters`` one MP3 per chapter — all served from the cache when unchanged."""
-    from .audio import split_chapters
-    from .loudness import normalise_mp3
-    from .synth import encode_cached
-
-    def encode(p: PCM) -> bytes:
-        return encode_mp3(p, bitrate_kbps=options.bitrate, encoder=options.encoder)
-
-    cuts = [(c.id, c.start_ms, c.end_ms) for c in chapters] if options.split_chapters else []
-
-    def make(p: PCM) -> bytes:
-        if options.normalise:
-            res = normalise_mp3(p, encode)
-            mp3, p, loudness = res.mp3, res.pcm, res.loudness.to_dict()
-        else:
-            mp3, loudness = encode(p), {}
-        parts = [encode(piece) for _, piece in split_chapters(p, chapters)] if cuts else []
-        return _pack({"loudness": loudness}, [mp3, *parts])
-
-    settings = (options.bitrate, options.encoder, "r128" if options.normalise else "raw", cuts)
-    meta, blobs = _unpack(encode_cached(pcm, make, settings, cache))
-    return blobs[0], meta["loudness"], blobs[1:]
-
-
-_PACK_MAGIC = b"VOMASTER1\n"
-
-
-def _pack(meta: dict[str, Any], blobs: list[bytes]) -> bytes:
-    head = json.dumps(meta, sort_keys=True).encode()
-    out = [_PACK_MAGIC, struct.pack("<II", len(head), len(blobs)), head]
-    for b in blobs:
-        out += [struct.pack("<Q", len(b)), b]
-    return b"".join(out)
-
-
-def _unpack(data: bytes) -> tuple[dict[str, Any], list[bytes]]:
-    if not data.startswith(_PACK_MAGIC):
-        raise VoiceoverError("a cached master is damaged; run `voiceover cache prune --all` and rebuild")
-    pos = len(_PACK_MAGIC)
-    head_len, n = struct.unpack_from("<II", data, pos)
-    pos += 8
-    meta = json.loads(data[pos:pos + head_len])
-    pos += head_len
-    blobs = []
-    for _ in range(n):
-        (size,) = struct.unpack_from("<Q", data, pos)
-        pos += 8
-        blobs.append(data[pos:pos + size])
-        pos += size
-    return meta, blobs
 
 
 # -- writing ----------------------------------------------------------------------------------

@@ -202,8 +202,29 @@ def integrated_lufs(pcm: PCM) -> float:
     return _gated((cs_hi - cs_lo) / (_BLOCK_S * rate), np)
 
 
+_TP_WINDOW = 256  # samples per window when looking for where the true peak can be
+_tp_gain: list[float] = []
+
+
+def _oversampling_gain(np) -> float:
+    """The most the 4× interpolation filter can output per unit input: max over its phases of Σ|taps|."""
+    if not _tp_gain:
+        from scipy.signal import resample_poly
+
+        x = np.zeros(257, dtype=np.float32)
+        x[128] = 1.0
+        y = np.abs(resample_poly(x, OVERSAMPLE, 1))
+        _tp_gain.append(max(float(y[k::OVERSAMPLE].sum()) for k in range(OVERSAMPLE)) * 1.0001)
+    return _tp_gain[0]
+
+
 def true_peak_dbtp(pcm: PCM) -> float:
-    """True peak in dBTP: the largest magnitude of the signal oversampled 4× (scipy polyphase)."""
+    """True peak in dBTP: the largest magnitude of the signal oversampled 4× (scipy polyphase).
+
+    Only windows that could beat the sample peak are oversampled: no output of the filter can
+    exceed its phase's Σ|taps| times the largest input within its reach, so the rest are skipped
+    and the figure is the same as oversampling everything (speech: ~10× faster).
+    """
     np = _np()
     from scipy.signal import resample_poly
 
@@ -211,13 +232,23 @@ def true_peak_dbtp(pcm: PCM) -> float:
     if a.size == 0 or not np.any(a):
         return float("-inf")
     margin = 64  # input samples either side of a piece: more than the interpolation filter's reach
-    peak = float(np.max(np.abs(a.astype(np.int32)))) / 32768.0  # the filter may ring under a lone sample
-    for start in range(0, a.size, PIECE_SAMPLES):
-        lo = max(0, start - margin)
-        stop = min(a.size, start + PIECE_SAMPLES)
-        seg = a[lo : min(a.size, stop + margin)].astype(np.float32) / 32768.0
-        up = resample_poly(seg, OVERSAMPLE, 1)[(start - lo) * OVERSAMPLE : (stop - lo) * OVERSAMPLE]
-        peak = max(peak, float(np.max(np.abs(up))))
+    mag = np.abs(a.astype(np.int32))
+    peak = float(mag.max()) / 32768.0  # the filter may ring under a lone sample
+    w = _TP_WINDOW
+    n_w = -(-a.size // w)
+    win = np.zeros(n_w * w, dtype=np.int32)
+    win[: a.size] = mag
+    win = win.reshape(n_w, w).max(axis=1)
+    reach = np.maximum(win, np.maximum(np.concatenate([[0], win[:-1]]), np.concatenate([win[1:], [0]])))
+    todo = np.flatnonzero(reach / 32768.0 * _oversampling_gain(np) > peak)
+    runs = np.split(todo, np.flatnonzero(np.diff(todo) > 1) + 1) if todo.size else []
+    for run in runs:
+        for first in range(int(run[0]) * w, min(a.size, (int(run[-1]) + 1) * w), PIECE_SAMPLES):
+            start, stop = first, min(a.size, (int(run[-1]) + 1) * w, first + PIECE_SAMPLES)
+            lo = max(0, start - margin)
+            seg = a[lo : min(a.size, stop + margin)].astype(np.float32) / 32768.0
+            up = resample_poly(seg, OVERSAMPLE, 1)[(start - lo) * OVERSAMPLE : (stop - lo) * OVERSAMPLE]
+            peak = max(peak, float(np.max(np.abs(up))))
     return 20 * math.log10(peak)
 
 
@@ -228,6 +259,11 @@ def measure(pcm: PCM) -> Loudness:
 
 def measure_mp3(source: str | Path | bytes) -> Loudness:
     """Loudness of an MP3 (a path or its bytes) as a player hears it: decoded by the bundled ffmpeg."""
+    return measure(decode_mp3(source))
+
+
+def decode_mp3(source: str | Path | bytes) -> PCM:
+    """An MP3 (a path or its bytes) decoded by the bundled ffmpeg, gapless, mono 16-bit."""
     from . import ffmpeg
 
     if isinstance(source, (bytes, bytearray)):
@@ -244,7 +280,7 @@ def measure_mp3(source: str | Path | bytes) -> Loudness:
         pcm = ffmpeg.decode_to_pcm(source)
     if not pcm.samples:
         raise EncodeError("the MP3 decoded to no audio; is it a valid MP3?")
-    return measure(pcm)
+    return pcm
 
 
 # -- normalising -----------------------------------------------------------------------------
@@ -353,17 +389,24 @@ def normalise(
         g_best, l_best, env = g, l_g, env_g
         g += (goal - l_g) / max(0.2, min(1.0, slope))
 
-    # Pass 2: apply the gain, interpolated between chunk centres, and round to 16 bits.
-    centres = (np.arange(n_chunks) + 0.5) * chunk
+    return PCM(apply_gain(a, g_best, env, chunk), rate)
+
+
+def apply_gain(a, gain_db: float, env_db, chunk: int) -> bytes:
+    """16-bit samples ``a`` times gain_db plus the per-chunk limiter envelope (interpolated
+    between chunk centres), rounded and clipped to 16 bits; streamed in pieces."""
+    np = _np()
+    centres = (np.arange(len(env_db)) + 0.5) * chunk
+    lin = 10 ** ((gain_db + np.asarray(env_db, dtype=np.float64)) / 20)  # interpolated linearly: no exp per sample
+    piece = (PIECE_SAMPLES // chunk) * chunk
     out = bytearray()
     for start in range(0, a.size, piece):
         x = a[start : start + piece].astype(np.float64)
         pos = np.arange(start, start + x.size, dtype=np.float64)
-        gain = 10 ** ((g_best + np.interp(pos, centres, env)) / 20)
-        y = np.rint(x * gain)
+        y = np.rint(x * np.interp(pos, centres, lin))
         np.clip(y, -32768, 32767, out=y)
         out += y.astype("<i2").tobytes()
-    return PCM(bytes(out), rate)
+    return bytes(out)
 
 
 class Normalised(NamedTuple):

@@ -16,7 +16,6 @@ fresh process cannot import (one registered at run time) is spoken in the parent
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import importlib
 import math
 import os
@@ -448,53 +447,6 @@ def _worker_main() -> None:
             except Exception:  # noqa: BLE001
                 result = ("error", f"{type(exc).__name__}: {exc}")
         _send(out, result)
-
-
-# -- the encoded edition --------------------------------------------------------------------------
-MP3_NS = "mp3"
-
-
-def _code_digest() -> str:
-    """sha256 of the modules that turn PCM into MP3 bytes: a code change must not serve old MP3s."""
-    h = hashlib.sha256()
-    for name in ("audio", "ffmpeg", "loudness"):
-        try:
-            mod = importlib.import_module(f"voiceover.{name}")
-            h.update(Path(mod.__file__).read_bytes())
-        except (ImportError, OSError, TypeError):
-            h.update(name.encode())
-    return h.hexdigest()
-
-
-def _encoder_version(encoder: str) -> str:
-    from importlib import metadata
-
-    dist = "lameenc" if encoder == "lameenc" else "imageio-ffmpeg"
-    try:
-        return f"{dist} {metadata.version(dist)}"
-    except metadata.PackageNotFoundError:
-        return f"{dist} ?"
-
-
-def encode_cached(pcm: PCM, encode: Callable[[PCM], bytes], settings: Sequence[object], cache: Cache | None) -> bytes:
-    """``encode(pcm)``, served from the cache when the same audio was encoded with the same settings.
-
-    A warm rebuild then skips the encoder, the slowest stage with espeak. The key holds the
-    audio's sha256, ``settings`` (bitrate, encoder), the encoder's version and a digest of the
-    code that shapes MP3 bytes (audio, ffmpeg, loudness), so a code change never serves an old
-    MP3. Encoding is deterministic, so a cached MP3 is byte-identical to a fresh one.
-    """
-    if cache is None:
-        return encode(pcm)
-    encoder = str(settings[1]) if len(settings) > 1 else "lameenc"
-    key = Cache.key(MP3_NS, 1, hashlib.sha256(pcm.samples).hexdigest(), pcm.sample_rate, list(map(str, settings)),
-                    _encoder_version(encoder), _code_digest())
-    got = cache.get(MP3_NS, key)
-    if got:
-        return got
-    mp3 = encode(pcm)
-    cache.put(MP3_NS, key, mp3)
-    return mp3
 
 
 # -- reporting ----------------------------------------------------------------------------------

@@ -1,0 +1,464 @@
+"""The per-chapter master: loudness gain, MP3 encoding and the gapless join, chapter by chapter.
+
+The edition is cut into *pieces* at chapter starts. build.speak pads each chapter's lead pause
+so that its start falls on an MP3 frame boundary; a start with EDGE_S of digital silence on both
+sides becomes a cut (the default 1.6 s chapter pause leaves 0.8 s each side), any other start
+stays inside its piece. Each piece is then worked on alone, in parallel, through the cache:
+
+1. **Analysis** (cached by the piece's audio and its *phase*, its offset on the file's block
+   grid): the K-weighted mean square of every BS.1770 gating block of the *whole file* (400 ms
+   from sample ⌊j·rate/10⌋, as pyloudnorm places them) that starts inside the piece, plus 1 ms
+   chunk peaks and energies for the limiter. A block that runs past the cut sees only the
+   silence that opens the next piece, so the piece computes it by running its own filter on
+   over silent input; the file's filter differs there only by its memory of earlier pieces,
+   which 0.4 s of silence has decayed by a factor of 10⁻³⁰ (the slowest K-weighting pole at
+   22.05 kHz is 0.989). So the pieces' blocks are the file's blocks and gating over their union
+   *is* the file's gated integrated loudness — test_master.py checks it against
+   loudness.integrated_lufs of the whole file to 1e-9 LU.
+2. **Gain**: one edition gain, searched as loudness.normalise does (secant steps over the
+   limiter), on that union; a block where the limiter acts is scaled by its chunks' limited
+   energy ratio. The gain is rounded to GAIN_STEP_DB so an edit that barely moves the loudness
+   keeps it, and with it every other piece's MP3.
+3. **Encode** (cached by the piece's audio, gain and settings): gain + limiter, then lameenc.
+   LAME writes ⌈(n + 1152) / frame⌉ frames for n samples, so a piece of L samples (L a whole
+   number of frames) is encoded from its first L − 1152: exactly L / frame frames, whose 576
+   samples of delay and 576 of padding fall where the dropped samples were — silence either way.
+   The frames of consecutive pieces therefore tile the file sample-exactly: every chapter
+   starts where the timeline put it. The last piece is encoded whole.
+4. **Heard** (cached by the piece's MP3 and phase): each piece decoded by ffmpeg and measured
+   the same way, for the loudness and true peak the manifest records; a miss corrects the
+   calibration and re-encodes, as loudness.normalise_mp3 does.
+5. **Join**: the pieces' frames, one Xing/LAME Info header for the whole file (delay 576, the
+   last piece's padding).
+
+With ``--encoder ffmpeg`` the edition is one piece (ffmpeg writes its own header).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import math
+import struct
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+from . import loudness as lo
+from .audio import ENCODER_DELAY, count_frames, encode_frames, encode_mp3, frame_samples, lame_info_frame
+from .cache import Cache
+from .errors import EncodeError
+from .tts.base import PCM
+
+MASTER_NS = "master"
+FORMAT = 1  # bump when a key or a stored value changes meaning
+GAIN_STEP_DB = 0.1  # the edition gain's resolution: ±0.05 LU, far inside the ±1 LU tolerance
+EDGE_S = 0.4  # digital silence a cut needs on each side: one gating block
+TAIL = 2 * ENCODER_DELAY  # samples LAME adds to a piece: its delay and its least padding
+_MAGIC = b"VOMASTER2\n"
+
+
+def _np():
+    import numpy as np
+
+    return np
+
+
+# -- cache values ---------------------------------------------------------------------------------
+def _pack(meta: dict[str, Any], blobs: Sequence[bytes]) -> bytes:
+    """Magic, sha256 of the rest, JSON head, length-prefixed blobs."""
+    head = json.dumps(meta, sort_keys=True).encode()
+    body = b"".join([struct.pack("<II", len(head), len(blobs)), head,
+                     *(struct.pack("<Q", len(b)) + bytes(b) for b in blobs)])
+    return _MAGIC + hashlib.sha256(body).digest() + body
+
+
+def _unpack(data: bytes | None) -> tuple[dict[str, Any], list[bytes]] | None:
+    """The meta and blobs of a cache value, or None when absent or damaged (then it is remade)."""
+    n = len(_MAGIC)
+    if not data or data[:n] != _MAGIC or hashlib.sha256(data[n + 32:]).digest() != data[n:n + 32]:
+        return None
+    try:
+        pos = n + 32
+        head_len, count = struct.unpack_from("<II", data, pos)
+        pos += 8
+        meta = json.loads(data[pos:pos + head_len])
+        pos += head_len
+        blobs = []
+        for _ in range(count):
+            (size,) = struct.unpack_from("<Q", data, pos)
+            blobs.append(data[pos + 8:pos + 8 + size])
+            pos += 8 + size
+    except (struct.error, ValueError):
+        return None
+    return (meta, blobs) if pos == len(data) else None
+
+
+def _code_digest() -> str:
+    """sha256 of the modules that shape MP3 bytes: a code change must not serve old pieces."""
+    h = hashlib.sha256()
+    for name in ("audio", "ffmpeg", "loudness", "master"):
+        try:
+            h.update(Path(importlib.import_module(f"voiceover.{name}").__file__).read_bytes())
+        except (ImportError, OSError, TypeError):
+            h.update(name.encode())
+    return h.hexdigest()
+
+
+def _encoder_version(encoder: str) -> str:
+    from importlib import metadata
+
+    dist = "lameenc" if encoder == "lameenc" else "imageio-ffmpeg"
+    try:
+        return f"{dist} {metadata.version(dist)}"
+    except metadata.PackageNotFoundError:
+        return f"{dist} ?"
+
+
+# -- the plan -------------------------------------------------------------------------------------
+def block_period(rate: int) -> int:
+    """Samples after which the BS.1770 block grid repeats (100 ms, or 200 ms at 11025 Hz)."""
+    return rate // 10 if rate % 10 == 0 else rate // 5
+
+
+def cuts(view: memoryview, bounds: Sequence[int], rate: int) -> list[int]:
+    """Piece starts: 0 and each chapter start on a frame boundary with EDGE_S of silence around it."""
+    frame, edge, n = frame_samples(rate), 4 * rate // 10, len(view) // 2
+    out = [0]
+    for b in bounds[1:]:
+        if b % frame == 0 and edge <= b and b + 2 * edge <= n and view[2 * (b - edge):2 * (b + edge)] == bytes(4 * edge):
+            out.append(b)
+    return out
+
+
+def block_bounds(phase: int, length: int, rate: int, last: bool):
+    """Local (start, end) of the file's gating blocks that start in a piece at ``phase`` on the grid.
+
+    The file's block j spans samples [⌊j·rate/10⌋, ⌊(j+4)·rate/10⌋); the last piece keeps
+    pyloudnorm's count, round((T − 0.4) / 0.1) + 1 blocks, each clipped at the end.
+    """
+    np = _np()
+    j0 = phase * 10 // rate
+    while j0 * rate // 10 < phase:
+        j0 += 1
+    if last:
+        j_end = max(j0, round(Fraction(10 * (phase + length) - 4 * rate, rate)) + 1)
+    else:
+        j_end = j0
+        while j_end * rate // 10 < phase + length:
+            j_end += 1
+    j = np.arange(j0, j_end, dtype=np.int64)
+    lo_, hi = j * rate // 10 - phase, (j + 4) * rate // 10 - phase
+    return lo_, (np.minimum(hi, length) if last else hi)
+
+
+@dataclass
+class Analysis:
+    """One piece's loudness statistics (see the module docstring, step 1)."""
+
+    rate: int
+    length: int
+    phase: int
+    last: bool
+    blocks: Any  # float64 mean square of each block (block_bounds order)
+    peak: Any  # float32 |x| peak of each 1 ms chunk (full scale 1)
+    energy: Any  # float32 K-weighted Σz² of each chunk
+
+    @property
+    def chunk(self) -> int:
+        return max(1, self.rate // 1000)
+
+    def envelope(self, gain_db: float, ceiling_db: float):
+        """The limiter's per-chunk gain (dB, ≤ 0) at this edition gain."""
+        np = _np()
+        with np.errstate(divide="ignore"):
+            peak_db = 20 * np.log10(self.peak.astype(np.float64))
+        return lo._limiter_gain_db(peak_db + gain_db, ceiling_db, 1000 * self.chunk / self.rate, np)
+
+    def blocks_at(self, gain_db: float, ceiling_db: float | None):
+        """Block mean squares after the gain (and the limiter, unless ceiling_db is None)."""
+        np = _np()
+        e = self.blocks * 10 ** (gain_db / 10)
+        if ceiling_db is None or not self.blocks.size:
+            return e
+        env = self.envelope(gain_db, ceiling_db)
+        if not np.any(env < 0):
+            return e
+        en = self.energy.astype(np.float64)
+        cw = np.concatenate([[0.0], np.cumsum(en * 10 ** (env / 10))])
+        ce = np.concatenate([[0.0], np.cumsum(en)])
+        lo_, hi = block_bounds(self.phase, self.length, self.rate, self.last)
+        c_lo, c_hi = lo_ // self.chunk, np.minimum(en.size, -(-hi // self.chunk))
+        den = ce[c_hi] - ce[c_lo]
+        ratio = np.where(den > 0, (cw[c_hi] - cw[c_lo]) / np.where(den > 0, den, 1.0), 1.0)
+        return e * ratio
+
+    def pack(self) -> bytes:
+        meta = {"rate": self.rate, "length": self.length, "phase": self.phase, "last": self.last}
+        return _pack(meta, [self.blocks.astype("<f8").tobytes(), self.peak.astype("<f4").tobytes(),
+                            self.energy.astype("<f4").tobytes()])
+
+    @classmethod
+    def from_parts(cls, meta: dict[str, Any], blobs: Sequence[bytes]) -> "Analysis":
+        np = _np()
+        b, p, e = blobs
+        return cls(meta["rate"], meta["length"], meta["phase"], meta["last"], np.frombuffer(b, "<f8"),
+                   np.frombuffer(p, "<f4"), np.frombuffer(e, "<f4"))
+
+
+def analyse(data: bytes, rate: int, phase: int, last: bool) -> Analysis:
+    """A piece's block mean squares on the file's grid, and its chunk peaks and energies."""
+    np = _np()
+    a = np.frombuffer(data, "<i2")
+    n = a.size
+    lo_, hi = block_bounds(phase, n, rate, last)
+    end = max(n, int(hi.max()) if hi.size else 0)  # past n: silent input, the filter runs on
+    chunk = max(1, rate // 1000)
+    n_chunks = -(-n // chunk)
+    peak, energy = np.zeros(n_chunks, np.float32), np.zeros(n_chunks, np.float32)
+    queries = np.unique(np.concatenate([lo_, hi]))
+    csum = np.zeros(queries.size)  # Σ z² over [0, q)
+    kw, total = lo._KWeighting(rate), 0.0
+    step = (lo.PIECE_SAMPLES // chunk) * chunk
+    for start in range(0, end, step):
+        stop = min(end, start + step)
+        x = a[start:stop] / 32768.0
+        if x.size < stop - start:
+            x = np.concatenate([x, np.zeros(stop - start - x.size)])
+        zz = kw(x) ** 2
+        c = np.cumsum(zz)
+        sel = (queries > start) & (queries <= stop)
+        csum[sel] = total + c[queries[sel] - start - 1]
+        total += float(c[-1])
+        own = min(stop, n) - start
+        if own > 0:
+            m = -(-own // chunk)
+            xs, zs = np.zeros(m * chunk), np.zeros(m * chunk)
+            xs[:own], zs[:own] = np.abs(x[:own]), zz[:own]
+            peak[start // chunk:start // chunk + m] = xs.reshape(m, chunk).max(axis=1)
+            energy[start // chunk:start // chunk + m] = zs.reshape(m, chunk).sum(axis=1)
+    blocks = (csum[np.searchsorted(queries, hi)] - csum[np.searchsorted(queries, lo_)]) / (lo._BLOCK_S * rate)
+    return Analysis(rate, n, phase, last, blocks, peak, energy)
+
+
+def gated_lufs(block_sets: Sequence[Any]) -> float:
+    """BS.1770 gated integrated loudness over the union of block sets."""
+    np = _np()
+    return lo._gated(np.concatenate([np.zeros(0), *block_sets]), np)
+
+
+def edition_gain(base_lufs: float, loud_at: Callable[[int], float], goal: float, max_gain: float) -> int | None:
+    """The edition gain, in GAIN_STEP_DB steps, whose limited loudness ``loud_at(steps)`` is
+    nearest ``goal``: secant steps on the step grid from the plain-gain guess (None: silence)."""
+    if not math.isfinite(base_lufs):
+        return None
+    top = math.floor(max_gain / GAIN_STEP_DB)
+    s = min(top, round((goal - base_lufs) / GAIN_STEP_DB))
+    seen: dict[int, float] = {}
+    prev = None
+    for _ in range(8):
+        seen[s] = loud_at(s)
+        if abs(seen[s] - goal) <= GAIN_STEP_DB / 2:
+            break
+        slope = 1.0 if prev is None else (seen[s] - seen[prev]) / ((s - prev) * GAIN_STEP_DB)
+        nxt = min(top, s + round((goal - seen[s]) / GAIN_STEP_DB / max(0.2, min(1.0, slope))))
+        if nxt in seen:
+            break
+        prev, s = s, nxt
+    return min(seen, key=lambda k: (abs(seen[k] - goal), k))
+
+
+# -- the edition ------------------------------------------------------------------------------------
+@dataclass
+class Mastered:
+    """What master_edition made, and how much of it came from the cache."""
+
+    mp3: bytes
+    loudness: dict[str, Any]  # as heard on the MP3 ({} when not normalised)
+    chapter_mp3s: list[bytes]  # with split_chapters
+    pieces: int
+    analysed: int = 0  # pieces analysed now (the rest from the cache)
+    encoded: int = 0  # pieces encoded now
+    gain_db: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Piece:
+    start: int
+    end: int
+    last: bool
+    phase: int
+    sha: str
+
+
+class _Master:
+    def __init__(self, view: memoryview, rate: int, bounds: Sequence[int], *, bitrate: int, encoder: str,
+                 normalise: bool, cache: Cache | None) -> None:
+        self.view, self.rate, self.bitrate, self.encoder, self.normalise = view, rate, bitrate, encoder, normalise
+        self.cache = cache
+        n = len(view) // 2
+        starts = cuts(view, bounds, rate) if encoder == "lameenc" else [0]
+        ends = [*starts[1:], n]
+        self.pieces = [_Piece(s, e, e == n, s % block_period(rate), hashlib.sha256(view[2 * s:2 * e]).hexdigest())
+                       for s, e in zip(starts, ends)]
+        self.digest = _code_digest() if cache is not None else ""
+        self.stats = Mastered(b"", {}, [], len(self.pieces))
+
+    def _cached(self, kind: str, parts: Sequence[Any], make):
+        if self.cache is None:
+            return make(), True
+        key = Cache.key(MASTER_NS, FORMAT, kind, *parts, self.digest)
+        got = _unpack(self.cache.get(MASTER_NS, key))
+        if got is not None:
+            return got, False
+        value = make()
+        self.cache.put(MASTER_NS, key, _pack(*value))
+        return value, True
+
+    def samples(self, p: _Piece) -> bytes:
+        return bytes(self.view[2 * p.start:2 * p.end])
+
+    def analysis(self, p: _Piece) -> Analysis:
+        def make():  # through the stored form: one representation, cold or warm
+            return _unpack(analyse(self.samples(p), self.rate, p.phase, p.last).pack())
+
+        got, fresh = self._cached("analysis", (p.sha, self.rate, p.phase, p.last), make)
+        self.stats.analysed += fresh
+        return Analysis.from_parts(*got)
+
+    def limited(self, p: _Piece, an: Analysis, steps: int, ceiling: float):
+        """The piece's block mean squares at this gain, through the limiter."""
+        def make():
+            return {}, [an.blocks_at(steps * GAIN_STEP_DB, ceiling).astype("<f8").tobytes()]
+
+        (_, blobs), _ = self._cached("limited", (p.sha, self.rate, p.phase, p.last, steps, round(ceiling, 4)), make)
+        return _np().frombuffer(blobs[0], "<f8")
+
+    def render(self, p: _Piece, an: Analysis | None, steps: int | None, ceiling: float) -> bytes:
+        data = self.samples(p)
+        if an is None or steps is None:
+            return data
+        np = _np()
+        g = steps * GAIN_STEP_DB
+        return lo.apply_gain(np.frombuffer(data, "<i2"), g, an.envelope(g, ceiling), an.chunk)
+
+    def encode(self, p: _Piece, an: Analysis | None, steps: int | None, ceiling: float) -> tuple[bytes, int]:
+        """The piece's frames (the whole MP3 with the ffmpeg encoder) and the samples they hold."""
+        def make():
+            data = self.render(p, an, steps, ceiling)
+            if self.encoder != "lameenc":
+                return {"n": len(data) // 2}, [encode_mp3(PCM(data, self.rate), bitrate_kbps=self.bitrate,
+                                                          encoder=self.encoder)]
+            n = len(data) // 2 if p.last else len(data) // 2 - TAIL
+            body = encode_frames(PCM(data[:2 * n], self.rate), self.bitrate)
+            parsed = count_frames(body)
+            frames = (p.end - p.start) // frame_samples(self.rate)
+            if parsed is None or (not p.last and parsed[1] != frames):
+                raise EncodeError(f"a chapter's MP3 frames do not tile the edition ({parsed and parsed[1]} ≠ {frames})")
+            return {"n": n, "frames": parsed[1]}, [body]
+
+        settings = (p.sha, self.rate, p.last, steps, round(ceiling, 4) if steps is not None else None,
+                    self.bitrate, self.encoder, _encoder_version(self.encoder))
+        (meta, blobs), fresh = self._cached("piece", settings, make)  # checked when made; sha256 when read
+        self.stats.encoded += fresh
+        return blobs[0], meta["n"], meta.get("frames")
+
+    def standalone(self, body: bytes, n: int, frames: int | None) -> bytes:
+        """A piece as an MP3 file of its own (its Info header says how many samples it holds)."""
+        return body if self.encoder != "lameenc" else lame_info_frame(body, n, self.bitrate, frames) + body
+
+    def heard(self, p: _Piece, body: bytes, n: int, frames: int | None) -> tuple[Any, float]:
+        """Block mean squares and true peak of the piece as a decoder plays it."""
+        def make():
+            pcm = lo.decode_mp3(self.standalone(body, n, frames))
+            length = p.end - p.start
+            data = pcm.samples[:2 * length].ljust(2 * length, b"\0")
+            an = analyse(data, self.rate, 0, p.last)
+            return {"peak": lo.true_peak_dbtp(pcm)}, [an.blocks.astype("<f8").tobytes()]
+
+        key = (hashlib.sha256(body).hexdigest(), self.rate, p.last, p.end - p.start)
+        (meta, blobs), _ = self._cached("heard", key, make)
+        return _np().frombuffer(blobs[0], "<f8"), float(meta["peak"])
+
+
+def master_edition(samples: memoryview | bytes, rate: int, bounds: Sequence[int], *, bitrate: int = 64,
+                   encoder: str = "lameenc", normalise: bool = True, split_chapters: bool = False,
+                   cache: Cache | None = None, jobs: int = 1, target_lufs: float = lo.MONO_TARGET) -> Mastered:
+    """The edition's MP3 from its timeline: per-chapter pieces normalised, encoded and joined.
+
+    Args:
+        samples: the timeline's 16-bit mono samples (not copied whole).
+        rate: their sample rate (an MP3 rate).
+        bounds: each chapter's first sample, in order (0 first); starts on a frame boundary with
+            silence around them become independent pieces.
+        split_chapters: also one standalone MP3 per chapter (``Mastered.chapter_mp3s``).
+        cache: where analyses, pieces and measurements are kept (None: nothing is kept).
+        jobs: pieces worked on at once (threads: numpy, lameenc and ffmpeg release the GIL).
+
+    Same samples and settings → the same bytes, whatever ``jobs`` and whatever the cache holds.
+    """
+    view = memoryview(samples).cast("B")
+    if len(view) < 2:
+        raise EncodeError("nothing to encode: the audio is empty (did every segment come out silent?)")
+    m = _Master(view, rate, bounds, bitrate=bitrate, encoder=encoder, normalise=normalise, cache=cache)
+    pieces = m.pieces
+    with ThreadPoolExecutor(max(1, jobs), thread_name_prefix="voiceover-master") as pool:
+        analyses: list[Analysis | None] = list(pool.map(m.analysis, pieces)) if normalise else [None] * len(pieces)
+        shift, ceiling = lo.MP3_LOUDNESS_SHIFT_LU, lo.LIMIT_CEILING_DBFS
+        loud: dict[str, Any] = {}
+        for _ in range(3 if normalise else 1):
+            steps = None
+            if normalise:
+                def loud_at(st: int) -> float:
+                    return gated_lufs(list(pool.map(lambda pa: m.limited(pa[0], pa[1], st, ceiling),
+                                                    zip(pieces, analyses))))
+
+                base = gated_lufs([an.blocks for an in analyses])  # type: ignore[union-attr]
+                steps = edition_gain(base, loud_at, target_lufs - shift, lo.MAX_GAIN_DB)
+            encoded = list(pool.map(lambda pa: m.encode(pa[0], pa[1], steps, ceiling), zip(pieces, analyses)))
+            if not normalise:
+                break
+            heard = list(pool.map(lambda pe: m.heard(pe[0], *pe[1]), zip(pieces, encoded)))
+            got = lo.Loudness(gated_lufs([h[0] for h in heard]), max(h[1] for h in heard))
+            loud = got.to_dict()
+            m.stats.gain_db = round((steps or 0) * GAIN_STEP_DB, 2)
+            if steps is None or not math.isfinite(got.integrated_lufs):
+                break
+            err = got.integrated_lufs - target_lufs
+            over = got.true_peak_dbtp - (lo.TRUE_PEAK_MAX - lo.PEAK_MARGIN_DB)
+            if abs(err) <= lo.FIT_TOLERANCE_LU and over <= 0:
+                break
+            shift += err
+            ceiling -= max(0.0, over)
+        if split_chapters:
+            m.stats.chapter_mp3s = _chapter_files(m, bounds, encoded, analyses, steps, ceiling)
+    if encoder == "lameenc":
+        body = b"".join(e[0] for e in encoded)
+        header = lame_info_frame(body, len(view) // 2, bitrate, sum(e[2] for e in encoded))
+        if not header:
+            raise EncodeError("the joined chapters do not form a valid MP3 stream; "
+                              "run `voiceover cache prune --all` and rebuild")
+        m.stats.mp3 = header + body
+    else:
+        m.stats.mp3 = encoded[0][0]
+    m.stats.loudness = loud
+    return m.stats
+
+
+def _chapter_files(m: _Master, bounds: Sequence[int], encoded, analyses, steps, ceiling) -> list[bytes]:
+    """One MP3 per chapter: a piece that is one chapter is its own frames; others are cut and encoded."""
+    n = len(m.view) // 2
+    out = []
+    for k, start in enumerate(bounds):
+        end = bounds[k + 1] if k + 1 < len(bounds) else n
+        i = max(i for i, p in enumerate(m.pieces) if p.start <= start)
+        p = m.pieces[i]
+        if m.encoder == "lameenc" and p.start == start and p.end == end:
+            out.append(m.standalone(*encoded[i]))
+            continue
+        data = m.render(p, analyses[i], steps, ceiling)[2 * (start - p.start):2 * (end - p.start)]
+        out.append(encode_mp3(PCM(data, m.rate), bitrate_kbps=m.bitrate, encoder=m.encoder))
+    return out

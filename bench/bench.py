@@ -112,7 +112,7 @@ def _run(cmd: list[str], **kw) -> tuple[float, subprocess.CompletedProcess]:
     return elapsed, proc
 
 
-def _peak_rss_mb(cmd: list[str]) -> tuple[float, float]:
+def _peak_rss_mb(cmd: list[str], env: dict | None = None) -> tuple[float, float]:
     """Wall time and peak RSS (MB) of one child process (measured in a wrapper process)."""
     code = (
         "import resource, subprocess, sys, time, json\n"
@@ -121,7 +121,7 @@ def _peak_rss_mb(cmd: list[str]) -> tuple[float, float]:
         "sys.stderr.write(r.stderr.decode()) if r.returncode else None\n"
         "print(json.dumps({'rc': r.returncode, 'wall': e, 'rss_kb': resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss}))\n"
     )
-    _, proc = _run([sys.executable, "-c", code, *cmd])
+    _, proc = _run([sys.executable, "-c", code, *cmd], env=env)
     data = json.loads(proc.stdout)
     if data["rc"] != 0:
         sys.exit(f"bench: build failed ({data['rc']})")
@@ -182,7 +182,9 @@ def incremental(input_path: Path, tmp: Path) -> dict:
     _, naive = _run([sys.executable, "-c", NAIVE, str(input_path), str(naive_dir), str(voices)], cwd=REPO)
     naive_d = json.loads(naive.stdout)
     base = alone_d["engine_s"] + alone_d["encoder_s"]
+    manifest = next((tmp / "out-cold-jn").glob("*/manifest.json"))
     return {
+        "audio_s": json.loads(manifest.read_text())["editions"]["en"]["duration_s"],
         "workers": n,
         "sentences": alone_d["sentences"],
         "engine_s": alone_d["engine_s"],
@@ -213,26 +215,63 @@ def incremental_rows(f: dict) -> list[tuple[str, str]]:
         ("engine + encoder alone", f"{f['engine_s']:.2f} + {f['encoder_s']:.2f} s"),
         ("cold build, -j 1", f"{f['cold_j1_s']:.2f} s ({f['cold_j1_synthesised']} synthesised, peak {f['cold_j1_rss_mb']:.0f} MB)"),
         (f"cold build, -j {n}", f"{f['cold_jn_s']:.2f} s (peak {f['cold_jn_rss_mb']:.0f} MB per process)"),
-        ("cold -j N / (engine+encoder), in-process", f"{f['cold_over_engine_encoder']:.2f}×  (target ≤ 1.25×) {ok(f['cold_over_engine_encoder'] <= 1.25)}"),
-        (f"-j 1 / -j {n}, whole build (in-process)", f"{f['speedup_jn']:.2f}× faster  (target ≥ 1.7×) {ok(f['speedup_jn'] >= 1.7)}"),
+        ("cold -j N / (engine+encoder), in-process", f"{f['cold_over_engine_encoder']:.2f}×  (no target)"),
+        (f"-j 1 / -j {n}, whole build (in-process)", f"{f['speedup_jn']:.2f}× faster  (target ≥ 1.6×) {ok(f['speedup_jn'] >= 1.6)}"),
         (f"-j 1 / -j {n}, speaking stage", f"{f['speak_speedup_jn']:.2f}× ({f['cold_j1_speak_s']:.2f} → {f['cold_jn_speak_s']:.2f} s)"),
-        ("warm rebuild (nothing changed)", f"{f['warm_s']:.2f} s, {f['warm_synthesised']} synthesised  (target ≤ 1 s) {ok(f['warm_s'] <= 1)}"),
-        ("one sentence edited", f"{f['edit_s']:.2f} s, {f['edit_synthesised']} synthesised  (target ≤ 3 s) {ok(f['edit_s'] <= 3)}"),
+        ("warm rebuild (nothing changed)", f"{f['warm_s']:.2f} s, {f['warm_synthesised']} synthesised  (target ≤ 0.5 s) {ok(f['warm_s'] <= 0.5)}"),
+        ("one sentence edited", f"{f['edit_s']:.2f} s, {f['edit_synthesised']} synthesised  (target ≤ 1.5 s) {ok(f['edit_s'] <= 1.5)}"),
         ("naive: espeak per paragraph + ffmpeg", f"{f['naive_s']:.2f} s"),
-        (f"naive / cold -j {n}", f"{f['naive_over_cold']:.2f}×  (target > 1×) {ok(f['naive_over_cold'] > 1)}"),
-        ("— same, --no-normalise —", "the work the engine+encoder and naive rows do (no EBU R128 pass)"),
+        (f"naive / cold -j {n}", f"{f['naive_over_cold']:.2f}× faster  (target ≥ 1.3×) {ok(f['naive_over_cold'] >= 1.3)}"),
+        ("— same, --no-normalise (for reference) —", "the work the engine+encoder and naive rows do (no EBU R128 pass)"),
         (f"cold build, -j 1 / -j {n}", f"{f['raw_j1_s']:.2f} s / {f['raw_jn_s']:.2f} s"),
-        ("cold -j N / (engine+encoder), in-process", f"{f['raw_over_engine_encoder']:.2f}×  (target ≤ 1.25×) {ok(f['raw_over_engine_encoder'] <= 1.25)}"),
-        (f"-j 1 / -j {n}, whole build (in-process)", f"{f['raw_speedup_jn']:.2f}× faster  (target ≥ 1.7×) {ok(f['raw_speedup_jn'] >= 1.7)}"),
-        ("one sentence edited", f"{f['raw_edit_s']:.2f} s, {f['raw_edit_synthesised']} synthesised  (target ≤ 3 s) {ok(f['raw_edit_s'] <= 3)}"),
-        (f"naive / cold -j {n}", f"{f['naive_over_raw']:.2f}×  (target > 1×) {ok(f['naive_over_raw'] > 1)}"),
+        ("cold -j N / (engine+encoder), in-process", f"{f['raw_over_engine_encoder']:.2f}×"),
+        (f"-j 1 / -j {n}, whole build (in-process)", f"{f['raw_speedup_jn']:.2f}× faster"),
+        ("one sentence edited", f"{f['raw_edit_s']:.2f} s, {f['raw_edit_synthesised']} synthesised"),
+        (f"naive / cold -j {n}", f"{f['naive_over_raw']:.2f}×"),
     ]
+
+
+WORDS_PER_HOUR = 9300  # espeak-only voices speak ~155 words a minute
+
+
+def synthetic_script(hours: float) -> str:
+    """An interview of about ``hours`` of espeak speech: a question per chapter, numbered so every sentence differs."""
+    head = "A long talk about rivers\n\nA boat at dawn\n\nAda Moss spoke to River News about every dam on the river.\n\n"
+    turns = []
+    words = 0
+    i = 0
+    while words < hours * WORDS_PER_HOUR:
+        i += 1
+        turn = (f"River News: What happened at reservoir number {i} during the flood of that year?\n\n"
+                f"Moss: Reservoir {i} held its water for {i % 17 + 3} days. We opened the gates slowly, "
+                f"and the river took {i * 7} cubic metres a second. The farmers below gate {i} were warned "
+                f"two days before the release. Nobody lost a field that spring, which is what the plan of "
+                f"year {1960 + i % 60} had promised.\n\n"
+                f"Moss: The next season we lined canal {i} with concrete. It leaks a third less than before, "
+                f"and the engineers check its banks every {i % 5 + 2} weeks.\n\n")
+        words += len(turn.split())
+        turns.append(turn)
+    return head + "".join(turns)
+
+
+def long_run(tmp: Path, seed_audio_s: float, seed_rss_mb: float, hours: float) -> dict:
+    """A cold espeak-only build of a synthetic ``hours``-long script: peak memory and its growth per hour."""
+    src = tmp / "long.txt"
+    src.write_text(synthetic_script(hours), encoding="utf-8")
+    env = {**os.environ, "VOICEOVER_CACHE_DIR": str(tmp / "cache-long")}
+    out = tmp / "out-long"
+    wall, rss = _peak_rss_mb([str(BIN / "voiceover"), "build", str(src), "--lang", "en", "--out", str(out), "--quiet",
+                              "--voices", str(ESPEAK_VOICES)], env=env)
+    audio_s = json.loads(next(out.glob("*/manifest.json")).read_text())["editions"]["en"]["duration_s"]
+    per_hour = (rss - seed_rss_mb) / max(1e-9, (audio_s - seed_audio_s) / 3600)
+    return {"long_audio_s": audio_s, "long_wall_s": wall, "long_rss_mb": rss, "rss_mb_per_hour": per_hour}
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("input", nargs="?", type=Path, default=DEFAULT_INPUT if DEFAULT_INPUT.is_file() else REPO / "examples" / "interview.txt")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ap.add_argument("--hours", type=float, default=3.0, help="length of the synthetic long script (0: skip it)")
     args = ap.parse_args()
     voiceover = str(BIN / "voiceover")
 
@@ -246,6 +285,7 @@ def main() -> None:
         duration = json.loads(manifest.read_text())["editions"]["en"]["duration_s"]
 
         inc = incremental(args.input, Path(tmp))
+        long = long_run(Path(tmp), inc["audio_s"], inc["cold_jn_rss_mb"], args.hours) if args.hours > 0 else {}
 
     base = alone_d["engine_s"] + alone_d["encoder_s"]
     figures = {
@@ -262,6 +302,7 @@ def main() -> None:
         "peak_rss_mb": rss,
         "cpus": os.cpu_count(),
         "incremental": inc,
+        "long": long,
     }
     if args.json:
         print(json.dumps(figures, indent=2))
@@ -274,10 +315,19 @@ def main() -> None:
         ("real-time factor", f"{figures['realtime_x']:.0f}× faster than real time"),
         ("engine alone (espeak-ng)", f"{alone_d['engine_s']:.2f} s"),
         ("encoder alone (lameenc 64k)", f"{alone_d['encoder_s']:.2f} s"),
-        ("pipeline / (engine+encoder)", f"{figures['overhead_ratio']:.2f}×  (target ≤ 1.25×)"),
-        ("peak memory of the build", f"{rss:.0f} MB"),
+        ("pipeline / (engine+encoder)", f"{figures['overhead_ratio']:.2f}×"),
+        ("pipeline / engine alone", f"{wall / alone_d['engine_s']:.2f}×  (target ≤ 1.1×) {'✓' if wall <= 1.1 * alone_d['engine_s'] else '✗'}"),
+        ("peak memory of the build", f"{rss:.0f} MB  (target ≤ 400 MB) {'✓' if rss <= 400 else '✗'}"),
         *incremental_rows(inc),
     ]
+    if long:
+        per_hour = long["rss_mb_per_hour"]
+        rows += [
+            ("— synthetic long script, espeak-only, cold —", f"{long['long_audio_s'] / 3600:.2f} h of audio"),
+            ("build time", f"{long['long_wall_s']:.1f} s ({long['long_audio_s'] / long['long_wall_s']:.0f}× real time)"),
+            ("peak memory", f"{long['long_rss_mb']:.0f} MB"),
+            ("peak memory per hour of audio", f"+{per_hour:.0f} MB/h over the seed  (target ≤ 50 MB/h) {'✓' if per_hour <= 50 else '✗'}"),
+        ]
     width = max(len(r[0]) for r in rows)
     print(f"| {'measure'.ljust(width)} | figure |\n|{'-' * (width + 2)}|--------|")
     for k, v in rows:

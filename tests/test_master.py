@@ -8,7 +8,7 @@ import struct
 import numpy as np
 import pytest
 
-from voiceover import ffmpeg, master
+from voiceover import ffmpeg, master, masterpack
 from voiceover.audio import Timeline, frame_samples
 from voiceover.cache import Cache
 from voiceover.loudness import integrated_lufs, measure_mp3
@@ -171,11 +171,11 @@ def test_a_damaged_cached_piece_is_made_again(tmp_path):
 
 
 def test_pack_rejects_damage():
-    packed = master._pack({"n": 3}, [b"abc", b""])
-    assert master._unpack(packed) == ({"n": 3}, [b"abc", b""])
-    assert master._unpack(packed[:-1]) is None
-    assert master._unpack(packed[:20] + bytes([packed[20] ^ 1]) + packed[21:]) is None
-    assert master._unpack(b"") is None and master._unpack(None) is None
+    packed = masterpack._pack({"n": 3}, [b"abc", b""])
+    assert masterpack._unpack(packed) == ({"n": 3}, [b"abc", b""])
+    assert masterpack._unpack(packed[:-1]) is None
+    assert masterpack._unpack(packed[:20] + bytes([packed[20] ^ 1]) + packed[21:]) is None
+    assert masterpack._unpack(b"") is None and masterpack._unpack(None) is None
 
 
 @pytest.mark.slow

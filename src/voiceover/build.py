@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
 from . import __version__
-from .audio import Pauses, Timeline, frame_samples
+from .audio import Pauses, Timeline
 from .cache import Cache
 from .captions import Cue
 from .companions import ChapterTime, chapters_json, srt, transcript_md, transcript_txt, webvtt
@@ -27,6 +27,7 @@ from .errors import InputError, Interrupted, ScriptError, UsageError, VoiceoverE
 from .languages import check_language, english_name, iso639_2
 from .manifest import manifest_entry, sha256, write_manifest
 from .master import master_edition
+from .mp3info import frame_samples
 from .paths import write_atomic
 from .preflight import preflight
 from .script import Script
@@ -230,7 +231,7 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
     for sid, voice in voices.items():
         engines[voice.engine].validate(voice, lang)
     pauses = options.pauses
-    timeline = Timeline()
+    timeline = Timeline(spool=True)  # memory does not grow with the length of the edition
     cues: list[Cue] = []
     starts: list[tuple[int, int]] = []  # (chapter index, ms where its lead pause began)
     if options.normalise:
@@ -241,7 +242,7 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
     reporter.stage(f"speaking {english_name(lang)}", len(plan))
     speaker = Speaker(jobs=options.jobs, cache=Cache(options.cache_dir), use_cache=options.use_cache,
                       frozen=options.frozen)
-    pcms, stats = speaker.speak([job for job, _ in plan], reporter.advance)
+    pcms, stats = speaker.speak([job for job, _ in plan], reporter.advance, lazy=True)
     if stats.sentences:
         reporter.note(f"{english_name(lang)}: {stats.cached} of {stats.sentences} sentences from the cache, "
                       f"{stats.synthesised} synthesised" + (f" ({stats.workers} processes)" if stats.workers > 1 else ""))
@@ -249,7 +250,8 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
     after_cue = False
     first = True
     sentences = iter(s for _, seg in script.segments() for s in split_sentences(seg.text))
-    for (job, (ci, si, seg)), pcm in zip(plan, pcms):
+    for k, (job, (ci, si, seg)) in enumerate(plan):
+        pcm = pcms[k]  # read back from the cache one sentence at a time (synth.Spoken)
         chapter = script.chapters[ci]
         if first:
             gap = pauses.lead_in_ms
@@ -284,10 +286,11 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
         ch = script.chapters[ci]
         chapters.append(ChapterTime(ch.id, ch.title, timeline.ms(start), end, ch.question))
     reporter.stage(f"encoding {english_name(lang)} MP3" + (" (loudness-normalised)" if options.normalise else ""), 1)
-    done = master_edition(timeline.view(), timeline.sample_rate, [s for _, s in starts], bitrate=options.bitrate,
+    done = master_edition(timeline, timeline.sample_rate, [s for _, s in starts], bitrate=options.bitrate,
                           encoder=options.encoder, normalise=options.normalise,
                           split_chapters=options.split_chapters, cache=speaker.cache, jobs=speaker.jobs)
     mp3, loudness, parts = done.mp3, done.loudness, done.chapter_mp3s
+    timeline.close()
     reporter.advance()
     return Edition(
         language=lang,

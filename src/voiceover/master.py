@@ -1,35 +1,30 @@
 """The per-chapter master: loudness gain, MP3 encoding and the gapless join, chapter by chapter.
 
-The edition is cut into *pieces* at chapter starts. build.speak pads each chapter's lead pause
-so that its start falls on an MP3 frame boundary; a start with EDGE_S of digital silence on both
-sides becomes a cut (the default 1.6 s chapter pause leaves 0.8 s each side), any other start
-stays inside its piece. Each piece is then worked on alone, in parallel, through the cache:
+build.speak starts each chapter mid-pause on an MP3 frame boundary. A start with EDGE_S of
+digital silence either side is a *cut* (the default chapter pause leaves 0.8 s each side); the
+pieces between cuts are worked on alone, in parallel threads, through the cache:
 
-1. **Analysis** (cached by the piece's audio and its *phase*, its offset on the file's block
-   grid): the K-weighted mean square of every BS.1770 gating block of the *whole file* (400 ms
-   from sample ⌊j·rate/10⌋, as pyloudnorm places them) that starts inside the piece, plus 1 ms
-   chunk peaks and energies for the limiter. A block that runs past the cut sees only the
-   silence that opens the next piece, so the piece computes it by running its own filter on
-   over silent input; the file's filter differs there only by its memory of earlier pieces,
-   which 0.4 s of silence has decayed by a factor of 10⁻³⁰ (the slowest K-weighting pole at
-   22.05 kHz is 0.989). So the pieces' blocks are the file's blocks and gating over their union
-   *is* the file's gated integrated loudness — test_master.py checks it against
-   loudness.integrated_lufs of the whole file to 1e-9 LU.
-2. **Gain**: one edition gain, searched as loudness.normalise does (secant steps over the
-   limiter), on that union; a block where the limiter acts is scaled by its chunks' limited
-   energy ratio. The gain is rounded to GAIN_STEP_DB so an edit that barely moves the loudness
-   keeps it, and with it every other piece's MP3.
-3. **Encode** (cached by the piece's audio, gain and settings): gain + limiter, then lameenc.
-   LAME writes ⌈(n + 1152) / frame⌉ frames for n samples, so a piece of L samples (L a whole
-   number of frames) is encoded from its first L − 1152: exactly L / frame frames, whose 576
-   samples of delay and 576 of padding fall where the dropped samples were — silence either way.
-   The frames of consecutive pieces therefore tile the file sample-exactly: every chapter
-   starts where the timeline put it. The last piece is encoded whole.
-4. **Heard** (cached by the piece's MP3 and phase): each piece decoded by ffmpeg and measured
-   the same way, for the loudness and true peak the manifest records; a miss corrects the
-   calibration and re-encodes, as loudness.normalise_mp3 does.
-5. **Join**: the pieces' frames, one Xing/LAME Info header for the whole file (delay 576, the
-   last piece's padding).
+1. **Analysis** (keyed by the piece's audio and *phase*, its offset on the file's block grid):
+   the K-weighted mean square of every BS.1770 block of the *whole file* (400 ms from sample
+   ⌊j·rate/10⌋, as pyloudnorm places them) that starts in the piece, and 1 ms chunk peaks and
+   energies for the limiter. A block running past the cut sees only the next piece's opening
+   silence, so the piece runs its own filter on over silent input; the file's filter differs
+   only by its memory of earlier pieces, which 0.4 s of silence decays by 10⁻³⁰ (slowest pole
+   0.989 at 22.05 kHz). The pieces' blocks are the file's blocks, and gating over their union is
+   the file's integrated loudness (test_master.py: to 1e-9 LU against the whole-file meter).
+2. **Gain**: one edition gain on a GAIN_STEP_DB grid, found by secant steps over the limited
+   loudness of that union (a block where the limiter acts is scaled by its chunks' limited
+   energy ratio, kept per piece and step). The grid lets an edit keep the gain, and so every
+   other piece's MP3.
+3. **Encode** (keyed by audio, gain and settings): gain + limiter, then lameenc, which writes
+   ⌈(n + 1152) / frame⌉ frames for n samples. A piece of L samples (whole frames) is encoded
+   from its first L − 1152 (silence): exactly L / frame frames, its 576 samples of delay and
+   576 of padding where the dropped silence was. So the pieces' frames tile the file and every
+   chapter starts on the sample the timeline gave it. The last piece is encoded whole.
+4. **Heard** (keyed by the piece's MP3): each piece decoded by ffmpeg and measured on its own
+   block grid (within ~0.01 LU of the whole file's) for the figures the manifest records; a
+   miss corrects the calibration and re-encodes, as loudness.normalise_mp3 does.
+5. **Join**: the frames under one Xing/LAME Info header (delay 576, the last piece's padding).
 
 With ``--encoder ffmpeg`` the edition is one piece (ffmpeg writes its own header).
 """
@@ -37,20 +32,18 @@ With ``--encoder ffmpeg`` the edition is one piece (ffmpeg writes its own header
 from __future__ import annotations
 
 import hashlib
-import importlib
-import json
 import math
-import struct
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
-from pathlib import Path
 from typing import Any, Callable, Sequence
 
 from . import loudness as lo
-from .audio import ENCODER_DELAY, count_frames, encode_frames, encode_mp3, frame_samples, lame_info_frame
+from .audio import encode_frames, encode_mp3
 from .cache import Cache
 from .errors import EncodeError
+from .masterpack import _code_digest, _encoder_version, _pack, _unpack
+from .mp3info import ENCODER_DELAY, count_frames, frame_samples, lame_info_frame
 from .tts.base import PCM
 
 MASTER_NS = "master"
@@ -58,7 +51,6 @@ FORMAT = 1  # bump when a key or a stored value changes meaning
 GAIN_STEP_DB = 0.1  # the edition gain's resolution: ±0.05 LU, far inside the ±1 LU tolerance
 EDGE_S = 0.4  # digital silence a cut needs on each side: one gating block
 TAIL = 2 * ENCODER_DELAY  # samples LAME adds to a piece: its delay and its least padding
-_MAGIC = b"VOMASTER2\n"
 
 
 def _np():
@@ -67,69 +59,31 @@ def _np():
     return np
 
 
-# -- cache values ---------------------------------------------------------------------------------
-def _pack(meta: dict[str, Any], blobs: Sequence[bytes]) -> bytes:
-    """Magic, sha256 of the rest, JSON head, length-prefixed blobs."""
-    head = json.dumps(meta, sort_keys=True).encode()
-    body = b"".join([struct.pack("<II", len(head), len(blobs)), head,
-                     *(struct.pack("<Q", len(b)) + bytes(b) for b in blobs)])
-    return _MAGIC + hashlib.sha256(body).digest() + body
-
-
-def _unpack(data: bytes | None) -> tuple[dict[str, Any], list[bytes]] | None:
-    """The meta and blobs of a cache value, or None when absent or damaged (then it is remade)."""
-    n = len(_MAGIC)
-    if not data or data[:n] != _MAGIC or hashlib.sha256(data[n + 32:]).digest() != data[n:n + 32]:
-        return None
-    try:
-        pos = n + 32
-        head_len, count = struct.unpack_from("<II", data, pos)
-        pos += 8
-        meta = json.loads(data[pos:pos + head_len])
-        pos += head_len
-        blobs = []
-        for _ in range(count):
-            (size,) = struct.unpack_from("<Q", data, pos)
-            blobs.append(data[pos + 8:pos + 8 + size])
-            pos += 8 + size
-    except (struct.error, ValueError):
-        return None
-    return (meta, blobs) if pos == len(data) else None
-
-
-def _code_digest() -> str:
-    """sha256 of the modules that shape MP3 bytes: a code change must not serve old pieces."""
-    h = hashlib.sha256()
-    for name in ("audio", "ffmpeg", "loudness", "master"):
-        try:
-            h.update(Path(importlib.import_module(f"voiceover.{name}").__file__).read_bytes())
-        except (ImportError, OSError, TypeError):
-            h.update(name.encode())
-    return h.hexdigest()
-
-
-def _encoder_version(encoder: str) -> str:
-    from importlib import metadata
-
-    dist = "lameenc" if encoder == "lameenc" else "imageio-ffmpeg"
-    try:
-        return f"{dist} {metadata.version(dist)}"
-    except metadata.PackageNotFoundError:
-        return f"{dist} ?"
-
-
 # -- the plan -------------------------------------------------------------------------------------
 def block_period(rate: int) -> int:
     """Samples after which the BS.1770 block grid repeats (100 ms, or 200 ms at 11025 Hz)."""
     return rate // 10 if rate % 10 == 0 else rate // 5
 
 
-def cuts(view: memoryview, bounds: Sequence[int], rate: int) -> list[int]:
+class _Samples:
+    """16-bit samples in memory, read the way a spooled audio.Timeline is read."""
+
+    def __init__(self, data: bytes | memoryview) -> None:
+        self._view = memoryview(data).cast("B")
+        self.samples = len(self._view) // 2
+
+    def read(self, start: int, end: int) -> bytes:
+        return bytes(self._view[2 * start:2 * end])
+
+
+def cuts(source: Any, bounds: Sequence[int], rate: int) -> list[int]:
     """Piece starts: 0 and each chapter start on a frame boundary with EDGE_S of silence around it."""
-    frame, edge, n = frame_samples(rate), 4 * rate // 10, len(view) // 2
+    if not hasattr(source, "read"):
+        source = _Samples(source)
+    frame, edge, n = frame_samples(rate), 4 * rate // 10, source.samples
     out = [0]
     for b in bounds[1:]:
-        if b % frame == 0 and edge <= b and b + 2 * edge <= n and view[2 * (b - edge):2 * (b + edge)] == bytes(4 * edge):
+        if b % frame == 0 and edge <= b and b + 2 * edge <= n and source.read(b - edge, b + edge) == bytes(4 * edge):
             out.append(b)
     return out
 
@@ -295,15 +249,15 @@ class _Piece:
 
 
 class _Master:
-    def __init__(self, view: memoryview, rate: int, bounds: Sequence[int], *, bitrate: int, encoder: str,
-                 normalise: bool, cache: Cache | None) -> None:
-        self.view, self.rate, self.bitrate, self.encoder, self.normalise = view, rate, bitrate, encoder, normalise
+    def __init__(self, source: Any, rate: int, bounds: Sequence[int], *, bitrate: int, encoder: str,
+                 normalise: bool, cache: Cache | None, pool: ThreadPoolExecutor) -> None:
+        self.source, self.rate, self.bitrate, self.encoder, self.normalise = source, rate, bitrate, encoder, normalise
         self.cache = cache
-        n = len(view) // 2
-        starts = cuts(view, bounds, rate) if encoder == "lameenc" else [0]
+        self.n = n = source.samples
+        starts = cuts(source, bounds, rate) if encoder == "lameenc" else [0]
         ends = [*starts[1:], n]
-        self.pieces = [_Piece(s, e, e == n, s % block_period(rate), hashlib.sha256(view[2 * s:2 * e]).hexdigest())
-                       for s, e in zip(starts, ends)]
+        shas = pool.map(lambda se: hashlib.sha256(source.read(*se)).hexdigest(), zip(starts, ends))
+        self.pieces = [_Piece(s, e, e == n, s % block_period(rate), sha) for s, e, sha in zip(starts, ends, shas)]
         self.digest = _code_digest() if cache is not None else ""
         self.stats = Mastered(b"", {}, [], len(self.pieces))
 
@@ -319,7 +273,7 @@ class _Master:
         return value, True
 
     def samples(self, p: _Piece) -> bytes:
-        return bytes(self.view[2 * p.start:2 * p.end])
+        return self.source.read(p.start, p.end)
 
     def analysis(self, p: _Piece) -> Analysis:
         def make():  # through the stored form: one representation, cold or warm
@@ -384,13 +338,13 @@ class _Master:
         return _np().frombuffer(blobs[0], "<f8"), float(meta["peak"])
 
 
-def master_edition(samples: memoryview | bytes, rate: int, bounds: Sequence[int], *, bitrate: int = 64,
+def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: int = 64,
                    encoder: str = "lameenc", normalise: bool = True, split_chapters: bool = False,
                    cache: Cache | None = None, jobs: int = 1, target_lufs: float = lo.MONO_TARGET) -> Mastered:
     """The edition's MP3 from its timeline: per-chapter pieces normalised, encoded and joined.
 
     Args:
-        samples: the timeline's 16-bit mono samples (not copied whole).
+        samples: 16-bit mono samples: bytes, or a spooled audio.Timeline (read piece by piece).
         rate: their sample rate (an MP3 rate).
         bounds: each chapter's first sample, in order (0 first); starts on a frame boundary with
             silence around them become independent pieces.
@@ -400,12 +354,12 @@ def master_edition(samples: memoryview | bytes, rate: int, bounds: Sequence[int]
 
     Same samples and settings → the same bytes, whatever ``jobs`` and whatever the cache holds.
     """
-    view = memoryview(samples).cast("B")
-    if len(view) < 2:
+    source = samples if hasattr(samples, "read") else _Samples(samples)
+    if source.samples < 1:
         raise EncodeError("nothing to encode: the audio is empty (did every segment come out silent?)")
-    m = _Master(view, rate, bounds, bitrate=bitrate, encoder=encoder, normalise=normalise, cache=cache)
-    pieces = m.pieces
     with ThreadPoolExecutor(max(1, jobs), thread_name_prefix="voiceover-master") as pool:
+        m = _Master(source, rate, bounds, bitrate=bitrate, encoder=encoder, normalise=normalise, cache=cache, pool=pool)
+        pieces = m.pieces
         analyses: list[Analysis | None] = list(pool.map(m.analysis, pieces)) if normalise else [None] * len(pieces)
         shift, ceiling = lo.MP3_LOUDNESS_SHIFT_LU, lo.LIMIT_CEILING_DBFS
         loud: dict[str, Any] = {}
@@ -437,7 +391,7 @@ def master_edition(samples: memoryview | bytes, rate: int, bounds: Sequence[int]
             m.stats.chapter_mp3s = _chapter_files(m, bounds, encoded, analyses, steps, ceiling)
     if encoder == "lameenc":
         body = b"".join(e[0] for e in encoded)
-        header = lame_info_frame(body, len(view) // 2, bitrate, sum(e[2] for e in encoded))
+        header = lame_info_frame(body, source.samples, bitrate, sum(e[2] for e in encoded))
         if not header:
             raise EncodeError("the joined chapters do not form a valid MP3 stream; "
                               "run `voiceover cache prune --all` and rebuild")
@@ -450,7 +404,7 @@ def master_edition(samples: memoryview | bytes, rate: int, bounds: Sequence[int]
 
 def _chapter_files(m: _Master, bounds: Sequence[int], encoded, analyses, steps, ceiling) -> list[bytes]:
     """One MP3 per chapter: a piece that is one chapter is its own frames; others are cut and encoded."""
-    n = len(m.view) // 2
+    n = m.n
     out = []
     for k, start in enumerate(bounds):
         end = bounds[k + 1] if k + 1 < len(bounds) else n

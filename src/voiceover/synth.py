@@ -127,6 +127,26 @@ def cache_dir_scope(directory: Path | None) -> Iterator[None]:
             os.environ[ENV_DIR] = old
 
 
+class Spoken(Sequence[PCM]):
+    """Speech results in job order, held as cache keys and read back one at a time."""
+
+    def __init__(self, items: list[PCM | str | None], cache: Cache | None) -> None:
+        self._items, self._cache = items, cache
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, i):  # type: ignore[override]
+        item = self._items[i]
+        if isinstance(item, str):
+            got = self._cache.get(SPEECH_NS, item) if self._cache is not None else None
+            pcm = unpack_pcm(got) if got is not None else None
+            if pcm is None:
+                raise SynthesisError("a sentence left the speech cache during the build (was it pruned?); build again")
+            return pcm
+        return item
+
+
 class Speaker:
     """Speaks job lists through a cache with up to ``jobs`` processes or threads."""
 
@@ -153,24 +173,29 @@ class Speaker:
             return list(jobs)
         return [j for j, k in zip(jobs, self.keys(jobs)) if self.cache.get(SPEECH_NS, k) is None]
 
-    def speak(self, jobs: Sequence[Job], advance: Callable[[int], None] = lambda n: None) -> tuple[list[PCM], SpeechStats]:
+    def speak(self, jobs: Sequence[Job], advance: Callable[[int], None] = lambda n: None, *,
+              lazy: bool = False) -> tuple[Sequence[PCM], SpeechStats]:
         """PCM for every job, in order; ``advance(n)`` is called as sentences are done.
 
         Ctrl-C is deferred to the gaps between sentences (interrupts.py): a sentence is cached
-        whole or not at all, then KeyboardInterrupt is raised.
+        whole or not at all, then KeyboardInterrupt is raised. With ``lazy`` (and a cache) only
+        the cache keys are held and each PCM is read back when asked for (``Spoken``), so memory
+        does not grow with the length of the edition.
         """
         with interrupts.deferred():
-            return self._speak(jobs, advance)
+            return self._speak(jobs, advance, lazy)
 
-    def _speak(self, jobs: Sequence[Job], advance: Callable[[int], None]) -> tuple[list[PCM], SpeechStats]:
+    def _speak(self, jobs: Sequence[Job], advance: Callable[[int], None],
+               lazy: bool) -> tuple[Sequence[PCM], SpeechStats]:
         keys = self.keys(jobs)
-        results: list[PCM | None] = [None] * len(jobs)
+        results: list[PCM | str | None] = [None] * len(jobs)
+        lazy = lazy and self.cache is not None
         todo: dict[str, list[int]] = {}  # key → job indices (the same sentence is spoken once)
         for i, key in enumerate(keys):
             got = self.cache.get(SPEECH_NS, key) if self.cache is not None else None
             pcm = unpack_pcm(got) if got is not None else None
             if pcm is not None:
-                results[i] = pcm
+                results[i] = key if lazy else pcm
             else:
                 todo.setdefault(key, []).append(i)
         stats = SpeechStats(len(jobs), len(jobs) - sum(len(v) for v in todo.values()), len(todo))
@@ -181,10 +206,13 @@ class Speaker:
 
         def done(key: str, pcm: PCM) -> None:
             job = jobs[todo[key][0]]
+            held: PCM | str = pcm
             if complete(pcm, job) and self.cache is not None:
                 self.cache.put(SPEECH_NS, key, pack_pcm(pcm))
+                if lazy and self.cache.get(SPEECH_NS, key) is not None:  # an unwritable cache keeps it in memory
+                    held = key
             for i in todo[key]:
-                results[i] = pcm
+                results[i] = held
             _log(key, job)
             advance(len(todo[key]))
             interrupts.check()  # Ctrl-C stops here, with every finished sentence cached
@@ -197,7 +225,7 @@ class Speaker:
             stats.workers = max(stats.workers, self._run(get_engine(name), work, done))
         if any(r is None for r in results):  # cannot happen: every miss was spoken or raised
             raise SynthesisError("internal error: a sentence was neither cached nor spoken")
-        return results, stats  # type: ignore[return-value]
+        return (Spoken(results, self.cache) if lazy else results), stats  # type: ignore[return-value]
 
     # -- running ----------------------------------------------------------------------------
     def _run(self, engine: Engine, work: list[tuple[str, Job]], done: Callable[[str, PCM], None]) -> int:

@@ -1,0 +1,63 @@
+"""The master's cache values: a checked container (magic, sha256, JSON head, blobs) and the
+versions that key them (the code that shapes MP3 bytes, the encoder's release)."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import json
+import struct
+from pathlib import Path
+from typing import Any, Sequence
+
+_MAGIC = b"VOMASTER2\n"
+
+
+def _pack(meta: dict[str, Any], blobs: Sequence[bytes]) -> bytes:
+    """Magic, sha256 of the rest, JSON head, length-prefixed blobs."""
+    head = json.dumps(meta, sort_keys=True).encode()
+    body = b"".join([struct.pack("<II", len(head), len(blobs)), head,
+                     *(struct.pack("<Q", len(b)) + bytes(b) for b in blobs)])
+    return _MAGIC + hashlib.sha256(body).digest() + body
+
+
+def _unpack(data: bytes | None) -> tuple[dict[str, Any], list[bytes]] | None:
+    """The meta and blobs of a cache value, or None when absent or damaged (then it is remade)."""
+    n = len(_MAGIC)
+    if not data or data[:n] != _MAGIC or hashlib.sha256(data[n + 32:]).digest() != data[n:n + 32]:
+        return None
+    try:
+        pos = n + 32
+        head_len, count = struct.unpack_from("<II", data, pos)
+        pos += 8
+        meta = json.loads(data[pos:pos + head_len])
+        pos += head_len
+        blobs = []
+        for _ in range(count):
+            (size,) = struct.unpack_from("<Q", data, pos)
+            blobs.append(data[pos + 8:pos + 8 + size])
+            pos += 8 + size
+    except (struct.error, ValueError):
+        return None
+    return (meta, blobs) if pos == len(data) else None
+
+
+def _code_digest() -> str:
+    """sha256 of the modules that shape MP3 bytes: a code change must not serve old pieces."""
+    h = hashlib.sha256()
+    for name in ("audio", "ffmpeg", "loudness", "master", "masterpack", "mp3info"):
+        try:
+            h.update(Path(importlib.import_module(f"voiceover.{name}").__file__).read_bytes())
+        except (ImportError, OSError, TypeError):
+            h.update(name.encode())
+    return h.hexdigest()
+
+
+def _encoder_version(encoder: str) -> str:
+    from importlib import metadata
+
+    dist = "lameenc" if encoder == "lameenc" else "imageio-ffmpeg"
+    try:
+        return f"{dist} {metadata.version(dist)}"
+    except metadata.PackageNotFoundError:
+        return f"{dist} ?"

@@ -1,0 +1,69 @@
+"""Memory that does not grow with the edition: a spooled timeline, speech read back from the cache."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from voiceover import audio
+from voiceover.audio import Timeline
+from voiceover.cache import Cache
+from voiceover.master import master_edition
+from voiceover.synth import Job, Speaker, Spoken
+from voiceover.tts import Voice
+from voiceover.tts.base import PCM
+
+from test_master import _speechlike, chapters_of, edition
+
+
+def test_a_spooled_timeline_reads_back_what_was_added(monkeypatch):
+    monkeypatch.setattr(audio, "SPOOL_BYTES", 10_000)
+    plain, spooled = Timeline(trim=False), Timeline(trim=False, spool=True)
+    for k in range(12):
+        piece = _speechlike(0.3, 22050, k)
+        for tl in (plain, spooled):
+            tl.add(piece, 250)
+            tl.align(576)
+    assert spooled._spooled > 0 and len(spooled._buf) < 10_000  # most of it is on disk
+    assert spooled.samples == plain.samples
+    assert spooled.to_pcm() == plain.to_pcm()
+    n = plain.samples
+    for a, b in ((0, 7), (4_000, 4_003), (4_990, 5_010), (n - 10, n + 50), (n + 5, n + 9)):
+        assert spooled.read(a, b) == plain.to_pcm().samples[2 * a:2 * min(b, n)]
+    spooled.close()
+    assert spooled.samples == 0
+
+
+def test_the_master_reads_a_spooled_timeline_piece_by_piece(monkeypatch):
+    monkeypatch.setattr(audio, "SPOOL_BYTES", 50_000)
+    samples, bounds = edition(chapters_of(22050), 22050)
+    tl = Timeline(trim=False, spool=True)
+    tl.add(PCM(samples, 22050))
+    assert tl._spooled > 0
+    assert master_edition(tl, 22050, bounds).mp3 == master_edition(samples, 22050, bounds).mp3
+
+
+def test_lazy_speech_results_hold_keys_and_read_back_the_same_audio(tmp_path, monkeypatch):
+    from voiceover import synth
+    from voiceover.tts.base import Engine
+
+    class Tone(Engine):  # a tone whose length follows the text
+        name = "tone"
+        thread_safe = True
+
+        def synthesize(self, text, voice, language):
+            n = 200 * len(text)
+            return PCM((np.sin(np.arange(n) * 0.1) * 9000).astype("<i2").tobytes(), 22050)
+
+        def version(self, voice=None):
+            return "1"
+
+    monkeypatch.setattr(synth, "get_engine", lambda name: Tone())
+    jobs = [Job(f"sentence {i}", Voice("tone", "x"), "en") for i in range(5)] + [Job("sentence 1", Voice("tone", "x"), "en")]
+    eager, _ = Speaker(cache=Cache(tmp_path / "a"), jobs=1).speak(jobs)
+    lazy, stats = Speaker(cache=Cache(tmp_path / "b"), jobs=1).speak(jobs, lazy=True)
+    assert isinstance(lazy, Spoken) and all(isinstance(i, str) for i in lazy._items)  # keys, not audio
+    assert [lazy[i] for i in range(len(lazy))] == list(eager)
+    warm, stats = Speaker(cache=Cache(tmp_path / "b"), jobs=1).speak(jobs, lazy=True)
+    assert stats.cached == 6 and list(warm) == list(eager)
+    uncached, _ = Speaker(use_cache=False, jobs=1).speak(jobs, lazy=True)
+    assert list(uncached) == list(eager)  # nothing to read back from: kept in memory

@@ -124,7 +124,7 @@ def _peak_rss_mb(cmd: list[str], env: dict | None = None) -> tuple[float, float]
     _, proc = _run([sys.executable, "-c", code, *cmd], env=env)
     data = json.loads(proc.stdout)
     if data["rc"] != 0:
-        sys.exit(f"bench: build failed ({data['rc']})")
+        sys.exit(f"bench: build failed ({data['rc']}):\n{proc.stderr[-2000:]}")
     return data["wall"], data["rss_kb"] / 1024
 
 
@@ -235,22 +235,24 @@ WORDS_PER_HOUR = 9300  # espeak-only voices speak ~155 words a minute
 
 
 def synthetic_script(hours: float) -> str:
-    """An interview of about ``hours`` of espeak speech: a question per chapter, numbered so every sentence differs."""
+    """An interview of about ``hours`` of espeak speech: ~20 questions an hour (ID3 holds ≤ 255
+    chapters), each answered at length, numbered so that every sentence differs."""
     head = "A long talk about rivers\n\nA boat at dawn\n\nAda Moss spoke to River News about every dam on the river.\n\n"
     turns = []
     words = 0
     i = 0
     while words < hours * WORDS_PER_HOUR:
         i += 1
-        turn = (f"River News: What happened at reservoir number {i} during the flood of that year?\n\n"
-                f"Moss: Reservoir {i} held its water for {i % 17 + 3} days. We opened the gates slowly, "
-                f"and the river took {i * 7} cubic metres a second. The farmers below gate {i} were warned "
-                f"two days before the release. Nobody lost a field that spring, which is what the plan of "
-                f"year {1960 + i % 60} had promised.\n\n"
-                f"Moss: The next season we lined canal {i} with concrete. It leaks a third less than before, "
-                f"and the engineers check its banks every {i % 5 + 2} weeks.\n\n")
-        words += len(turn.split())
-        turns.append(turn)
+        turn = [f"River News: What happened at reservoir number {i} during the flood of that year?\n\n"]
+        for k in range(1, 9):
+            j = i * 10 + k
+            turn.append(f"Moss: Reservoir {j} held its water for {j % 17 + 3} days. We opened the gates slowly, "
+                        f"and the river took {j * 7} cubic metres a second. The farmers below gate {j} were warned "
+                        f"two days before the release. Nobody lost a field that spring, which is what the plan of "
+                        f"year {1960 + j % 60} had promised. The next season we lined canal {j} with concrete; "
+                        f"it leaks a third less, and the engineers check its banks every {j % 5 + 2} weeks.\n\n")
+        words += sum(len(t.split()) for t in turn)
+        turns.append("".join(turn))
     return head + "".join(turns)
 
 

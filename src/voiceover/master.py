@@ -390,12 +390,12 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
         if split_chapters:
             m.stats.chapter_mp3s = _chapter_files(m, bounds, encoded, analyses, steps, ceiling)
     if encoder == "lameenc":
-        body = b"".join(e[0] for e in encoded)
-        header = lame_info_frame(body, source.samples, bitrate, sum(e[2] for e in encoded))
+        header = lame_info_frame(encoded[0][0], source.samples, bitrate, sum(e[2] for e in encoded),
+                                 body_bytes=sum(len(e[0]) for e in encoded))
         if not header:
             raise EncodeError("the joined chapters do not form a valid MP3 stream; "
                               "run `voiceover cache prune --all` and rebuild")
-        m.stats.mp3 = header + body
+        m.stats.mp3 = b"".join([header, *(e[0] for e in encoded)])  # one copy of the edition
     else:
         m.stats.mp3 = encoded[0][0]
     m.stats.loudness = loud

@@ -94,12 +94,14 @@ def _crc16(data: bytes) -> int:
     return crc
 
 
-def lame_info_frame(body: bytes, n_samples: int, bitrate_kbps: int, frames: int | None = None) -> bytes:
+def lame_info_frame(body: bytes, n_samples: int, bitrate_kbps: int, frames: int | None = None,
+                    body_bytes: int | None = None) -> bytes:
     """A silent first frame holding the Xing "Info" tag + LAME extension for this CBR stream.
 
     Fields follow the LAME tag spec (gabriel.mp3-tech.org/mp3infotag.html): frame count, byte
     count, a linear seek TOC, then encoder delay (576) and end padding, which decoders use to
-    drop the samples the codec added; ``frames`` skips counting them again. The music CRC is left 0 (checking it costs a pass over
+    drop the samples the codec added; ``frames`` skips counting them again, and with it
+    ``body`` may be just the first frame of a stream of ``body_bytes`` bytes. The music CRC is left 0 (checking it costs a pass over
     the whole file and no decoder reads it); the tag CRC is real. Returns b"" — no header,
     decoders then keep the delay — if the stream does not parse as expected.
     """
@@ -129,7 +131,7 @@ def lame_info_frame(body: bytes, n_samples: int, bitrate_kbps: int, frames: int 
     size = _frame_size(first.mpeg1, br, first.sample_rate, 0)
     header = first.raw & ~(0xF << 12) & ~(1 << 9) & ~(1 << 8)  # clear bitrate, padding, private
     header |= (bitrates.index(br) + 1) << 12 | 1 << 16  # the new bitrate; protection bit set = no CRC
-    total_bytes = size + len(body)
+    total_bytes = size + (len(body) if body_bytes is None else body_bytes)
     toc = bytes(min(255, i * 256 // 100) for i in range(100))
     source_freq = 0 if first.sample_rate <= 32000 else 1 if first.sample_rate == 44100 else 2
     frame = bytearray(size)

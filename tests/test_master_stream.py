@@ -67,3 +67,35 @@ def test_lazy_speech_results_hold_keys_and_read_back_the_same_audio(tmp_path, mo
     assert stats.cached == 6 and list(warm) == list(eager)
     uncached, _ = Speaker(use_cache=False, jobs=1).speak(jobs, lazy=True)
     assert list(uncached) == list(eager)  # nothing to read back from: kept in memory
+
+
+def test_two_engines_speak_at_once_and_results_stay_in_order(tmp_path, monkeypatch):
+    import threading
+
+    from voiceover import synth
+    from voiceover.tts.base import Engine
+
+    other_started = threading.Event()
+    overlapped = []
+
+    class Slow(Engine):  # waits (at most 10 s) for the other engine to start speaking
+        name = "slow"
+
+        def synthesize(self, text, voice, language):
+            overlapped.append(other_started.wait(10))
+            return PCM(bytes(200), 22050)
+
+    class Quick(Engine):
+        name = "quick"
+
+        def synthesize(self, text, voice, language):
+            other_started.set()
+            return PCM(text.encode().ljust(200, b"\0")[:200], 22050)
+
+    engines = {"slow": Slow(), "quick": Quick()}
+    monkeypatch.setattr(synth, "get_engine", lambda name: engines[name])
+    # the slow engine's sentence comes first: spoken one engine after the other, it would wait in vain
+    jobs = [Job(f"s{i}", Voice("quick" if i % 2 else "slow", "x"), "en") for i in range(6)]
+    pcms, _ = Speaker(cache=Cache(tmp_path), jobs=1).speak(jobs)
+    assert overlapped and all(overlapped)  # the quick engine spoke while the slow one was speaking
+    assert [p.samples[:2] for p in pcms][1::2] == [b"s1", b"s3", b"s5"]

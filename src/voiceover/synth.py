@@ -220,9 +220,21 @@ class Speaker:
         by_engine: dict[str, list[str]] = {}
         for key, idx in todo.items():
             by_engine.setdefault(jobs[idx[0]].voice.engine, []).append(key)
-        for name, engine_keys in by_engine.items():
-            work = [(k, jobs[todo[k][0]]) for k in engine_keys]
-            stats.workers = max(stats.workers, self._run(get_engine(name), work, done))
+        runs = [(get_engine(name), [(k, jobs[todo[k][0]]) for k in engine_keys]) for name, engine_keys in by_engine.items()]
+        if len(runs) == 1:
+            stats.workers = max(stats.workers, self._run(*runs[0], done))
+        elif runs:  # engines speak at once (espeak's sentences while Piper's run); results land by index
+            from concurrent.futures import ThreadPoolExecutor
+
+            guard = threading.Lock()
+
+            def done_locked(key: str, pcm: PCM) -> None:
+                with guard:
+                    done(key, pcm)
+
+            with ThreadPoolExecutor(len(runs), thread_name_prefix="voiceover-engine") as pool:
+                futures = [pool.submit(self._run, engine, work, done_locked) for engine, work in runs]
+                stats.workers = max(stats.workers, *(f.result() for f in futures))
         if any(r is None for r in results):  # cannot happen: every miss was spoken or raised
             raise SynthesisError("internal error: a sentence was neither cached nor spoken")
         return (Spoken(results, self.cache) if lazy else results), stats  # type: ignore[return-value]

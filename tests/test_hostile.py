@@ -220,7 +220,7 @@ def test_a_cached_master_cut_in_half_is_made_again(tmp_path, fake_voices, fake_e
     first = build(load_script(src), opts(), input_bytes=src.read_bytes())
     mp3 = next((first.folder / "en").glob("*.en.mp3"))
     good = mp3.read_bytes()
-    masters = [p for p in (cache / "mp3").rglob("*") if p.is_file()]
+    masters = [p for p in (cache / "master").rglob("*") if p.is_file()]  # master.MASTER_NS
     assert masters
     for m in masters:
         data = m.read_bytes()
@@ -235,6 +235,6 @@ def test_a_cached_master_cut_in_half_is_made_again(tmp_path, fake_voices, fake_e
     again = build(load_script(src), opts(), reporter=Rep(), input_bytes=src.read_bytes())
     assert mp3.read_bytes() == good
     warned = [n for n in notes if "damaged cache entries" in n]
-    assert warned == [f"warning: {len(masters)} damaged cache entries (mp3 {len(masters)}) were dropped and made "
+    assert warned == [f"warning: {len(masters)} damaged cache entries (master {len(masters)}) were dropped and made "
                       "again; `voiceover cache verify` checks the rest"]
     assert verify_edition(again.folder) == []

@@ -10,9 +10,10 @@ quoted in voices/default.toml.
     .venv/bin/python bench/intelligibility.py --quick          # the configured English voices + Piper
     .venv/bin/python bench/intelligibility.py --voices en-us+f5:50 en-us+m3:40 --jobs 1
     .venv/bin/python bench/intelligibility.py --voices piper/en_US-joe-medium --piper-noise 0.667,0.8
+    .venv/bin/python bench/intelligibility.py --voices 'piper/en_US-joe-medium+f0*1.9+env*1.18'   # a WORLD persona
     .venv/bin/python bench/intelligibility.py --speech-rules   # does each speech_text rule help?
 
-A voice is "espeak-id[:pitch]" or "piper/<model>[:speaker]". Piper voices are every installed
+A voice is "espeak-id[:pitch]" or "piper/<model>[:speaker][+f0*X+env*Y]". Piper voices are every installed
 English model (see `voiceover voices`); --piper-noise measures Piper with other noise settings
 than voiceover's deterministic 0/0 (piper's own defaults are 0.667,0.8).
 """

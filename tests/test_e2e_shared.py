@@ -28,9 +28,15 @@ def _can_unshare() -> bool:
     return bool(shutil.which("unshare")) and subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
 
 
+@pytest.fixture(scope="module")
+def seed_cache(tmp_path_factory) -> dict[str, str]:
+    """One sentence cache for both builds of the seed: every English voice is Piper (slow cold)."""
+    return {**os.environ, "VOICEOVER_CACHE_DIR": str(tmp_path_factory.mktemp("seed-cache"))}
+
+
 @pytest.mark.slow
-def test_english_edition_of_the_real_interview(tmp_path, shared_interview):
-    res = _run(["build", str(shared_interview), "--lang", "en", "--out", str(tmp_path), "-q"])
+def test_english_edition_of_the_real_interview(tmp_path, shared_interview, seed_cache):
+    res = _run(["build", str(shared_interview), "--lang", "en", "--out", str(tmp_path), "-q"], env=seed_cache)
     assert res.returncode == 0, res.stderr
     folder = next(tmp_path.iterdir())
     mp3 = next((folder / "en").glob("*.mp3"))
@@ -58,7 +64,7 @@ def test_english_edition_of_the_real_interview(tmp_path, shared_interview):
 
 
 @pytest.mark.slow
-def test_release_of_three_languages_offline_with_tiny_packages(tmp_path, shared_interview, install):
+def test_release_of_three_languages_offline_with_tiny_packages(tmp_path, shared_interview, install, seed_cache):
     """Tiny copy-model packages en→ru and ru→kk (kk pivots); run without a network namespace's
     interfaces when `unshare -n` is allowed (root here), so any network use would fail the build."""
     install("en", "ru")
@@ -67,7 +73,7 @@ def test_release_of_three_languages_offline_with_tiny_packages(tmp_path, shared_
     # loudness, a cue for every segment); `make release` runs exactly this command
     args = ["release", str(shared_interview), "--lang", "en", "--lang", "ru", "--lang", "kk",
             "--out", str(tmp_path / "out"), "-q"]
-    res = _run(args, env=dict(os.environ), netns=_can_unshare())
+    res = _run(args, env={**os.environ, "VOICEOVER_CACHE_DIR": seed_cache["VOICEOVER_CACHE_DIR"]}, netns=_can_unshare())
     assert res.returncode == 0, res.stderr
     folder = next((tmp_path / "out").iterdir())
     source = json.loads((folder / "script.json").read_text())

@@ -256,7 +256,9 @@ def test_import_does_not_load_piper_or_onnxruntime():
 def test_default_config_gives_joe_to_the_english_interviewee(engine):
     cfg = VoiceConfig.default()  # validated on load: joe is installed and speaks en
     assert cfg.roles["interviewee"]["en"] == Voice("piper", JOE, 155, 50)
-    assert cfg.roles["interviewer"]["en"].engine == cfg.roles["narrator"]["en"].engine == "espeak"
+    # the narrator and interviewer are WORLD personas made from joe (tts/world.py)
+    assert cfg.roles["interviewer"]["en"].engine == cfg.roles["narrator"]["en"].engine == "piper"
+    assert cfg.roles["narrator"]["en"].voice.startswith(JOE + "+f0*")
 
 
 def test_voices_command_lists_piper_and_gtts(engine):

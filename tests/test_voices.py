@@ -45,17 +45,17 @@ def test_default_covers_all_roles_in_en_ru_kk(default):
     for role in ROLES:
         for lang in ("en", "ru", "kk"):
             v = default.roles[role][lang]
-            # Piper's joe speaks the English interviewee (see test_piper); everything else is espeak.
-            expected = "piper" if (role, lang) == ("interviewee", "en") else "espeak"
+            # English: Piper's joe and personas made from it (WORLD); Russian and Kazakh: espeak.
+            expected = "piper" if lang == "en" else "espeak"
             assert v.engine == expected and 150 <= v.rate <= 160
-            assert v.voice.split("+")[0].startswith(lang)
+            assert v.voice.split("+")[0].startswith("en_US-joe-medium" if lang == "en" else lang)
 
 
 @pytest.mark.parametrize("lang", ["en", "ru", "kk"])
 def test_main_roles_sound_different(default, lang):
     voices = [default.roles[r][lang] for r in MAIN_ROLES]
     assert len({v.voice for v in voices}) == 3
-    assert len({v.pitch for v in voices}) == 3
+    assert lang == "en" or len({v.pitch for v in voices}) >= 2
     assert len(default.pool[lang]) >= 3
     assert not set(default.pool[lang]) & set(voices)
 
@@ -64,7 +64,7 @@ def test_main_roles_sound_different(default, lang):
 def test_extra_interviewees_get_distinct_voices(default, lang):
     s = script(("n", "Narrator", "narrator"), ("q", "Host", "interviewer"),
                ("a", "Ann", "interviewee"), ("b", "Bob", "interviewee"), ("c", "Cy", "interviewee"))
-    got = default.assign(s, lang)
+    got = default.role_assign(s, lang)
     assert list(got) == ["n", "q", "a", "b", "c"]
     assert len(set(got.values())) == 5
     assert got["a"] == default.roles["interviewee"][lang]
@@ -73,7 +73,7 @@ def test_extra_interviewees_get_distinct_voices(default, lang):
 
 def test_extras_listed_first_still_leave_role_voices_to_first_speakers(default):
     s = script(("b", "Bob", "interviewee"), ("q", "Host", "interviewer"), ("c", "Cy", "interviewee"))
-    got = default.assign(s, "en")
+    got = default.role_assign(s, "en")
     assert got["b"] == default.roles["interviewee"]["en"]
     assert got["q"] == default.roles["interviewer"]["en"]
     assert got["c"] not in (got["b"], got["q"])
@@ -82,7 +82,7 @@ def test_extras_listed_first_still_leave_role_voices_to_first_speakers(default):
 def test_pool_exhausted_shares_role_voice():
     cfg = VoiceConfig(roles={"interviewee": {"en": Voice("espeak", "en-us+f1")}},
                       pool={"en": [Voice("espeak", "en-us+f2")]})
-    got = cfg.assign(script(("a", "A", "interviewee"), ("b", "B", "interviewee"), ("c", "C", "interviewee")), "en")
+    got = cfg.role_assign(script(("a", "A", "interviewee"), ("b", "B", "interviewee"), ("c", "C", "interviewee")), "en")
     assert [got[k].voice for k in "abc"] == ["en-us+f1", "en-us+f2", "en-us+f1"]
 
 

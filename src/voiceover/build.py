@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator, Protocol, Sequence
 
-from . import __version__
+from . import __version__, gender
 from .audio import Pauses, Timeline
 from .cache import Cache
 from .captions import Cue
@@ -130,8 +130,10 @@ def _is_source_script(path: Path, script: Script) -> bool:
 
 
 def load_script(path: Path, *, encoding: str | None = None, overrides: dict[str, str] | None = None,
-                language: str | None = None, max_bytes: int | None = None) -> Script:
-    """Read an interview text (split it; ``language`` None: detected) or an edited script.json (as is).
+                language: str | None = None, max_bytes: int | None = None,
+                genders: dict[str, str] | None = None) -> Script:
+    """Read an interview text (split it, guess genders; ``language`` None: detected) or an edited
+    script.json (as is).
 
     Either must be a regular file no larger than ``max_bytes`` (load.MAX_INPUT_BYTES by default).
     """
@@ -152,11 +154,17 @@ def load_script(path: Path, *, encoding: str | None = None, overrides: dict[str,
         if overrides:
             from .split import apply_overrides
 
+            kept = {sp.name: sp.gender for sp in script.speakers}
             script = apply_overrides(script, overrides)
+            script = replace(script, speakers=tuple(replace(sp, gender=kept.get(sp.name, sp.gender))
+                                                    for sp in script.speakers))
+        script = gender.apply_overrides(script, genders or {})
         return script.with_language(language) if language else script
     from .split import split_text
 
-    return split_text(read_document(path, encoding, max_bytes=limit), overrides=overrides, language=language)
+    text = read_document(path, encoding, max_bytes=limit)
+    script = split_text(text, overrides=overrides, language=language)
+    return gender.infer(gender.apply_overrides(script, genders or {}), text)
 
 
 # -- speaking one language --------------------------------------------------------------------
@@ -403,6 +411,9 @@ def build(source: Script, options: BuildOptions, *, reporter: Reporter | None = 
 
     reporter = reporter or NullReporter()
     assignments = preflight(source, options, voice_config)  # every problem at once, before any work
+    config = voice_config or (VoiceConfig.load(options.voices) if options.voices else VoiceConfig.default())
+    for w in config.plan(source, list(assignments)).warnings:  # the plan's measurements are cached by now
+        reporter.note(f"warning: {w}")
     layout = EditionLayout.at(options.out, edition_slug(source))
     with cache_dir_scope(options.cache_dir), _damage_summary(reporter.note), \
             build_lock(layout.root, options.lock_timeout, reporter.note):

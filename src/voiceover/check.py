@@ -2,11 +2,12 @@
 
 A regression guard for voice choices and text normalisation (speech_text.py), not part of the
 default build: pocketsphinx 5 (a dev dependency; its wheel ships an en-us model) decodes each
-sentence of the MP3 (two, where a caption joined a short sentence to its neighbour), cut out by
-its WebVTT cue times (read by caption_check.read_vtt), and the words it hears are compared with
-the script's, both normalised the same way (numbers as words). Absolute word error rates are high
-for formant speech and a small model; compare runs and voices with each other. It also lists the
-edition's caption rule violations (caption_check.py).
+speaker run (consecutive cues of one speaker) of the MP3, cut out by its WebVTT cue times (read
+by caption_check.read_vtt), and the words it hears are compared with the script's, both
+normalised the same way (numbers as words). Only reference words the recogniser can know count:
+words in pocketsphinx's dictionary with no digit (so "Vassilenko" or "7,500km" do not count
+against a voice). Each speaker also gets a median f0 and a timbre figure (pitch.py), to show the
+voices stay apart. It also lists the edition's caption rule violations (caption_check.py).
 
     python -m voiceover.check OUT/<slug>/en [--quick] [--json] [--worst 5]
 """
@@ -14,6 +15,7 @@ edition's caption rule violations (caption_check.py).
 from __future__ import annotations
 
 import argparse
+import functools
 import json
 import re
 import sys
@@ -26,6 +28,7 @@ from .caption_check import CaptionRead, edition_caption_problems, read_vtt
 from .captions import caption_words
 from .edition import EditionLayout
 from .errors import EngineUnavailable, InputError, UsageError, VoiceoverError
+from .pitch import measure
 from .script import Script
 from .sentences import split_sentences
 from .speech_text import for_speech, spoken_numbers
@@ -47,6 +50,19 @@ def normalise(text: str) -> list[str]:
 def reference_words(text: str, language: str = "en") -> list[str]:
     """The words a listener should hear: the text as spoken (speech_text), numbers as words."""
     return normalise(spoken_numbers(for_speech(text, language), language))
+
+
+@functools.lru_cache(maxsize=1)
+def dictionary() -> frozenset[str]:
+    """The words pocketsphinx's en-us dictionary knows (variants like "read(2)" folded)."""
+    with open(new_decoder().config["dict"], encoding="utf-8", errors="replace") as f:
+        return frozenset(line.split(" ", 1)[0].split("(", 1)[0] for line in f if line.strip())
+
+
+def scorable(words: list[str], vocabulary: frozenset[str] | None = None) -> list[str]:
+    """The reference words a recogniser can get right: in its dictionary, no digits."""
+    vocabulary = dictionary() if vocabulary is None else vocabulary
+    return [w for w in words if w in vocabulary and not any(c.isdigit() for c in w)]
 
 
 def word_errors(reference: list[str], hypothesis: list[str]) -> int:
@@ -170,6 +186,17 @@ def _aligned(speaker_id: str, groups: list[list[CaptionRead]], refs: list[str]) 
     return pieces
 
 
+def _runs(pieces: list[_Piece]) -> list[_Piece]:
+    """Consecutive pieces of one speaker joined: the unit decoded (a speaker's run of cues)."""
+    runs: list[_Piece] = []
+    for p in pieces:
+        if runs and runs[-1].speaker_id == p.speaker_id:
+            runs[-1] = _Piece(p.speaker_id, runs[-1].start_ms, p.end_ms, f"{runs[-1].text} {p.text}")
+        else:
+            runs.append(p)
+    return runs
+
+
 def _edition_files(folder: Path) -> tuple[str, Path, Path, Script, dict[str, str]]:
     """(language, mp3, vtt, script, speaker id → voice) of OUT/<slug>/<lang>."""
     folder = Path(folder)
@@ -240,6 +267,8 @@ class SpeakerRow:
     words: int
     errors: int
     audio_s: float
+    f0_hz: float | None = None  # median f0 of the voiced frames (pitch.py)
+    timbre_hz: float | None = None  # median spectral centroid of the voiced frames
 
     @property
     def wer(self) -> float:
@@ -273,13 +302,15 @@ class CheckReport:
 
     def to_table(self) -> str:
         """A markdown table: one row per speaker, then all of them."""
-        lines = ["| speaker | voice | words | errors | WER |", "|---|---|---:|---:|---:|"]
+        hz = lambda v: "" if v is None else f"{v:.0f}"  # noqa: E731
+        lines = ["| speaker | voice | words | errors | WER | f0 Hz | timbre Hz |", "|---|---|---:|---:|---:|---:|---:|"]
         for r in self.rows:
-            lines.append(f"| {r.speaker} | {r.voice} | {r.words} | {r.errors} | {r.wer:.1%} |")
+            lines.append(f"| {r.speaker} | {r.voice} | {r.words} | {r.errors} | {r.wer:.1%} | {hz(r.f0_hz)} | {hz(r.timbre_hz)} |")
         o = self.overall
-        lines.append(f"| **all** | | {o.words} | {o.errors} | {o.wer:.1%} |")
+        lines.append(f"| **all** | | {o.words} | {o.errors} | {o.wer:.1%} | | |")
         audio = self.overall.audio_s
-        note = f"\npocketsphinx en-us heard {audio:.0f} s of audio in {len(self.utterances)} utterances"
+        note = (f"\npocketsphinx en-us heard {audio:.0f} s of audio in {len(self.utterances)} speaker runs"
+                f" (scoring reference words in its dictionary, without digits)")
         note += f" ({self.decode_s:.0f} s to decode"
         note += f"; at most {self.limit_seconds:g} s per speaker)" if self.limit_seconds else ")"
         if self.unmatched_cues:
@@ -330,6 +361,7 @@ def check_edition(folder: Path, *, limit_seconds: float | None = None,
     decoder = new_decoder()  # before the slow decode: fail fast without pocketsphinx
     cues = read_vtt(vtt.read_text(encoding="utf-8"))
     pieces, unmatched = _pieces(cues, script)
+    pieces = _runs(pieces)
     budget: dict[str, float] = {}
     chosen: list[int] = []
     for i, p in enumerate(pieces):
@@ -344,12 +376,14 @@ def check_edition(folder: Path, *, limit_seconds: float | None = None,
         progress(0, len(chosen))
     t0 = time.perf_counter()
     utterances: list[Utterance] = []
+    audio_of: dict[str, list[bytes]] = {}
     for done, i in enumerate(chosen, 1):
         p = pieces[i]
         lo = max(p.start_ms - PAD_MS, pieces[i - 1].end_ms if i > 0 else 0, 0)
         hi = min(p.end_ms + PAD_MS, pieces[i + 1].start_ms if i + 1 < len(pieces) else total_ms)
         hyp = transcribe(decoder, PCM(audio[lo * RATE // 1000 * 2:hi * RATE // 1000 * 2], RATE))
-        ref = reference_words(p.text, lang)
+        audio_of.setdefault(p.speaker_id, []).append(audio[p.start_ms * RATE // 1000 * 2:p.end_ms * RATE // 1000 * 2])
+        ref = scorable(reference_words(p.text, lang))
         utterances.append(Utterance(p.speaker_id, p.start_ms, p.end_ms, p.text, hyp, len(ref),
                                     word_errors(ref, normalise(hyp))))
         if progress:
@@ -358,9 +392,10 @@ def check_edition(folder: Path, *, limit_seconds: float | None = None,
     for sp in script.speakers:
         mine = [u for u in utterances if u.speaker_id == sp.id]
         if mine:
+            m = measure(audio_of.get(sp.id, []), RATE)
             rows.append(SpeakerRow(sp.id, sp.name, voices.get(sp.id, "?"), len(mine), sum(u.words for u in mine),
                                    sum(u.errors for u in mine),
-                                   round(sum(u.end_ms - u.start_ms for u in mine) / 1000, 3)))
+                                   round(sum(u.end_ms - u.start_ms for u in mine) / 1000, 3), m.f0_hz, m.centroid_hz))
     caption_cues, problems = edition_caption_problems(Path(folder), limit=None)
     return CheckReport(str(folder), lang, rows, utterances, time.perf_counter() - t0, limit_seconds, unmatched,
                        caption_cues, problems)

@@ -18,6 +18,7 @@ try:
     from .cli_common import Progress, console, err_console, handle_errors
     from .cli_edition import verify_command, where_command
     from .cli_translate import models_app, translate_command
+    from .cli_voices import voices_app
     from .languages import CODES
 except KeyboardInterrupt:  # Ctrl-C while starting up: nothing was done yet
     sys.stderr.write("interrupted; nothing was written\n")
@@ -34,8 +35,8 @@ app = typer.Typer(
 
 INPUT_HELP = "Interview text (UTF-8, or see --encoding) or an edited script.json."
 SPEAKER_HELP = (
-    "Fix the split: 'LABEL=role', 'LABEL=Display Name' or 'LABEL=Name:role' (repeatable); "
-    "a LABEL named here is always a speaker label (e.g. 'Q.=interviewer')."
+    "Fix the split: 'LABEL=role', 'LABEL=Display Name' or 'LABEL=Name:role', each with an optional "
+    "':female'/':male' (repeatable); a LABEL named here is always a speaker label (e.g. 'Q.=interviewer')."
 )
 FROM_HELP = "The text's language (en, ru, kk; any spelling: EN, ru-RU, rus); default: detected from the text."
 
@@ -58,12 +59,14 @@ def main_callback(
 def _script(input: Path, encoding: Optional[str], speakers: List[str], source: Optional[str] = None,
             max_bytes: Optional[int] = None):
     from .build import load_script
+    from .gender import strip_overrides
     from .languages import check_language
     from .split import parse_overrides
 
     language = check_language(source) if source else None  # misuse (exit 2) before reading anything
-    script = load_script(input, encoding=encoding, overrides=parse_overrides(speakers) if speakers else None,
-                         language=language, max_bytes=max_bytes)
+    items, genders = strip_overrides(speakers)
+    script = load_script(input, encoding=encoding, overrides=parse_overrides(items) if items else None,
+                         language=language, max_bytes=max_bytes, genders=genders)
     for w in (script.meta or {}).get("warnings", []):
         err_console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
     return script
@@ -300,49 +303,9 @@ def _print_result(result) -> None:
     console.print(f"manifest: {result.manifest}", highlight=False, soft_wrap=True)
 
 
-@app.command()
-@handle_errors
-def voices(
-    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Only this language."),
-    config: Optional[Path] = typer.Option(None, "--voices", help="Voice config TOML to show assignments from."),
-    all_voices: bool = typer.Option(False, "--all", help="List every voice id, not only a sample."),
-) -> None:
-    """List speech engines, whether each is available, their voices, and the configured defaults."""
-    from rich.table import Table
-
-    from .languages import LANGUAGES, check_language
-    from .tts import ENGINES
-    from .voices import VoiceConfig
-
-    langs = [check_language(lang)] if lang else list(LANGUAGES)
-    table = Table("engine", "offline", "available", "language", "voices", title="Engines")
-    for name, cls in sorted(ENGINES.items()):
-        ok, why = cls.availability()
-        if not ok:
-            table.add_row(name, "yes" if cls.offline else "NO (online)", f"no: {why}", "", "")
-            continue
-        from .tts import get_engine
-
-        engine = get_engine(name)
-        for code in langs:
-            ids = engine.voices(code)
-            if not ids:
-                if code in cls.languages:
-                    table.add_row(name, "yes" if cls.offline else "NO (online)", "yes", code, "none installed (see docs/voices.md)")
-                continue
-            shown = ids if all_voices or len(ids) <= 8 else ids[:8] + [f"… {len(ids) - 8} more (--all)"]
-            table.add_row(name, "yes" if cls.offline else "NO (online)", "yes", code, ", ".join(shown))
-    console.print(table)
-    cfg = VoiceConfig.load(config) if config else VoiceConfig.default()
-    defaults = Table("language", "role", "engine", "voice", "rate", "pitch", title=f"Configured voices ({cfg.source})")
-    for code in langs:
-        for role, voice in cfg.role_voices(code).items():
-            defaults.add_row(code, role, voice.engine, voice.voice, str(voice.rate), str(voice.pitch))
-    console.print(defaults)
-
-
 app.command("verify")(verify_command)
 app.command("where")(where_command)
+app.add_typer(voices_app, name="voices", help="Speech engines and voices; the voice plan of an interview.")
 app.add_typer(models_app, name="models", help="Manage offline translation models (argos packages).")
 app.add_typer(cache_app, name="cache", help="Show or trim the cache of spoken sentences and translations.")
 

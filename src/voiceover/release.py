@@ -35,6 +35,7 @@ import re
 from pathlib import Path
 from typing import Any, Sequence
 
+from . import pitch
 from .caption_check import caption_problems, read_vtt
 from .edition import EditionLayout
 from .errors import InputError, VoiceoverError
@@ -95,6 +96,7 @@ def verify_edition(edition: EditionLayout | Path, languages: Sequence[str] | Non
             failures.append(
                 f"{lang}: chapter ids {_short(chapter_ids[lang])} differ from {langs[0]}'s {_short(chapter_ids[langs[0]])}"
             )
+    failures += pitch.check_editions(folder, slug, langs)  # gender band and pitch order per speaker
     return failures
 
 

@@ -13,6 +13,7 @@ from typing import Any, Iterator
 from .errors import ScriptError, VoiceoverError
 
 ROLES = ("narrator", "interviewer", "interviewee", "other")
+GENDERS = ("female", "male", "unknown")
 SCHEMA_KEYS = ("title", "language", "speakers", "chapters")
 
 
@@ -24,10 +25,13 @@ class Speaker:
     name: str
     role: str = "other"
     aliases: tuple[str, ...] = ()
+    gender: str = "unknown"  # female | male | unknown: picks the voice's gender band (gender.py infers it)
 
     def __post_init__(self) -> None:
         if self.role not in ROLES:
             raise ScriptError(f"speaker {self.id!r}: role must be one of {', '.join(ROLES)}, got {self.role!r}")
+        if self.gender not in GENDERS:
+            raise ScriptError(f"speaker {self.id!r}: gender must be one of {', '.join(GENDERS)}, got {self.gender!r}")
 
 
 @dataclass(frozen=True)
@@ -100,7 +104,9 @@ class Script:
             "title": self.title,
             "language": self.language,
             "speakers": [
-                {"id": s.id, "name": s.name, "role": s.role, "aliases": list(s.aliases)} for s in self.speakers
+                {"id": s.id, "name": s.name, "role": s.role, "aliases": list(s.aliases),
+                 **({"gender": s.gender} if s.gender != "unknown" else {})}
+                for s in self.speakers
             ],
             "chapters": [
                 {
@@ -157,7 +163,10 @@ class Script:
                 raise fail(f"{where}.aliases must be a list of strings")
             if "name" in s and not isinstance(s["name"], str):
                 raise fail(f"{where}.name must be a string, got {type(s['name']).__name__} {s['name']!r}")
-            speakers.append(Speaker(s["id"], s.get("name") or s["id"], role, tuple(aliases)))
+            gender = s.get("gender", "unknown")
+            if gender not in GENDERS:
+                raise fail(f"{where}.gender must be one of {', '.join(GENDERS)}, got {gender!r}")
+            speakers.append(Speaker(s["id"], s.get("name") or s["id"], role, tuple(aliases), gender))
         chapters: list[Chapter] = []
         seg_ids: set[str] = set()
         ch_ids: set[str] = set()

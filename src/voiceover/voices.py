@@ -142,22 +142,38 @@ class VoiceConfig:
         """Role → voice for one language, in ROLES order (roles without one are left out)."""
         return {r: self.roles[r][language] for r in ROLES if language in self.roles.get(r, {})}
 
-    def assign(self, script: Script, language: str) -> dict[str, Voice]:
-        """Speaker id → voice for one language.
+    def plan(self, script: Script, languages, *, cache=None):
+        """The voice plan (persona.make_plan): per language, each speaker's voice and why."""
+        from .persona import make_plan
 
-        A [speakers] entry (by id, then by name) wins; otherwise the speaker's role voice. When
-        that voice is already taken (a second interviewee), the next unused pool voice is used;
-        once the pool is exhausted the role voice is shared.
+        return make_plan(self, script, languages, cache=cache)
+
+    def assign(self, script: Script, language: str) -> dict[str, Voice]:
+        """Speaker id → voice for one language, by the voice plan (gender band and pitch order kept).
 
         Raises:
             ConfigError: a speaker's role has no voice for this language.
         """
+        return self.plan(script, [language]).voices[language]
+
+    def speaker_entries(self, script: Script, language: str) -> dict[str, Voice]:
+        """Speakers named in [speakers] (by id, then by name) → their voice in this language."""
         out: dict[str, Voice] = {}
         for sp in script.speakers:
             for key in (sp.id, sp.name):
                 if language in self.speakers.get(key, {}):
                     out[sp.id] = self.speakers[key][language]
                     break
+        return out
+
+    def role_assign(self, script: Script, language: str) -> dict[str, Voice]:
+        """Speaker id → voice by role alone (before the plan): [speakers] entries, then role voices,
+        a second speaker of a role taking the next unused pool voice, sharing once it runs out.
+
+        Raises:
+            ConfigError: a speaker's role has no voice for this language.
+        """
+        out = self.speaker_entries(script, language)
         used = set(out.values())
         rest = [sp for sp in script.speakers if sp.id not in out]
         # First speaker of each role before any extras, so an extra never takes a role's voice.

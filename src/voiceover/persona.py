@@ -94,13 +94,36 @@ def voice_f0(voice: Voice, language: str, cache: Cache | None = None) -> float |
     if hit is not None:
         value = hit.decode()
         return float(value) if value != "none" else None
-    try:
-        pcm = engine.synthesize(text, voice, language)
-    except VoiceoverError:
+    if engine.isolate_side_calls:
+        f0 = _measure_in_child(voice, language, text)
+    else:
+        f0 = _measure(voice, language, text)
+    if f0 is _FAILED:
         return None
+    cache.put(MEASURE_NS, key, ("none" if f0 is None else f"{f0:g}").encode())
+    return f0
+
+
+_FAILED = "failed"
+
+
+def _measure(voice: Voice, language: str, text: str):
+    """Median f0 of ``voice`` speaking ``text`` in this process; _FAILED when the engine refuses."""
+    try:
+        pcm = get_engine(voice.engine).synthesize(text, voice, language)
+    except VoiceoverError:
+        return _FAILED
     m: VoiceMeasure = measure([pcm.samples], pcm.sample_rate)
-    cache.put(MEASURE_NS, key, ("none" if m.f0_hz is None else f"{m.f0_hz:g}").encode())
     return m.f0_hz
+
+
+def _measure_in_child(voice: Voice, language: str, text: str):
+    """_measure in a fresh child process, so the build's own process never speaks the calibration."""
+    import concurrent.futures
+    import multiprocessing
+
+    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
+        return pool.submit(_measure, voice, language, text).result()
 
 
 def installed_neural(language: str, rate: int) -> list[Voice]:

@@ -42,7 +42,9 @@ class Engine:
     Class flags tell the pipeline how to use an engine without importing its heavy parts:
     ``offline`` (text never leaves the machine), ``thread_safe`` (may run in threads of one
     process; otherwise the pipeline uses worker processes or one call at a time),
-    ``pitch_supported`` (False: the voice config must leave pitch at 50).
+    ``pitch_supported`` (False: the voice config must leave pitch at 50), ``isolate_side_calls``
+    (output can depend on what the process spoke before, so calls outside the build's own
+    sentences — the voice plan's calibration — run in a child process).
     """
 
     name: ClassVar[str] = ""
@@ -50,6 +52,7 @@ class Engine:
     offline: ClassVar[bool] = True
     thread_safe: ClassVar[bool] = False
     pitch_supported: ClassVar[bool] = True
+    isolate_side_calls: ClassVar[bool] = False
     max_workers: ClassVar[int | None] = None  # cap on worker processes (an engine that already uses every core: 1)
     service: ClassVar[str] = ""  # online engines: who receives the text (shown to the user)
     languages: ClassVar[frozenset[str]] = frozenset()

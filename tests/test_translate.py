@@ -277,3 +277,21 @@ def test_translated_script_roundtrips_json(install, no_network):
     out = translate_script(sample_script(), "ru").script
     again = Script.from_json(out.to_json())
     assert again == out and json.loads(out.to_json())["meta"]["translation"]["route"] == ["en", "ru"]
+
+
+def test_the_full_question_is_translated_with_the_chapter(install, no_network):
+    """A chapter's full question travels into the translation: reused from the segment that asks it, else its own unit."""
+    from dataclasses import replace
+
+    install("en", "ru")
+    src = sample_script()
+    asked = src.chapters[1].segments[0].text
+    chapters = (src.chapters[0], replace(src.chapters[1], question=asked),
+                replace(src.chapters[2], question="What about the Astana International Forum, Mr. Vassilenko?"))
+    result = translate_script(replace(src, chapters=chapters), "ru")
+    out = result.script
+    assert out.chapters[0].question == ""
+    assert out.chapters[1].question == _texts(out)["s004"]
+    assert out.chapters[2].question == "What about the Астанинский международный форум, Mr. Василенко?"
+    plain = translate_script(src, "ru")
+    assert result.provenance["counts"]["sentences"] == plain.provenance["counts"]["sentences"] + 1

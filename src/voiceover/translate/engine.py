@@ -115,11 +115,17 @@ def translate_script(
         units.append(_Unit(f"speaker:{sp.id}", sp.name, f"speaker name ({sp.role})"))
     chapter_units: dict[str, list[int]] = {}
     segment_units: dict[str, list[int]] = {}
+    question_units: dict[str, list[int]] = {}
     for ch in script.chapters:
         chapter_units[ch.id] = _add_text(units, f"chapter:{ch.id}", ch.title, "chapter title")
         for seg in ch.segments:
             name = _speaker_name(script, seg.speaker)
             segment_units[seg.id] = _add_text(units, seg.id, seg.text, f"speaker: {name}")
+        # The full question is usually a segment said word for word: reuse its translation.
+        asked = next((seg.id for seg in ch.segments if seg.text == ch.question), None)
+        if ch.question:
+            question_units[ch.id] = (segment_units[asked] if asked else
+                                     _add_text(units, f"question:{ch.id}", ch.question, "chapter question"))
 
     # 2. What needs no MT: punctuation-only, reviewed, exact glossary terms.
     for u in units:
@@ -194,7 +200,8 @@ def translate_script(
     speakers = tuple(replace(sp, name=joined(speaker_units[sp.id]) or sp.name) for sp in script.speakers)
     chapters = tuple(
         Chapter(ch.id, joined(chapter_units[ch.id]),
-                tuple(Segment(seg.id, seg.speaker, joined(segment_units[seg.id])) for seg in ch.segments))
+                tuple(Segment(seg.id, seg.speaker, joined(segment_units[seg.id])) for seg in ch.segments),
+                joined(question_units[ch.id]) if ch.id in question_units else "")
         for ch in script.chapters
     )
     counts = {k: sum(u.kind == k for u in units) for k in ("machine", "reviewed", "glossary", "passthrough")}

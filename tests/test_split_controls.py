@@ -112,6 +112,18 @@ def test_build_without_lang_builds_the_texts_own_language(tmp_path, fake_voices)
     assert chapters_json["chapters"][1]["question"].startswith("Сколько километров")
 
 
+def test_build_without_lang_also_builds_every_language_a_model_reaches(tmp_path, fake_voices, install, no_network):
+    """A Russian interview is translated into the other languages where models exist (here ru→en only)."""
+    install("ru", "en")
+    src = tmp_path / "ru.txt"
+    src.write_text(T.RU_QA, encoding="utf-8")
+    res = runner.invoke(app, ["build", str(src), "--voices", str(fake_voices), "--out", str(tmp_path / "o"), "-q"])
+    assert res.exit_code == 0, res.output
+    assert sorted(p.parent.name for p in (tmp_path / "o").glob("*/*/*.mp3")) == ["en", "ru"]
+    manifest = json.loads(next((tmp_path / "o").glob("*/manifest.json")).read_text())
+    assert manifest["source_language"] == "ru"
+
+
 # -- grammar ---------------------------------------------------------------------------------------
 def test_split_prints_the_grammar_and_confidence(tmp_path):
     src = tmp_path / "i.txt"

@@ -186,7 +186,7 @@ def _prepare(input: Path, encoding, speakers, source, languages, out, voices, bi
         with found.check():
             script = _script(input, encoding, speakers, source, input_limit)
     if languages is None:
-        options.languages = (script.language,) if script is not None else ("en",)
+        options.languages = _own_and_translatable(script.language) if script is not None else ("en",)
     if script is not None:
         preflight(script, options, problems=found)  # options, voices, engines, models
     else:
@@ -194,6 +194,16 @@ def _prepare(input: Path, encoding, speakers, source, languages, out, voices, bi
             found.add(problem)
     found.raise_if_any()
     return script, options
+
+
+def _own_and_translatable(source: str) -> tuple[str, ...]:
+    """No --lang: the text's own language, then every other language an installed model reaches."""
+    from .languages import CODES
+    from .translate.packages import find_route, installed_packages
+
+    packages = installed_packages()
+    return (source,) + tuple(code for code in CODES
+                             if code != source and find_route(source, code, packages) is not None)
 
 
 def _run_build(script, options, source: Path, quiet: bool):
@@ -227,7 +237,7 @@ def speak(
 @handle_errors
 def build(
     input: Path = typer.Argument(..., help=INPUT_HELP, show_default=False),
-    lang: List[str] = typer.Option([], "--lang", "-l", help="Edition language (repeatable): en, ru, kk; default: the text's own."),
+    lang: List[str] = typer.Option([], "--lang", "-l", help="Edition language (repeatable): en, ru, kk; default: the text's own, plus every language an installed model translates it into."),
     out: Path = OUT_OPT, voices: Optional[Path] = VOICES_OPT, bitrate: int = BITRATE_OPT, encoder: str = ENCODER_OPT,
     speaker: List[str] = SPEAKER_OPT, encoding: Optional[str] = ENCODING_OPT, source: Optional[str] = FROM_OPT,
     jobs: Optional[int] = JOBS_OPT, frozen: bool = FROZEN_OPT, cache_dir: Optional[Path] = CACHE_OPT,

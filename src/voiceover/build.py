@@ -10,6 +10,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import json
+import re
 from collections import Counter
 import shutil
 import tempfile
@@ -30,6 +31,7 @@ from .master import master_edition
 from .mp3info import frame_samples
 from .paths import write_atomic
 from .preflight import preflight
+from .publish import Publication, publications, timed_chapters
 from .script import Script
 from .sentences import split_sentences
 from .tts import Voice, get_engine
@@ -78,6 +80,8 @@ class BuildOptions:
     split_chapters: bool = False  # also one MP3 per chapter, for players that ignore ID3 chapters
     speaker_cues: bool = False  # the narrator says who speaks ("Al Jazeera:") at each speaker change
     normalise: bool = True  # EBU R128 loudness (-19 LUFS mono, ≤ -1 dBTP) measured on the MP3; off for drafts
+    epub: bool = True  # the EPUB 3 with Media Overlays (publish/epub.py)
+    base_url: str | None = None  # where --out is published: with it, each edition gets a podcast feed
 
     def check(self) -> None:
         """Normalise languages and raise every option problem at once (exit 2)."""
@@ -115,6 +119,9 @@ class BuildOptions:
             out.append(UsageError(f"--jobs must be a whole number ≥ 1, got {self.jobs!r}"))
         if self.lock_timeout < 0:
             out.append(UsageError(f"--lock-timeout must be ≥ 0 seconds, got {self.lock_timeout!r}"))
+        if self.base_url is not None and not re.match(r"https?://[^/\s]+", self.base_url):
+            out.append(UsageError(f"--base-url must be an http(s) address like https://example.org/audio, "
+                                  f"got {self.base_url!r}"))
         return out
 
 
@@ -320,8 +327,9 @@ def _artist(script: Script) -> str:
     return " & ".join(names) or script.title
 
 
-def edition_files(edition: Edition, layout: EditionLayout, *, cover: bytes | None = None) -> dict[str, bytes]:
-    """Every file of one edition, by file name, as bytes (the MP3s tagged)."""
+def edition_files(edition: Edition, layout: EditionLayout, *, cover: bytes | None = None, epub: bool = True,
+                  base_url: str | None = None) -> dict[str, bytes]:
+    """Every file of one edition, by file name, as bytes (the MP3s tagged), with its publications."""
     from .companions import m3u8
     from .tags import ChapterMark, tag_mp3_bytes
 
@@ -366,6 +374,12 @@ def edition_files(edition: Edition, layout: EditionLayout, *, cover: bytes | Non
             playlist.append((ch.title, length / 1000, part_name))
     files[name("m3u8")] = m3u8(playlist, title=album).encode()
     files.update(edition.extra_files)
+    pub = Publication(slug=layout.slug, language=lang, title=script.title, creator=_artist(script),
+                      chapters=timed_chapters(script, edition.cues, edition.chapters),
+                      speakers=[(s.id, s.name) for s in script.speakers], notice=tuple(edition.header),
+                      narrator=f"Synthetic speech: {voices_desc}", duration_ms=edition.duration_ms, files=files,
+                      namer=name)
+    files.update(publications(pub, epub=epub, base_url=base_url))
     return files
 
 
@@ -527,7 +541,7 @@ def _write_editions(writer: EditionWriter, source: Script, options: BuildOptions
                 extra[po_path.name] = po_path.read_bytes()
         edition = speak(script, assignments[lang], options, reporter)
         edition.header, edition.provenance, edition.extra_files = header, provenance, extra
-        files = edition_files(edition, layout, cover=options.cover)
+        files = edition_files(edition, layout, cover=options.cover, epub=options.epub, base_url=options.base_url)
         writer.write_language(lang, files)
         entries[lang] = manifest_entry(edition, layout, files)
     if _is_source_script(staged.script, source):

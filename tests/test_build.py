@@ -49,7 +49,7 @@ def test_build_writes_the_documented_layout(tmp_path, fake_voices):
     folder = tmp_path / "out" / slug
     assert result.folder == folder
     names = sorted(p.name for p in (folder / "en").iterdir())
-    assert names == sorted(f"{slug}.en.{ext}" for ext in ("mp3", "txt", "md", "vtt", "srt", "chapters.json", "m3u8"))
+    assert names == sorted(f"{slug}.en.{ext}" for ext in ("mp3", "txt", "md", "vtt", "srt", "chapters.json", "m3u8", "epub", "html"))
     assert (folder / "script.json").is_file()
     # no staging folders left behind
     assert sorted(p.name for p in folder.iterdir()) == sorted(["en", f"{slug}.m3u8", "manifest.json", "script.json"])

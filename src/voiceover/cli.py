@@ -150,6 +150,8 @@ QUIET_OPT = typer.Option(False, "--quiet", "-q", help="No progress bars or summa
 SPEAKER_OPT = typer.Option([], "--speaker", "-s", help=SPEAKER_HELP)
 ENCODING_OPT = typer.Option(None, "--encoding", help="Input encoding when not UTF-8 (e.g. cp1251).")
 FROM_OPT = typer.Option(None, "--from", help=FROM_HELP)
+NO_EPUB_OPT = typer.Option(False, "--no-epub", help="Skip the EPUB 3 with synchronised audio (the HTML page is still written).")
+BASE_URL_OPT = typer.Option(None, "--base-url", help="Address where --out is published, e.g. https://example.org/audio: adds a podcast feed per language.")
 
 
 MAX_INPUT_OPT = typer.Option("20M", "--max-input-size", help="Refuse an input (text or script.json) larger than this.")
@@ -157,7 +159,8 @@ MAX_COVER_OPT = typer.Option("10M", "--max-cover-size", help="Refuse a --cover i
 
 
 def _prepare(input: Path, encoding, speakers, source, languages, out, voices, bitrate, encoder, jobs, frozen,
-             cache_dir, no_cache, lock_timeout, cover, split_chapters, speaker_cues, no_normalise, max_input, max_cover):
+             cache_dir, no_cache, lock_timeout, cover, split_chapters, speaker_cues, no_normalise, max_input, max_cover,
+             *, no_epub=False, base_url=None):
     """The script and validated options, or every problem with them at once (before any work).
 
     ``languages`` None means the script's own language; ``source`` is --from (None: detected).
@@ -177,6 +180,7 @@ def _prepare(input: Path, encoding, speakers, source, languages, out, voices, bi
         out=out, languages=tuple(languages or ()), voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs,
         frozen=frozen, cache_dir=cache_dir, use_cache=not no_cache, lock_timeout=lock_timeout,
         split_chapters=split_chapters, speaker_cues=speaker_cues, normalise=not no_normalise,
+        epub=not no_epub, base_url=base_url,
     )
     if cover is not None and cover_limit is not None:
         with found.check():
@@ -243,12 +247,14 @@ def build(
     jobs: Optional[int] = JOBS_OPT, frozen: bool = FROZEN_OPT, cache_dir: Optional[Path] = CACHE_OPT,
     no_cache: bool = NO_CACHE_OPT, lock_timeout: float = LOCK_OPT, cover: Optional[Path] = COVER_OPT,
     split_chapters: bool = SPLIT_OPT, speaker_cues: bool = CUES_OPT, no_normalise: bool = NO_NORM_OPT,
+    no_epub: bool = NO_EPUB_OPT, base_url: Optional[str] = BASE_URL_OPT,
     quiet: bool = QUIET_OPT, max_input: str = MAX_INPUT_OPT, max_cover: str = MAX_COVER_OPT,
 ) -> None:
-    """Build chaptered MP3 editions with transcripts, captions and a manifest (all stages)."""
+    """Build chaptered MP3 editions with transcripts, captions, EPUB, HTML page and a manifest (all stages)."""
     script, options = _prepare(input, encoding, speaker, source, lang or None, out, voices, bitrate, encoder, jobs,
                                frozen, cache_dir, no_cache, lock_timeout, cover, split_chapters, speaker_cues,
-                               no_normalise, max_input, max_cover)  # no --lang: the text's own language
+                               no_normalise, max_input, max_cover,  # no --lang: the text's own language
+                               no_epub=no_epub, base_url=base_url)
     result = _run_build(script, options, input, quiet)
     if not quiet:
         _print_result(result)
@@ -264,16 +270,17 @@ def release(
     jobs: Optional[int] = JOBS_OPT, frozen: bool = FROZEN_OPT, cache_dir: Optional[Path] = CACHE_OPT,
     no_cache: bool = NO_CACHE_OPT, lock_timeout: float = LOCK_OPT, cover: Optional[Path] = COVER_OPT,
     split_chapters: bool = SPLIT_OPT, speaker_cues: bool = CUES_OPT, quiet: bool = QUIET_OPT,
-    max_input: str = MAX_INPUT_OPT, max_cover: str = MAX_COVER_OPT,
+    max_input: str = MAX_INPUT_OPT, max_cover: str = MAX_COVER_OPT, base_url: Optional[str] = BASE_URL_OPT,
+    no_epubcheck: bool = typer.Option(False, "--no-epubcheck", help="Skip EPUBCheck (the EPUB's overlays are still checked)."),
 ) -> None:
-    """Build every language, then verify the editions (files, chapters, ids, loudness, audio per segment)."""
+    """Build every language, then verify the editions (files, chapters, ids, loudness, audio per segment, EPUB, page, feed)."""
     from .release import verify_edition
 
     script, options = _prepare(input, encoding, speaker, source, lang, out, voices, bitrate, encoder, jobs, frozen,
                                cache_dir, no_cache, lock_timeout, cover, split_chapters, speaker_cues, False,
-                               max_input, max_cover)
+                               max_input, max_cover, base_url=base_url)
     result = _run_build(script, options, input, quiet)
-    failures = verify_edition(result.folder, list(options.languages))
+    failures = verify_edition(result.folder, list(options.languages), epubcheck=not no_epubcheck)
     if failures:
         for line in failures:
             err_console.print(f"[red]FAIL[/] {escape(line)}", soft_wrap=True)

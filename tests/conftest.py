@@ -23,7 +23,7 @@ for _var, _sub in {
     os.environ[_var] = str(_SESSION_HOME / _sub)
     (_SESSION_HOME / _sub).mkdir(parents=True, exist_ok=True)
 
-pytest_plugins = ["translate_fixtures"]  # tiny argos packages, per-test argos folder, socket guard
+pytest_plugins = ["translate_fixtures", "publish_fixtures"]  # tiny argos packages, per-test argos folder, socket guard; the trilingual publication build
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED_INTERVIEW = REPO.parent / "shared" / "interview.txt"

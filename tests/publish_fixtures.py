@@ -1,0 +1,66 @@
+"""A trilingual build (en, ru, kk on tiny translation packages) shared by the publication tests.
+
+Built once per session from the seed interview (../shared/interview.txt; the example interview
+when it is absent), with the fake engine for speed; the real-espeak build is in test_publish_epub.
+"""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+LANGS = ("en", "ru", "kk")
+
+
+@dataclass
+class Built:
+    """What the shared build wrote."""
+
+    out: Path
+    folder: Path
+    slug: str
+    manifest: dict
+    base_url: str
+
+    def file(self, lang: str, ext: str) -> Path:
+        return self.folder / lang / f"{self.slug}.{lang}.{ext}"
+
+
+def build_trilingual(out: Path, tiny, source: Path, base_url: str) -> Built:
+    """Build en, ru, kk with the fake engine and tiny copy-model packages into ``out``."""
+    from conftest import FAKE_VOICES_TOML, FakeEngine
+    from voiceover.build import BuildOptions, build, load_script
+    from voiceover.translate.packages import install_archive
+    from voiceover.tts import register, unregister
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("ARGOS_PACKAGES_DIR", str(out / "argos"))
+        mp.setenv("VOICEOVER_CACHE_DIR", str(out / "cache"))
+        (out / "argos").mkdir(parents=True)
+        install_archive(tiny.archive("en", "ru"))
+        install_archive(tiny.archive("en", "kk"))
+        voices = out / "fake-voices.toml"
+        voices.write_text(FAKE_VOICES_TOML, encoding="utf-8")
+        register(FakeEngine)
+        try:
+            result = build(load_script(source), BuildOptions(out=out / "out", languages=LANGS, voices=voices,
+                                                             normalise=False, base_url=base_url),
+                           input_bytes=source.read_bytes())
+        finally:
+            unregister("fake")
+    manifest = json.loads(result.manifest.read_text(encoding="utf-8"))
+    return Built(out / "out", result.folder, result.folder.name, manifest, base_url)
+
+
+@pytest.fixture(scope="session")
+def trilingual(tiny) -> Built:
+    """The seed interview built in en, ru and kk, with EPUB, HTML page and feed."""
+    repo = Path(__file__).resolve().parents[1]
+    source = repo.parent / "shared" / "interview.txt"
+    if not source.is_file():
+        source = repo / "examples" / "interview.txt"
+    return build_trilingual(Path(tempfile.mkdtemp(prefix="vo-publish-")), tiny, source, "https://example.org/audio")

@@ -17,6 +17,7 @@ from .model import Publication
 
 CSS = """body { font-family: system-ui, sans-serif; line-height: 1.5; max-width: 46em; margin: 0 auto; padding: 0 1em;
   color: #111; background: #fff; }
+html { scroll-padding-top: 6em; }
 a { color: #0645ad; }
 audio { width: 100%; }
 .player { position: sticky; top: 0; background: #fff; padding: 0.5em 0; border-bottom: 1px solid #888; }
@@ -55,7 +56,7 @@ SCRIPT = """(function () {
     current = span;
     if (span) {
       span.classList.add('active');
-      if (!audio.paused) { span.scrollIntoView({block: 'nearest'}); }
+      if (!audio.paused) { span.scrollIntoView({block: 'center'}); }
     }
   });
 })();

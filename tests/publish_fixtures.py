@@ -30,9 +30,26 @@ class Built:
         return self.folder / lang / f"{self.slug}.{lang}.{ext}"
 
 
+def _quick_fake():
+    """The conftest fake engine, drawing its tone with numpy and 15 ms per character (shorter audio,
+    a smaller MP3 in each EPUB: the publication tests need timing, not length)."""
+    import numpy as np
+
+    from conftest import FakeEngine
+    from voiceover.tts import PCM
+
+    class QuickFake(FakeEngine):
+        def synthesize(self, text, voice, language):
+            freq = {"low": 150, "mid": 220, "high": 330, "alt1": 440, "alt2": 550}[voice.voice]
+            t = np.arange(int(self.rate * 0.015 * max(1, len(text)))) / self.rate
+            return PCM((8000 * np.sin(2 * np.pi * freq * t)).astype("<i2").tobytes(), self.rate)
+
+    return QuickFake
+
+
 def build_trilingual(out: Path, tiny, source: Path, base_url: str) -> Built:
     """Build en, ru, kk with the fake engine and tiny copy-model packages into ``out``."""
-    from conftest import FAKE_VOICES_TOML, FakeEngine
+    from conftest import FAKE_VOICES_TOML
     from voiceover.build import BuildOptions, build, load_script
     from voiceover.translate.packages import install_archive
     from voiceover.tts import register, unregister
@@ -45,7 +62,7 @@ def build_trilingual(out: Path, tiny, source: Path, base_url: str) -> Built:
         install_archive(tiny.archive("en", "kk"))
         voices = out / "fake-voices.toml"
         voices.write_text(FAKE_VOICES_TOML, encoding="utf-8")
-        register(FakeEngine)
+        register(_quick_fake())
         try:
             result = build(load_script(source), BuildOptions(out=out / "out", languages=LANGS, voices=voices,
                                                              normalise=False, base_url=base_url),

@@ -1,13 +1,17 @@
-# voiceover — set up, build, test, benchmark. Everything installs from PyPI into .venv (no apt, no root).
+# voiceover — set up, build, test, benchmark. Python packages install from PyPI into .venv; the HTML
+# edition's browser tests also need Debian's chromium (apt, as root) and axe-core (npm, into .tools/).
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
 INPUT   ?= examples/interview.txt
 LANGS   ?= en
 RELEASE_LANGS ?= en ru kk
 OUT     ?= output
+TOOLS   ?= .tools
+AXE_VERSION ?= 4.14.1
+SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LANG_FLAGS := $(foreach l,$(LANGS),--lang $(l))
 
-.PHONY: setup setup-argos test audio release check bench clean help
+.PHONY: setup setup-argos browser test audio release check bench clean help
 
 help:
 	@echo "make setup                 install everything into $(VENV)"
@@ -24,7 +28,19 @@ $(VENV)/.setup-done: pyproject.toml
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[translate,piper,online,check,dev]'
 	touch $@
 
-setup: $(VENV)/.setup-done
+# The browser tests: Debian's chromium and its matching chromedriver (apt-get update only when the
+# install fails for want of package lists), and axe-core from npm in a git-ignored folder.
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
+	  $(SUDO) apt-get install -y -q chromium chromium-driver || \
+	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium chromium-driver; }
+
+$(TOOLS)/node_modules/axe-core/axe.min.js:
+	@command -v npm >/dev/null || $(SUDO) apt-get install -y -q npm || \
+	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q npm; }
+	npm install --prefix $(TOOLS) --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
+
+setup: $(VENV)/.setup-done browser $(TOOLS)/node_modules/axe-core/axe.min.js
 
 # Optional: argostranslate with Stanza, spaCy and torch (about 1 GB), for its compatibility tests.
 # torch first, as the CPU wheel: argostranslate → stanza → torch would otherwise pull a multi-GB CUDA build.
@@ -38,10 +54,10 @@ test: setup
 	$(PY) -m pytest -q
 
 audio: setup
-	$(VENV)/bin/voiceover build $(INPUT) $(LANG_FLAGS) --out $(OUT)
+	$(VENV)/bin/voiceover build $(INPUT) $(LANG_FLAGS) --out $(OUT) $(if $(BASE_URL),--base-url $(BASE_URL))
 
 release: setup
-	$(VENV)/bin/voiceover release $(INPUT) $(foreach l,$(RELEASE_LANGS),--lang $(l)) --out $(OUT)
+	$(VENV)/bin/voiceover release $(INPUT) $(foreach l,$(RELEASE_LANGS),--lang $(l)) --out $(OUT) $(if $(BASE_URL),--base-url $(BASE_URL))
 
 EDITION = $$($(VENV)/bin/voiceover where $(INPUT) --out $(OUT) --lang en)
 

@@ -37,6 +37,13 @@ h1 {{ font-size: 1.4em; }}
 """
 
 
+def english(pub: Publication, *, xml: bool = True) -> str:
+    """The attribute marking our English wording (labels, the MT notice) inside another language's text."""
+    if pub.language == "en":
+        return ""
+    return ' lang="en" xml:lang="en"' if xml else ' lang="en"'
+
+
 def _chapter_file(index: int, chapter: Chapter, ext: str) -> str:
     return f"c{index:02d}-{element_id(chapter.id, '')}.{ext}"
 
@@ -78,11 +85,11 @@ def chapter_body(chapter: Chapter, *, heading: str = "h1", epub: bool = True) ->
 def _title_page(pub: Publication) -> str:
     names = ", ".join(escape(name) for _, name in pub.speakers)
     body = [f'<section epub:type="titlepage" aria-labelledby="title">\n<h1 id="title">{escape(pub.title)}</h1>',
-            f"<p>Speakers: {names}.</p>",
-            "<p>Synthetic speech by voiceover, synchronised with this text: reading systems with "
+            f"<p><span{english(pub)}>Speakers:</span> {names}.</p>",
+            f"<p{english(pub)}>Synthetic speech by voiceover, synchronised with this text: reading systems with "
             "read-aloud highlight each sentence as it is spoken.</p>"]
     if pub.notice:
-        body.append('<div class="notice" role="note">' + "".join(f"<p>{escape(line)}</p>" for line in pub.notice)
+        body.append(f'<div class="notice" role="note"{english(pub)}>' + "".join(f"<p>{escape(line)}</p>" for line in pub.notice)
                     + "</div>")
     body.append("</section>\n")
     return _xhtml(pub, pub.title, "\n".join(body))
@@ -90,7 +97,7 @@ def _title_page(pub: Publication) -> str:
 
 def _nav(pub: Publication, files: list[str]) -> str:
     items = "\n".join(f'<li><a href="{f}">{escape(c.title)}</a></li>' for f, c in zip(files, pub.chapters))
-    body = (f'<nav epub:type="toc" id="toc" aria-labelledby="toc-h">\n<h1 id="toc-h">Contents</h1>\n'
+    body = (f'<nav epub:type="toc" id="toc" aria-labelledby="toc-h">\n<h1 id="toc-h"{english(pub)}>Contents</h1>\n'
             f'<ol>\n<li><a href="title.xhtml">{escape(pub.title)}</a></li>\n{items}\n</ol>\n</nav>\n'
             '<nav epub:type="landmarks" hidden="hidden">\n<ol>\n'
             f'<li><a epub:type="bodymatter" href="{files[0]}">Start</a></li>\n</ol>\n</nav>\n')
@@ -125,6 +132,7 @@ def accessibility_summary(pub: Publication) -> str:
 
 def _opf(pub: Publication, docs: list[tuple[str, str, Chapter]], audio: str) -> str:
     esc = escape
+    xml_en = "" if pub.language == "en" else ' xml:lang="en"'  # the summary and the MT notice are English
     meta = [
         f'<dc:identifier id="uid">urn:uuid:{pub.uid}</dc:identifier>',
         f"<dc:title>{esc(pub.title)}</dc:title>",
@@ -132,7 +140,7 @@ def _opf(pub: Publication, docs: list[tuple[str, str, Chapter]], audio: str) -> 
         f'<dc:creator id="creator">{esc(pub.creator)}</dc:creator>',
         f"<dc:contributor>voiceover {esc(__version__)}</dc:contributor>",
         f'<meta property="dcterms:modified">{MODIFIED}</meta>',
-        *(f"<dc:description>{esc(' '.join(pub.notice))}</dc:description>" for _ in pub.notice[:1]),
+        *(f"<dc:description{xml_en}>{esc(' '.join(pub.notice))}</dc:description>" for _ in pub.notice[:1]),
         f'<meta property="media:duration">{clock(sum(overlay_ms(c) for _, _, c in docs))}</meta>',
         *(f'<meta property="media:duration" refines="#mo-{n}">{clock(overlay_ms(c))}</meta>' for n, (_, _, c)
           in enumerate(docs, 1)),
@@ -144,7 +152,7 @@ def _opf(pub: Publication, docs: list[tuple[str, str, Chapter]], audio: str) -> 
         *(f'<meta property="schema:accessibilityFeature">{f}</meta>' for f in (
             "synchronizedAudioText", "structuralNavigation", "tableOfContents", "readingOrder", "displayTransformability")),
         '<meta property="schema:accessibilityHazard">none</meta>',
-        f'<meta property="schema:accessibilitySummary">{esc(accessibility_summary(pub))}</meta>',
+        f'<meta property="schema:accessibilitySummary"{xml_en}>{esc(accessibility_summary(pub))}</meta>',
         f'<meta property="dcterms:conformsTo">{CONFORMS_TO}</meta>',
         f'<meta property="a11y:certifiedBy">voiceover {esc(__version__)} (self-declared)</meta>',
     ]

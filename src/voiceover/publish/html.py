@@ -12,7 +12,7 @@ from __future__ import annotations
 from xml.sax.saxutils import escape, quoteattr
 
 from ..languages import LANGUAGES
-from .epub import accessibility_summary, chapter_body
+from .epub import accessibility_summary, chapter_body, english
 from .model import Publication
 
 CSS = """body { font-family: system-ui, sans-serif; line-height: 1.5; max-width: 46em; margin: 0 auto; padding: 0 1em;
@@ -73,9 +73,10 @@ def html_edition(pub: Publication) -> str:
     mp3, vtt = pub.name("mp3"), pub.name("vtt")
     lang_name = LANGUAGES.get(pub.language, (pub.language, pub.language, ""))[1]
     names = ", ".join(escape(name) for _, name in pub.speakers)
+    en = english(pub, xml=False)
     notice = ""
     if pub.notice:
-        notice = '<div class="notice" role="note">' + "".join(f"<p>{escape(line)}</p>" for line in pub.notice) + "</div>\n"
+        notice = f'<div class="notice" role="note"{en}>' + "".join(f"<p>{escape(line)}</p>" for line in pub.notice) + "</div>\n"
     toc = "\n".join(
         f'<li><a href={quoteattr(f"{mp3}#t={c.start_ms / 1000:.3f}")} data-start="{c.start_ms / 1000:.3f}">'
         f"{escape(c.title)}</a> ({_mmss(c.start_ms)})</li>"
@@ -99,10 +100,11 @@ def html_edition(pub: Publication) -> str:
 <body>
 <header>
 <h1>{escape(pub.title)}</h1>
-<p>Speakers: {names}. Synthetic speech; the transcript below is highlighted sentence by sentence as it plays.</p>
+<p><span{en}>Speakers:</span> {names}. <span{en}>Synthetic speech; the transcript below is highlighted sentence by
+sentence as it plays.</span></p>
 {notice}</header>
 <nav aria-labelledby="chapters-h">
-<h2 id="chapters-h">Chapters</h2>
+<h2 id="chapters-h"{en}>Chapters</h2>
 <ol>
 {toc}
 </ol>
@@ -111,11 +113,11 @@ def html_edition(pub: Publication) -> str:
 <div class="player" role="region" aria-label="Audio player">
 <audio id="player" controls preload="metadata" src="{mp3}">
 <track kind="captions" src="{vtt}" srclang={lang} label={quoteattr(lang_name)} default>
-<a href="{mp3}">Download the MP3</a>
+<a href="{mp3}"{en}>Download the MP3</a>
 </audio>
 </div>
 {body}</main>
-<footer>
+<footer{en}>
 <h2>Downloads</h2>
 <ul>
 {links}

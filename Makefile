@@ -14,9 +14,9 @@ LANG_FLAGS := $(foreach l,$(LANGS),--lang $(l))
 .PHONY: setup setup-argos browser test audio release check bench clean help
 
 help:
-	@echo "make setup                 install everything into $(VENV)"
+	@echo "make setup                 install everything into $(VENV), plus chromium (apt) and axe-core (npm, $(TOOLS)/) for the tests"
 	@echo "make setup-argos           also argostranslate's own stack (torch, Stanza, spaCy; ~1 GB), for its tests"
-	@echo "make audio [INPUT=…] [LANGS='en ru kk']   build editions into $(OUT)/"
+	@echo "make audio [INPUT=…] [LANGS='en ru kk'] [BASE_URL=https://…]   build editions (and podcast feeds) into $(OUT)/"
 	@echo "make release [INPUT=…]     build en, ru, kk and run the release gate (exit 1 listing failures)"
 	@echo "make check [INPUT=…]       intelligibility of the English edition (pocketsphinx word errors per voice)"
 	@echo "make test                  run the test suite"

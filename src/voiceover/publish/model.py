@@ -1,6 +1,6 @@
 """The edition as a reader sees it (``Publication``): chapters → paragraphs → timed sentences, each with a stable id.
 
-Built from the script and the build's caption cues (companions.Cue: one per spoken sentence,
+Built from the script and the build's sentence timings (captions.Cue: one per spoken sentence,
 times from the audio), so the EPUB overlays, the HTML page and the captions share one timing.
 """
 
@@ -11,7 +11,8 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
-from ..companions import ChapterTime, Cue
+from ..captions import Cue
+from ..companions import ChapterTime
 from ..script import Script
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")

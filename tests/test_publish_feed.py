@@ -74,3 +74,15 @@ def test_no_feed_without_base_url_and_bad_url_is_misuse(tmp_path, example_interv
     result = runner.invoke(app, ["build", str(example_interview), "--out", str(tmp_path), "--base-url", "example.org"])
     assert result.exit_code == 2 and "--base-url must be an http(s) address" in result.output
     assert not any(tmp_path.iterdir())  # failed before any work
+
+
+def test_cli_no_epub_and_base_url(tmp_path, example_interview, fake_voices):
+    runner = CliRunner()
+    result = runner.invoke(app, ["build", str(example_interview), "--out", str(tmp_path), "--voices", str(fake_voices),
+                                 "--no-normalise", "--no-epub", "--base-url", "https://example.org/a/", "-q"])
+    assert result.exit_code == 0, result.output
+    names = {p.name.split(".", 1)[1] for p in tmp_path.glob("*/en/*")}
+    assert {"en.html", "en.feed.xml"} <= names and "en.epub" not in names
+    feed = feedparser.parse(next(tmp_path.glob("*/en/*.feed.xml")).read_bytes())
+    assert feed.entries[0].enclosures[0].href.startswith("https://example.org/a/")
+    assert "//" not in feed.entries[0].enclosures[0].href.split("://", 1)[1]

@@ -13,7 +13,10 @@ voice only when a band runs out of voices, and then the plan says so.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+import json
+import subprocess
+import sys
+from dataclasses import asdict, dataclass, field
 
 from .cache import Cache
 from .errors import VoiceoverError
@@ -100,8 +103,9 @@ def voice_f0(voice: Voice, language: str, cache: Cache | None = None) -> float |
         f0 = _measure(voice, language, text)
     if f0 is _FAILED:
         return None
-    cache.put(MEASURE_NS, key, ("none" if f0 is None else f"{f0:g}").encode())
-    return f0
+    value = "none" if f0 is None else f"{f0:g}"
+    cache.put(MEASURE_NS, key, value.encode())
+    return None if f0 is None else float(value)  # as a cache hit would give it: cold and warm plans agree
 
 
 _FAILED = "failed"
@@ -118,12 +122,23 @@ def _measure(voice: Voice, language: str, text: str):
 
 
 def _measure_in_child(voice: Voice, language: str, text: str):
-    """_measure in a fresh child process, so the build's own process never speaks the calibration."""
-    import concurrent.futures
-    import multiprocessing
+    """_measure in a fresh child process, so the build's own process never speaks the calibration.
 
-    with concurrent.futures.ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn")) as pool:
-        return pool.submit(_measure, voice, language, text).result()
+    The child runs in its own session: a Ctrl-C reaches the build alone, which stops the child.
+    """
+    request = json.dumps({"voice": asdict(voice), "language": language, "text": text})
+    done = subprocess.run([sys.executable, "-m", "voiceover.persona"], input=request, capture_output=True,
+                          text=True, start_new_session=True, check=False)
+    answer = done.stdout.strip()
+    if done.returncode != 0 or not answer:
+        return _FAILED
+    return None if answer == "none" else _FAILED if answer == _FAILED else float(answer)
+
+
+def _child_main() -> None:
+    request = json.loads(sys.stdin.read())
+    f0 = _measure(Voice(**request["voice"]), request["language"], request["text"])
+    print("none" if f0 is None else f0 if f0 == _FAILED else repr(f0))
 
 
 def installed_neural(language: str, rate: int) -> list[Voice]:
@@ -225,3 +240,7 @@ def make_plan(config, script: Script, languages, *, cache: Cache | None = None) 
                 rows[sp.id] = PlanRow(sp.id, sp.name, sp.role, gender, rank[sp.id], c.voice, c.f0_hz, why)
         plan.rows[lang] = [rows[sp.id] for sp in script.speakers]
     return plan
+
+
+if __name__ == "__main__":
+    _child_main()

@@ -26,6 +26,7 @@ from typing import Any, Callable
 
 from .caption_check import CaptionRead, edition_caption_problems, read_vtt
 from .captions import caption_words
+from .distance import edit_distance
 from .edition import EditionLayout
 from .errors import EngineUnavailable, InputError, UsageError, VoiceoverError
 from .pitch import measure
@@ -67,13 +68,7 @@ def scorable(words: list[str], vocabulary: frozenset[str] | None = None) -> list
 
 def word_errors(reference: list[str], hypothesis: list[str]) -> int:
     """Word-level Levenshtein distance (substitutions + deletions + insertions)."""
-    prev = list(range(len(hypothesis) + 1))
-    for i, r in enumerate(reference, 1):
-        cur = [i]
-        for j, h in enumerate(hypothesis, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (r != h)))
-        prev = cur
-    return prev[-1]
+    return edit_distance(reference, hypothesis)
 
 
 def wer(reference: str, hypothesis: str) -> float:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .distance import edit_distance
 from .errors import UsageError
 
 
@@ -63,7 +64,7 @@ def suggest(code: str) -> str | None:
     best: tuple[int, str] | None = None
     for lang in REGISTRY:
         for name in (lang.code, lang.iso639_2, lang.english.casefold()):
-            d = _distance(raw, name)
+            d = edit_distance(raw, name)
             if (d <= 1 or (d == 2 and len(raw) > 4)) and (best is None or d < best[0]):
                 best = (d, lang.code)
     if best is None and len(raw) == 2:
@@ -102,13 +103,3 @@ def native_name(code: str) -> str:
 def engines_for(code: str) -> tuple[str, ...]:
     """The speech engines that speak this language, best first."""
     return BY_CODE[check_language(code)].engines
-
-
-def _distance(a: str, b: str) -> int:
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        prev = cur
-    return prev[-1]

@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..distance import edit_distance
+
 TS = r"\d{1,2}:\d{2}(?::\d{2})?(?:[.,]\d{1,3})?"
 _TS_ONLY = re.compile(rf"^\s*{TS}\s*$")
 _LEAD_TS = re.compile(rf"^\s*(?:[\[(]\s*{TS}\s*[\])]|{TS}(?=\s))\s*[-–—|]?\s*")
@@ -277,21 +279,6 @@ def slugify(name: str) -> str:
     words = [w for w in name.split() if form_key(w) not in HONORIFICS]
     base = " ".join(words) if len(words) >= 2 else name
     return re.sub(r"[\W_]+", "-", base.casefold()).strip("-") or "speaker"
-
-
-def edit_distance(a: str, b: str, limit: int = 3) -> int:
-    """Levenshtein distance, stopping early once it exceeds ``limit``."""
-    if abs(len(a) - len(b)) > limit:
-        return limit + 1
-    prev = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        cur = [i]
-        for j, cb in enumerate(b, 1):
-            cur.append(min(prev[j] + 1, cur[j - 1] + 1, prev[j - 1] + (ca != cb)))
-        if min(cur) > limit:
-            return limit + 1
-        prev = cur
-    return prev[-1]
 
 
 @dataclass

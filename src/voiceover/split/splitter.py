@@ -16,6 +16,7 @@ import re
 from typing import Mapping
 
 from ..detect import detect_language
+from ..distance import edit_distance
 from ..errors import ParseError
 from ..languages import check_language
 from ..load import clean_text
@@ -32,7 +33,6 @@ from .labels import (
     Person,
     _merge,
     display_name,
-    edit_distance,
     form_key,
     group_people,
     is_generic,

@@ -35,8 +35,11 @@ def _mb(n: int) -> str:
 
 
 def read_regular(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES, what: str = "input",
-                 error: type[Exception] = InputError, option: str = "--max-input-size") -> bytes:
+                 error: type[Exception] = InputError, option: str = "--max-input-size",
+                 missing: str = "no such file; check the path") -> bytes:
     """The bytes of a regular file no larger than ``max_bytes``; ``error`` (one line) otherwise.
+
+    ``missing`` is what the error says after the path when there is no such file.
 
     The file is opened non-blocking and checked on its descriptor before anything is read, so a
     FIFO cannot hang, /dev/zero cannot fill memory, and a swap between check and read changes nothing.
@@ -45,7 +48,7 @@ def read_regular(path: str | Path, *, max_bytes: int = MAX_INPUT_BYTES, what: st
     try:
         fd = os.open(p, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except FileNotFoundError:
-        raise error(f"{p}: no such file; check the path") from None
+        raise error(f"{p}: {missing}") from None
     except PermissionError:
         raise error(f"{p}: cannot read it (permission denied); check the file's permissions") from None
     except OSError as exc:
@@ -93,13 +96,10 @@ def read_document(path: str | Path, encoding: str | None = None, *, max_bytes: i
         except LookupError:
             raise UsageError(f"unknown encoding {encoding!r}; use a codec name such as utf-8, cp1251 or latin-1") from None
     try:
-        data = read_regular(p, max_bytes=max_bytes, what="interview")
+        data = read_regular(p, max_bytes=max_bytes, what="interview",
+                            missing="no such file; check the path (pass the interview as a .txt or .html file)")
     except IsADirectoryError:
         raise InputError(f"{p}: is a directory; pass the interview file inside it, e.g. {p / 'interview.txt'}") from None
-    except InputError as exc:
-        if "no such file" in str(exc):
-            raise InputError(f"{p}: no such file; check the path (pass the interview as a .txt or .html file)") from None
-        raise
     text = decode(data, encoding, source=str(p))
     text = clean_text(text)
     if not text.strip():

@@ -141,13 +141,10 @@ def load_cover(path: str | Path, *, max_bytes: int | None = None) -> bytes:
     p = Path(path)
     max_bytes = COVER_MAX_BYTES if max_bytes is None else max_bytes
     try:
-        data = read_regular(p, max_bytes=max_bytes, what="cover image", error=UsageError, option="--max-cover-size")
+        data = read_regular(p, max_bytes=max_bytes, what="cover image", error=UsageError, option="--max-cover-size",
+                            missing="no such cover image; check the --cover path")
     except IsADirectoryError:
         raise UsageError(f"{p}: is a directory; pass a PNG or JPEG file as --cover") from None
-    except UsageError as exc:
-        if "no such file" in str(exc):
-            raise UsageError(f"{p}: no such cover image; check the --cover path") from None
-        raise
     cover_mime(data, source=str(p), max_bytes=max_bytes)
     return data
 

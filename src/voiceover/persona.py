@@ -22,7 +22,7 @@ from .cache import Cache
 from .errors import VoiceoverError
 from .pitch import FEMALE_MIN_HZ, MALE_MAX_HZ, VoiceMeasure, measure
 from .script import Script
-from .tts import ENGINES, Voice, get_engine
+from .tts import ENGINES, Engine, Voice, get_engine
 
 REFERENCE = "en"  # the language whose role voices set the pitch order (all editions are translated from it)
 BAND_SPLIT_HZ = (MALE_MAX_HZ + FEMALE_MIN_HZ) / 2
@@ -83,6 +83,11 @@ class Plan:
 
 def voice_f0(voice: Voice, language: str, cache: Cache | None = None) -> float | None:
     """Median f0 of a voice speaking the calibration sentence (None: engine missing or no voiced frame)."""
+    return measure_voices([(voice, language)], cache)[(voice, language)]
+
+
+def _calibration(voice: Voice, language: str) -> tuple[Engine, str, str] | None:
+    """(engine, cache key, sentence) of a voice's calibration; None when its engine is missing."""
     from .synth import engine_version
 
     try:
@@ -91,21 +96,39 @@ def voice_f0(voice: Voice, language: str, cache: Cache | None = None) -> float |
     except VoiceoverError:
         return None
     text = CALIBRATION.get(language, CALIBRATION["en"])
+    return engine, Cache.key(MEASURE_NS, MEASURE_FORMAT, voice.key(), version, language, text), text
+
+
+def measure_voices(pairs, cache: Cache | None = None) -> dict[tuple[Voice, str], float | None]:
+    """The calibration f0 of every (voice, language), from the cache or measured once and cached.
+
+    Voices of engines that must not speak in the build's process are measured together in one
+    child process, so a plan costs one process start however many voices it weighs.
+    """
     cache = cache or Cache()
-    key = Cache.key(MEASURE_NS, MEASURE_FORMAT, voice.key(), version, language, text)
-    hit = cache.get(MEASURE_NS, key)
-    if hit is not None:
-        value = hit.decode()
-        return float(value) if value != "none" else None
-    if engine.isolate_side_calls:
-        f0 = _measure_in_child(voice, language, text)
-    else:
-        f0 = _measure(voice, language, text)
-    if f0 is _FAILED:
-        return None
-    value = "none" if f0 is None else f"{f0:g}"
-    cache.put(MEASURE_NS, key, value.encode())
-    return None if f0 is None else float(value)  # as a cache hit would give it: cold and warm plans agree
+    out: dict[tuple[Voice, str], float | None] = {}
+    todo: list[tuple[tuple[Voice, str], str, str, bool]] = []  # (pair, key, sentence, isolate)
+    for pair in dict.fromkeys(pairs):
+        cal = _calibration(*pair)
+        out[pair] = None
+        if cal is None:
+            continue
+        hit = cache.get(MEASURE_NS, cal[1])
+        if hit is not None:
+            out[pair] = None if hit.decode() == "none" else float(hit.decode())
+        else:
+            todo.append((pair, cal[1], cal[2], cal[0].isolate_side_calls))
+    isolated = [t for t in todo if t[3]]
+    here = [t for t in todo if not t[3]]
+    results = _measure_in_child([(p[0], p[1], text) for p, _, text, _ in isolated]) if isolated else []
+    results += [_measure(p[0], p[1], text) for p, _, text, _ in here]
+    for (pair, key, _, _), f0 in zip(isolated + here, results):
+        if f0 == _FAILED:
+            continue
+        value = "none" if f0 is None else f"{f0:g}"
+        cache.put(MEASURE_NS, key, value.encode())
+        out[pair] = None if f0 is None else float(value)  # as a cache hit would give it: cold and warm plans agree
+    return out
 
 
 _FAILED = "failed"
@@ -121,24 +144,27 @@ def _measure(voice: Voice, language: str, text: str):
     return m.f0_hz
 
 
-def _measure_in_child(voice: Voice, language: str, text: str):
-    """_measure in a fresh child process, so the build's own process never speaks the calibration.
+def _measure_in_child(requests: list[tuple[Voice, str, str]]) -> list:
+    """_measure of each (voice, language, sentence) in one fresh child process, so the build's own
+    process never speaks the calibration.
 
     The child runs in its own session: a Ctrl-C reaches the build alone, which stops the child.
     """
-    request = json.dumps({"voice": asdict(voice), "language": language, "text": text})
-    done = subprocess.run([sys.executable, "-m", "voiceover.persona"], input=request, capture_output=True,
+    payload = json.dumps([{"voice": asdict(v), "language": lang, "text": text} for v, lang, text in requests])
+    done = subprocess.run([sys.executable, "-m", "voiceover.persona"], input=payload, capture_output=True,
                           text=True, start_new_session=True, check=False)
-    answer = done.stdout.strip()
-    if done.returncode != 0 or not answer:
-        return _FAILED
-    return None if answer == "none" else _FAILED if answer == _FAILED else float(answer)
+    try:
+        answers = json.loads(done.stdout) if done.returncode == 0 else None
+    except ValueError:
+        answers = None
+    if not isinstance(answers, list) or len(answers) != len(requests):
+        return [_FAILED] * len(requests)
+    return answers
 
 
 def _child_main() -> None:
-    request = json.loads(sys.stdin.read())
-    f0 = _measure(Voice(**request["voice"]), request["language"], request["text"])
-    print("none" if f0 is None else f0 if f0 == _FAILED else repr(f0))
+    requests = json.loads(sys.stdin.read())
+    print(json.dumps([_measure(Voice(**r["voice"]), r["language"], r["text"]) for r in requests]))
 
 
 def installed_neural(language: str, rate: int) -> list[Voice]:
@@ -157,15 +183,20 @@ def installed_neural(language: str, rate: int) -> list[Voice]:
     return out
 
 
-def _candidates(config, language: str, cache: Cache | None) -> list[Candidate]:
-    out: list[Candidate] = []
-    seen: set[Voice] = set()
+def _entries(config, language: str) -> list[tuple[Voice, str]]:
+    """Every voice the plan may use in a language, with where it comes from, best first."""
     roles = config.role_voices(language)
     rate = next(iter(roles.values())).rate if roles else 155
     entries = [(v, "installed neural") for v in installed_neural(language, rate)]
     entries += [(v, f"role {r}") for r, v in roles.items()]
     entries += [(v, f"pool {i + 1}") for i, v in enumerate(config.pool.get(language, []))]
-    for voice, origin in entries:
+    return entries
+
+
+def _candidates(config, language: str, cache: Cache | None) -> list[Candidate]:
+    out: list[Candidate] = []
+    seen: set[Voice] = set()
+    for voice, origin in _entries(config, language):
         if voice in seen:
             continue
         seen.add(voice)
@@ -191,6 +222,9 @@ def make_plan(config, script: Script, languages, *, cache: Cache | None = None) 
     fixed = {lang: config.speaker_entries(script, lang) for lang in set(languages) | {ref}}
     # Persona: gender and rank, once.
     ref_voices = config.role_assign(script, ref) if config.role_voices(ref) else {}
+    measure_voices([(v, lang) for lang, voices in fixed.items() for v in voices.values()]
+                   + [(v, ref) for v in ref_voices.values()]
+                   + [(v, lang) for lang in languages for v, _ in _entries(config, lang)], cache)  # all at once
     persona: dict[str, tuple[str, str]] = {}  # id → (gender, where from)
     key: dict[str, tuple] = {}
     for i, sp in enumerate(script.speakers):

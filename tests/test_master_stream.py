@@ -8,7 +8,9 @@ from voiceover import audio
 from voiceover.audio import Timeline
 from voiceover.cache import Cache
 from voiceover.master import master_edition
-from voiceover.synth import Job, Speaker, Spoken
+from voiceover.sentence_cache import Spoken
+from voiceover.speech_job import Job
+from voiceover.synth import Synthesizer
 from voiceover.tts import Voice
 from voiceover.tts.base import PCM
 
@@ -59,13 +61,13 @@ def test_lazy_speech_results_hold_keys_and_read_back_the_same_audio(tmp_path, mo
 
     monkeypatch.setattr(synth, "get_engine", lambda name: Tone())
     jobs = [Job(f"sentence {i}", Voice("tone", "x"), "en") for i in range(5)] + [Job("sentence 1", Voice("tone", "x"), "en")]
-    eager, _ = Speaker(cache=Cache(tmp_path / "a"), jobs=1).speak(jobs)
-    lazy, stats = Speaker(cache=Cache(tmp_path / "b"), jobs=1).speak(jobs, lazy=True)
+    eager, _ = Synthesizer(cache=Cache(tmp_path / "a"), jobs=1).speak(jobs)
+    lazy, stats = Synthesizer(cache=Cache(tmp_path / "b"), jobs=1).speak(jobs, lazy=True)
     assert isinstance(lazy, Spoken) and all(isinstance(i, str) for i in lazy._items)  # keys, not audio
     assert [lazy[i] for i in range(len(lazy))] == list(eager)
-    warm, stats = Speaker(cache=Cache(tmp_path / "b"), jobs=1).speak(jobs, lazy=True)
+    warm, stats = Synthesizer(cache=Cache(tmp_path / "b"), jobs=1).speak(jobs, lazy=True)
     assert stats.cached == 6 and list(warm) == list(eager)
-    uncached, _ = Speaker(use_cache=False, jobs=1).speak(jobs, lazy=True)
+    uncached, _ = Synthesizer(use_cache=False, jobs=1).speak(jobs, lazy=True)
     assert list(uncached) == list(eager)  # nothing to read back from: kept in memory
 
 
@@ -96,6 +98,6 @@ def test_two_engines_speak_at_once_and_results_stay_in_order(tmp_path, monkeypat
     monkeypatch.setattr(synth, "get_engine", lambda name: engines[name])
     # the slow engine's sentence comes first: spoken one engine after the other, it would wait in vain
     jobs = [Job(f"s{i}", Voice("quick" if i % 2 else "slow", "x"), "en") for i in range(6)]
-    pcms, _ = Speaker(cache=Cache(tmp_path), jobs=1).speak(jobs)
+    pcms, _ = Synthesizer(cache=Cache(tmp_path), jobs=1).speak(jobs)
     assert overlapped and all(overlapped)  # the quick engine spoke while the slow one was speaking
     assert [p.samples[:2] for p in pcms][1::2] == [b"s1", b"s3", b"s5"]

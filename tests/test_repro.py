@@ -76,10 +76,10 @@ class Notes:
 
 
 def test_cold_j1_cold_j2_and_warm_builds_are_byte_identical(tmp_path, monkeypatch):
-    from voiceover import synth
+    from voiceover import speech_workers
 
-    monkeypatch.setattr(synth, "PROBE_S", 0.0)  # use the worker even for this short text
-    monkeypatch.setattr(synth, "WORKERS_WORTH_S", 0.0)
+    monkeypatch.setattr(speech_workers, "PROBE_S", 0.0)  # use the worker even for this short text
+    monkeypatch.setattr(speech_workers, "WORKERS_WORTH_S", 0.0)
     src = tmp_path / "in.txt"
     src.write_text(INTERVIEW, encoding="utf-8")
     script = load_script(src)

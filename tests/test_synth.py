@@ -9,12 +9,14 @@ from typer.testing import CliRunner
 
 from conftest import FakeEngine
 from test_build import INTERVIEW
-from voiceover import synth
+from voiceover import speech_workers
 from voiceover.build import BuildOptions, build, load_script
 from voiceover.cache import Cache
 from voiceover.cli_cache import cache_app, parse_size
-from voiceover.errors import UsageError
-from voiceover.synth import CacheMiss, Job, Speaker, pack_pcm, speech_key, unpack_pcm
+from voiceover.errors import CacheMiss, UsageError
+from voiceover.sentence_cache import pack_pcm, speech_key, unpack_pcm
+from voiceover.speech_job import Job
+from voiceover.synth import Synthesizer
 from voiceover.tts import PCM, Voice, register, unregister
 
 try:
@@ -173,8 +175,8 @@ class LocalEngine(FakeEngine):
 @pytest.fixture
 def eager_workers(monkeypatch):
     """Start workers even for a few quick sentences (normally the pace decides)."""
-    monkeypatch.setattr(synth, "PROBE_S", 0.0)
-    monkeypatch.setattr(synth, "WORKERS_WORTH_S", 0.0)
+    monkeypatch.setattr(speech_workers, "PROBE_S", 0.0)
+    monkeypatch.setattr(speech_workers, "WORKERS_WORTH_S", 0.0)
 
 
 def test_engine_workers_cannot_import_is_spoken_in_parent(eager_workers):
@@ -182,7 +184,7 @@ def test_engine_workers_cannot_import_is_spoken_in_parent(eager_workers):
     register(LocalEngine)
     try:
         jobs = [Job(f"Sentence number {i}.", Voice("local", "mid"), "en") for i in range(8)]
-        pcms, stats = Speaker(jobs=2, use_cache=False).speak(jobs)
+        pcms, stats = Synthesizer(jobs=2, use_cache=False).speak(jobs)
     finally:
         unregister("local")
     # the worker could not import test_synth, gave its batches back, and the parent spoke them all
@@ -194,21 +196,21 @@ def test_engine_workers_cannot_import_is_spoken_in_parent(eager_workers):
 def test_espeak_workers_match_in_process_bytes(tmp_path, eager_workers):
     voices = [Voice("espeak", "en-us+f5", 155, 30), Voice("espeak", "en-us+klatt5", 155, 60)]
     jobs = [Job(f"Gate {i} opens at dawn, and the river rises.", voices[i % 2], "en") for i in range(10)]
-    serial, s1 = Speaker(jobs=1, use_cache=False).speak(jobs)
-    parallel, s2 = Speaker(jobs=2, use_cache=False).speak(jobs)
+    serial, s1 = Synthesizer(jobs=1, use_cache=False).speak(jobs)
+    parallel, s2 = Synthesizer(jobs=2, use_cache=False).speak(jobs)
     assert (s1.workers, s2.workers) == (1, 2)
     assert [p.samples for p in serial] == [p.samples for p in parallel]
 
 
 def test_quick_work_stays_in_one_process():
     jobs = [Job(f"Gate {i} opens.", Voice("espeak", "en-us+f5", 155, 30), "en") for i in range(8)]
-    _, stats = Speaker(jobs=2, use_cache=False).speak(jobs)
+    _, stats = Synthesizer(jobs=2, use_cache=False).speak(jobs)
     assert stats.workers == 1  # ~50 ms of espeak: a worker would cost more than it saves
 
 
 def test_dedupes_the_same_sentence(fake_engine):
     jobs = [Job("Yes.", V, "en")] * 5 + [Job("No.", V, "en")]
-    pcms, stats = Speaker(jobs=1, use_cache=False).speak(jobs)
+    pcms, stats = Synthesizer(jobs=1, use_cache=False).speak(jobs)
     assert len(pcms) == 6 and stats.synthesised == 2 and len(fake_engine.calls) == 2
 
 

@@ -24,7 +24,8 @@ from .cache import Cache
 from .captions import Cue
 from .companions import ChapterTime, chapters_json, srt, transcript_md, transcript_txt, webvtt
 from .edition import EditionLayout, EditionWriter, edition_slug
-from .errors import InputError, Interrupted, ScriptError, UsageError, VoiceoverError
+from .errors import InputError, Interrupted, NotInMemory, ScriptError, UsageError, VoiceoverError
+from .frozen import frozen_error
 from .languages import check_language, english_name, iso639_2
 from .manifest import manifest_entry, sha256, write_manifest
 from .master import master_edition
@@ -34,6 +35,8 @@ from .preflight import preflight
 from .publish import Publication, publications, timed_chapters
 from .script import Script
 from .sentences import split_sentences
+from .speech_job import Job
+from .synth import Synthesizer
 from .tts import Voice, get_engine
 from .voices import VoiceConfig
 
@@ -203,7 +206,7 @@ CUE = -1  # sentence index of a spoken speaker cue in a plan
 
 def speech_plan(script: Script, voices: dict[str, Voice], *, speaker_cues: bool = False
                 ) -> list[tuple[Any, tuple[int, int, Any]]]:
-    """Every sentence to speak, in script order: (synth.Job, (chapter index, sentence index, segment)).
+    """Every sentence to speak, in script order: (speech_job.Job, (chapter index, sentence index, segment)).
 
     With ``speaker_cues``, each change to a non-narrator speaker is announced by the narrator's
     voice saying the speaker's name (sentence index CUE), for listeners who cannot tell the
@@ -211,7 +214,6 @@ def speech_plan(script: Script, voices: dict[str, Voice], *, speaker_cues: bool 
     captions and transcripts keep the written sentence.
     """
     from .speech_text import for_speech
-    from .synth import Job
 
     narrator = next((s.id for s in script.speakers if s.role == "narrator"), None)
     cue_voice = voices.get(narrator) if narrator else None
@@ -236,10 +238,8 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
     """Synthesise every sentence with its speaker's voice and assemble the chaptered audio.
 
     Sentences come from the segment cache when they can; the rest are spoken in parallel
-    (synth.Speaker) and put back in script order, so the audio does not depend on --jobs.
+    (synth.Synthesizer) and put back in script order, so the audio does not depend on --jobs.
     """
-    from .synth import Speaker
-
     reporter = reporter or NullReporter()
     lang = script.language
     engines = {v.engine: get_engine(v.engine) for v in voices.values()}
@@ -255,9 +255,9 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
         prewarm()
     plan = speech_plan(script, voices, speaker_cues=options.speaker_cues)
     reporter.stage(f"speaking {english_name(lang)}", len(plan))
-    speaker = Speaker(jobs=options.jobs, cache=Cache(options.cache_dir), use_cache=options.use_cache,
-                      frozen=options.frozen)
-    pcms, stats = speaker.speak([job for job, _ in plan], reporter.advance, lazy=True)
+    synthesizer = Synthesizer(jobs=options.jobs, cache=Cache(options.cache_dir), use_cache=options.use_cache,
+                              frozen=options.frozen)
+    pcms, stats = synthesizer.speak([job for job, _ in plan], reporter.advance, lazy=True)
     if stats.sentences:
         reporter.note(f"{english_name(lang)}: {stats.cached} of {stats.sentences} sentences from the cache, "
                       f"{stats.synthesised} synthesised" + (f" ({stats.workers} processes)" if stats.workers > 1 else ""))
@@ -303,7 +303,7 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
     reporter.stage(f"encoding {english_name(lang)} MP3" + (" (loudness-normalised)" if options.normalise else ""), 1)
     done = master_edition(timeline, timeline.sample_rate, [s for _, s in starts], bitrate=options.bitrate,
                           encoder=options.encoder, normalise=options.normalise,
-                          split_chapters=options.split_chapters, cache=speaker.cache, jobs=speaker.jobs)
+                          split_chapters=options.split_chapters, cache=synthesizer.cache, jobs=synthesizer.jobs)
     mp3, loudness, parts = done.mp3, done.loudness, done.chapter_mp3s
     timeline.close()
     reporter.advance()
@@ -418,7 +418,7 @@ def build(source: Script, options: BuildOptions, *, reporter: Reporter | None = 
     Holds ``OUT/.<slug>.lock`` throughout (a second build into the same folder waits up to
     ``options.lock_timeout`` seconds, then fails with OutputError), points every cache at
     ``options.cache_dir``, reports damaged cache entries once each, and with ``options.frozen``
-    fails before any work if anything would be synthesised or translated (synth.CacheMiss).
+    fails before any work if anything would be synthesised or translated (errors.CacheMiss).
     """
     from .lock import build_lock
     from .synth import cache_dir_scope
@@ -453,11 +453,9 @@ def _damage_summary(note: Callable[[str], None]) -> Iterator[None]:
 
 
 def check_frozen(source: Script, options: BuildOptions, voice_config: VoiceConfig | None = None) -> None:
-    """--frozen: raise synth.CacheMiss listing what the caches lack; translate and synthesise nothing."""
-    from .synth import Speaker, frozen_error
-
+    """--frozen: raise errors.CacheMiss listing what the caches lack; translate and synthesise nothing."""
     config = voice_config or (VoiceConfig.load(options.voices) if options.voices else VoiceConfig.default())
-    speaker = Speaker(cache=Cache(options.cache_dir), use_cache=options.use_cache)
+    synthesizer = Synthesizer(cache=Cache(options.cache_dir), use_cache=options.use_cache)
     speech: list = []
     translation: list[tuple[str, str]] = []
     layout = EditionLayout.at(options.out, edition_slug(source))
@@ -465,7 +463,6 @@ def check_frozen(source: Script, options: BuildOptions, voice_config: VoiceConfi
         script = source
         if lang != source.language:
             from .translate import translate_script
-            from .translate.engine import NotInMemory
 
             po = layout.file(lang, "po")
             with tempfile.TemporaryDirectory(prefix="voiceover-frozen-") as tmp:
@@ -479,7 +476,7 @@ def check_frozen(source: Script, options: BuildOptions, voice_config: VoiceConfi
                     translation += [(lang, s) for s in miss.sentences]
                     continue
         voices = config.assign(source, lang)
-        speech += speaker.missing([job for job, _ in speech_plan(script, voices)])
+        speech += synthesizer.missing([job for job, _ in speech_plan(script, voices)])
     if speech or translation:
         raise frozen_error(speech, translation)
 

@@ -47,6 +47,18 @@ class SynthesisError(VoiceoverError, RuntimeError):
     """An engine failed while speaking a sentence."""
 
 
+class CacheMiss(VoiceoverError):
+    """--frozen: something would have to be synthesised or translated."""
+
+
+class NotInMemory(VoiceoverError):
+    """memory_only translation: these source sentences are not in the translation memory."""
+
+    def __init__(self, sentences: list[str]) -> None:
+        super().__init__(f"{len(sentences)} sentence(s) are not in the translation memory")
+        self.sentences = list(sentences)
+
+
 class EncodeError(VoiceoverError, RuntimeError):
     """Audio could not be encoded or tagged."""
 

@@ -22,6 +22,7 @@ from .cache import Cache
 from .errors import VoiceoverError
 from .pitch import FEMALE_MIN_HZ, MALE_MAX_HZ, VoiceMeasure, measure
 from .script import Script
+from .speech_job import engine_version
 from .tts import ENGINES, Engine, Voice, get_engine
 
 REFERENCE = "en"  # the language whose role voices set the pitch order (all editions are translated from it)
@@ -88,8 +89,6 @@ def voice_f0(voice: Voice, language: str, cache: Cache | None = None) -> float |
 
 def _calibration(voice: Voice, language: str) -> tuple[Engine, str, str] | None:
     """(engine, cache key, sentence) of a voice's calibration; None when its engine is missing."""
-    from .synth import engine_version
-
     try:
         engine = get_engine(voice.engine)
         version = engine_version(engine, voice)

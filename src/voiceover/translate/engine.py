@@ -13,7 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
-from ..errors import VoiceoverError
+from ..errors import NotInMemory
 from ..script import Chapter, Script, Segment, Speaker
 from ..sentences import split_sentences
 from .packages import check_routes
@@ -42,14 +42,6 @@ class _Unit:
     comment: str
     msgstr: str | None = None
     kind: str = ""  # reviewed | glossary | passthrough | machine
-
-
-class NotInMemory(VoiceoverError):
-    """memory_only translation: these source sentences are not in the translation memory."""
-
-    def __init__(self, sentences: list[str]) -> None:
-        super().__init__(f"{len(sentences)} sentence(s) are not in the translation memory")
-        self.sentences = list(sentences)
 
 
 def build_date(now: datetime | None = None) -> str:

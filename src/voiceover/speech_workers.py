@@ -1,0 +1,265 @@
+"""Speaks one engine's sentences with the best means it allows: in this process, threads or workers.
+
+Engines with ``thread_safe`` run in threads; the others in worker processes (`python -m
+voiceover.speech_workers`: fresh interpreters, since a fork after libespeak-ng or onnxruntime was
+loaded in the parent is unsafe), which import the engine by its module path and speak batches of
+jobs sent as pickles over their stdin. The parent process speaks too, so ``-j 2`` means the parent
+and one worker. An engine that a fresh process cannot import (one registered at run time) is
+spoken in the parent. Results are handed to ``done`` one sentence at a time, whatever the order
+they were spoken in; the caller puts them back in script order.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib
+import math
+import os
+import pickle
+import queue
+import signal
+import struct
+import subprocess
+import sys
+import threading
+import time
+from collections import deque
+from concurrent.futures import ThreadPoolExecutor
+from typing import Callable
+
+from . import interrupts
+from .errors import SynthesisError
+from .speech_job import Job, speak_job
+from .tts import PCM, Engine
+
+MIN_PARALLEL = 6  # fewer misses than this are spoken in the parent: a worker takes ~0.3 s to start
+PROBE_S = 0.25  # speak this long in the parent to learn the engine's pace before starting workers
+WORKERS_WORTH_S = 1.0  # start workers only if the rest would take longer than this in one process
+MAX_BATCH = 16  # sentences per worker task: amortises the round trip, keeps the load balanced
+
+Done = Callable[[str, PCM], None]  # called with (cache key, PCM) as each sentence is spoken
+
+
+def speak_all(engine: Engine, work: list[tuple[str, Job]], done: Done, jobs: int) -> int:
+    """Speak ``work`` ((key, job) pairs) with up to ``jobs`` threads or processes; returns how many ran."""
+    # An engine that already uses every core in one call (onnxruntime) says so with max_workers.
+    n = min(jobs, math.ceil(len(work) / 2), type(engine).max_workers or jobs)
+    if n <= 1 or len(work) < MIN_PARALLEL:
+        for key, job in work:
+            done(key, speak_job(engine, job))
+        return 1
+    if engine.thread_safe:
+        with ThreadPoolExecutor(n, thread_name_prefix="voiceover-speak") as pool:
+            for (key, _), pcm in zip(work, pool.map(lambda kj: speak_job(engine, kj[1]), work)):
+                done(key, pcm)
+        return n
+    path = _import_path(type(engine))
+    # Speak in the parent until the pace is known: a worker takes ~0.3 s to start, longer
+    # than a whole short espeak edition takes to speak.
+    start, i = time.perf_counter(), 0
+    while i < len(work) and (path is None or time.perf_counter() - start < PROBE_S):
+        key, job = work[i]
+        done(key, speak_job(engine, job))
+        i += 1
+    rest = work[i:]
+    if not rest:
+        return 1
+    if i and (time.perf_counter() - start) / i * len(rest) < WORKERS_WORTH_S:
+        for key, job in rest:
+            done(key, speak_job(engine, job))
+        return 1
+    return _run_processes(engine, path, rest, done, n)
+
+
+def _run_processes(engine: Engine, path: tuple[str, str], work: list[tuple[str, Job]], done: Done, n: int) -> int:
+    """The parent and n-1 worker processes take batches from one queue until it is empty.
+
+    Workers take from the front, the parent from the back. A worker that cannot start or dies
+    gives its batch back and the parent speaks it: a worker problem costs speed, never output.
+    """
+    size = max(1, min(MAX_BATCH, math.ceil(len(work) / (n * 4))))
+    batches = deque(work[i:i + size] for i in range(0, len(work), size))
+    guard = threading.Lock()
+    finished: queue.Queue = queue.Queue()
+    workers = [_Worker(path) for _ in range(n - 1)]
+    stop = threading.Event()
+
+    def take(front: bool):
+        with guard:
+            if stop.is_set() or not batches:
+                return None
+            return batches.popleft() if front else batches.pop()
+
+    def serve(worker: _Worker) -> None:
+        try:
+            while (batch := take(True)) is not None:
+                try:
+                    out = worker.call([job for _, job in batch])
+                except _WorkerLost:
+                    with guard:
+                        batches.append(batch)
+                    return
+                finished.put((batch, out))
+        finally:
+            finished.put(None)
+
+    threads = [threading.Thread(target=serve, args=(w,), daemon=True) for w in workers]
+    for t in threads:
+        t.start()
+    live = len(threads)
+    try:
+        while True:
+            while True:  # results that are in: cache them, advance the progress
+                try:
+                    item = finished.get_nowait()
+                except queue.Empty:
+                    break
+                live -= _deliver(item, done)
+            batch = take(False)
+            if batch is not None:
+                for key, job in batch:
+                    done(key, speak_job(engine, job))
+            elif live:
+                try:  # wake up now and then: a deferred Ctrl-C is raised by done() or here
+                    live -= _deliver(finished.get(timeout=0.2), done)
+                except queue.Empty:
+                    interrupts.check()
+            else:
+                break
+    finally:
+        stop.set()
+        for w in workers:
+            w.close()
+    return n
+
+
+def _deliver(item, done: Done) -> int:
+    """Hand a worker's results to ``done``; returns 1 when the item says a worker finished."""
+    if item is None:
+        return 1
+    batch, out = item
+    if isinstance(out, BaseException):
+        raise out
+    for (key, _), (samples, rate) in zip(batch, out):
+        done(key, PCM(samples, rate))
+    return 0
+
+
+class _WorkerLost(Exception):
+    """The worker process could not start or went away."""
+
+
+class _Worker:
+    """One `python -m voiceover.speech_workers` process speaking batches sent as pickles over its stdin.
+
+    A plain subprocess rather than multiprocessing: it never re-imports the caller's __main__
+    (an unguarded script would start workers recursively), starts no resource tracker, and
+    exits when the parent dies because its stdin closes.
+    """
+
+    def __init__(self, path: tuple[str, str]) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "voiceover.speech_workers"], stdin=subprocess.PIPE,
+                                     stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self.path = path
+        self.ready = False
+
+    def call(self, jobs: list[Job]):
+        """Results for the jobs, or the exception the engine raised; _WorkerLost if it died."""
+        try:
+            if not self.ready:
+                _send(self.proc.stdin, self.path)
+                status, payload = _recv(self.proc.stdout)
+                if status != "ready":
+                    raise _WorkerLost(payload)
+                self.ready = True
+            _send(self.proc.stdin, jobs)
+            status, payload = _recv(self.proc.stdout)
+        except (OSError, EOFError, ValueError, pickle.UnpicklingError):
+            raise _WorkerLost() from None
+        return payload if status == "ok" else _as_error(payload)
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self.proc.stdin.close()
+        try:
+            self.proc.wait(timeout=5)
+        except Exception:  # noqa: BLE001 - a worker that will not stop is killed
+            self.proc.kill()
+            self.proc.wait()
+        with contextlib.suppress(OSError, ValueError):
+            self.proc.stdout.close()
+
+
+def _as_error(payload) -> BaseException:
+    if isinstance(payload, BaseException):
+        return payload
+    return SynthesisError(f"a speech worker failed: {payload}")
+
+
+def _send(stream, obj) -> None:
+    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
+    stream.write(struct.pack("<Q", len(data)) + data)
+    stream.flush()
+
+
+def _recv(stream):
+    head = stream.read(8)
+    if len(head) < 8:
+        raise EOFError
+    (size,) = struct.unpack("<Q", head)
+    data = stream.read(size)
+    if len(data) < size:
+        raise EOFError
+    return pickle.loads(data)
+
+
+def _import_path(cls: type) -> tuple[str, str] | None:
+    """(module, qualname) a fresh process can import the engine class by, or None."""
+    module, qualname = cls.__module__, cls.__qualname__
+    if module in ("__main__", "__mp_main__") or "<locals>" in qualname:
+        return None
+    try:
+        obj = importlib.import_module(module)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+    except (ImportError, AttributeError):
+        return None
+    return (module, qualname) if obj is cls else None
+
+
+# -- inside a worker process --------------------------------------------------------------------
+def _worker_main() -> None:
+    """The worker loop: the engine's import path, then job batches, until stdin closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; stdin closing stops us
+    stdin, out = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)  # a stray print in an engine must not corrupt the protocol
+    try:
+        module, qualname = _recv(stdin)
+        obj = importlib.import_module(module)
+        for part in qualname.split("."):
+            obj = getattr(obj, part)
+        engine = obj()
+    except EOFError:
+        return
+    except Exception as exc:  # noqa: BLE001 - reported to the parent, which speaks instead
+        _send(out, ("failed", repr(exc)))
+        return
+    _send(out, ("ready", None))
+    while True:
+        try:
+            jobs = _recv(stdin)
+        except EOFError:
+            return
+        try:
+            result = ("ok", [(p.samples, p.sample_rate) for p in (speak_job(engine, j) for j in jobs)])
+        except Exception as exc:  # noqa: BLE001 - re-raised in the parent
+            try:
+                pickle.dumps(exc)
+                result = ("error", exc)
+            except Exception:  # noqa: BLE001
+                result = ("error", f"{type(exc).__name__}: {exc}")
+        _send(out, result)
+
+
+if __name__ == "__main__":
+    _worker_main()

@@ -75,8 +75,14 @@ FAKE_VOICES_TOML = _fake_voices_toml()
 
 @pytest.fixture(autouse=True)
 def _own_cache(tmp_path_factory, monkeypatch):
-    """A fresh segment/translation cache per test: a hit from another test would hide engine calls."""
-    monkeypatch.setenv("VOICEOVER_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    """A fresh segment/translation cache per test: a hit from another test would hide engine calls.
+
+    The library's default cache is the user cache folder (platformdirs: $XDG_CACHE_HOME/voiceover);
+    the CLI reads $VOICEOVER_CACHE_DIR. Both point at this test's folder.
+    """
+    home = tmp_path_factory.mktemp("cache")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home))
+    monkeypatch.setenv("VOICEOVER_CACHE_DIR", str(home / "voiceover"))
 
 
 @pytest.fixture

@@ -56,7 +56,6 @@ def build_trilingual(out: Path, tiny, source: Path, base_url: str) -> Built:
 
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ARGOS_PACKAGES_DIR", str(out / "argos"))
-        mp.setenv("VOICEOVER_CACHE_DIR", str(out / "cache"))
         (out / "argos").mkdir(parents=True)
         install_archive(tiny.archive("en", "ru"))
         install_archive(tiny.archive("en", "kk"))
@@ -65,7 +64,8 @@ def build_trilingual(out: Path, tiny, source: Path, base_url: str) -> Built:
         register(_quick_fake())
         try:
             result = build(load_script(source), BuildOptions(out=out / "out", languages=LANGS, voices=voices,
-                                                             normalise=False, base_url=base_url),
+                                                             normalise=False, base_url=base_url,
+                                                             cache_dir=out / "cache"),
                            input_bytes=source.read_bytes())
         finally:
             unregister("fake")

@@ -7,6 +7,7 @@ import threading
 import time
 
 from voiceover.cache import Cache
+from voiceover.cli_cache import user_cache
 
 
 def test_key_is_canonical_and_order_sensitive():
@@ -24,9 +25,14 @@ def test_get_put_roundtrip_and_missing(tmp_path):
     assert not list(tmp_path.rglob(".tmp-*"))
 
 
-def test_env_overrides_default_dir(tmp_path, monkeypatch):
+def test_only_the_cli_reads_the_cache_dir_from_the_environment(tmp_path, monkeypatch):
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
     monkeypatch.setenv("VOICEOVER_CACHE_DIR", str(tmp_path / "c"))
-    assert Cache().dir == tmp_path / "c"
+    assert Cache().dir == tmp_path / "xdg" / "voiceover"  # the library: the user cache folder
+    assert user_cache().dir == tmp_path / "c"  # the CLI edge: the user's setting
+    assert user_cache(tmp_path / "opt").dir == tmp_path / "opt"  # --cache-dir wins
+    monkeypatch.setenv("VOICEOVER_CACHE_DIR", "")
+    assert user_cache().dir == tmp_path / "xdg" / "voiceover"  # empty means unset
 
 
 def test_concurrent_puts_never_leave_half_entries(tmp_path):

@@ -36,14 +36,14 @@ def built(tmp_path_factory, tiny):  # noqa: F811
     with pytest.MonkeyPatch.context() as mp:
         (root / "argos").mkdir()
         mp.setenv("ARGOS_PACKAGES_DIR", str(root / "argos"))
-        mp.setenv("VOICEOVER_CACHE_DIR", str(root / "cache"))
         install_archive(tiny.archive("en", "ru"))
         install_archive(tiny.archive("ru", "kk"))
         register(FakeEngine)
         try:
             voices = root / "voices.toml"
             voices.write_text(FAKE_VOICES_TOML, encoding="utf-8")
-            result = build(sample_script(), BuildOptions(out=root / "out", languages=tuple(LANGS), voices=voices))
+            options = BuildOptions(out=root / "out", languages=tuple(LANGS), voices=voices, cache_dir=root / "cache")
+            result = build(sample_script(), options)
         finally:
             unregister("fake")
     return root / "out", result.folder.name

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -108,6 +109,19 @@ def test_no_cache_speaks_everything_again(tmp_path, fake_voices, fake_engine):
 def test_cache_dir_option_is_used(tmp_path, fake_voices, fake_engine):
     _build(tmp_path, fake_voices, cache_dir=tmp_path / "mycache")
     assert Cache(tmp_path / "mycache").info()["speech"]["entries"] > 0
+
+
+def test_every_cache_user_is_given_the_folder_and_the_environment_is_left_alone(
+        tmp_path, fake_voices, fake_engine, install, monkeypatch):
+    install("en", "ru")
+    monkeypatch.setenv("VOICEOVER_CACHE_DIR", str(tmp_path / "from-env"))  # the CLI's setting, not the library's
+    seen = []
+    monkeypatch.setattr(FakeEngine, "version", lambda self, voice=None: seen.append(dict(os.environ)) or "fake 1")
+    _build(tmp_path, fake_voices, languages=("en", "ru"), cache_dir=tmp_path / "given", normalise=True)
+    kinds = Cache(tmp_path / "given").info()
+    assert {"speech", "mt", "pkgsum", "voicemeasure", "master"} <= set(kinds), kinds
+    assert Cache().info() == {} and not (tmp_path / "from-env").exists()  # nothing went anywhere else
+    assert seen and all(env.get("VOICEOVER_CACHE_DIR") == str(tmp_path / "from-env") for env in seen)
 
 
 def test_threads_give_the_same_bytes_as_one_job(tmp_path, fake_voices, fake_engine):

@@ -22,11 +22,10 @@ def tiny() -> TinyFactory:
 
 @pytest.fixture
 def argos_dir(tmp_path, monkeypatch) -> Path:
-    """An empty argos packages folder and an empty voiceover cache for this test."""
+    """An empty argos packages folder for this test (conftest gives each test an empty cache)."""
     d = tmp_path / "argos-packages"
     d.mkdir()
     monkeypatch.setenv("ARGOS_PACKAGES_DIR", str(d))
-    monkeypatch.setenv("VOICEOVER_CACHE_DIR", str(tmp_path / "cache"))
     return d
 
 

@@ -75,7 +75,7 @@ class BuildOptions:
     # incremental, parallel, reproducible builds (synth.py, lock.py)
     jobs: int | None = None  # sentences spoken in parallel; None = every usable core
     frozen: bool = False  # fail (listing them) if anything would be synthesised or translated
-    cache_dir: Path | None = None  # None = $VOICEOVER_CACHE_DIR, else the user cache folder
+    cache_dir: Path | None = None  # every cache user's folder (None: the user cache folder; the CLI reads $VOICEOVER_CACHE_DIR)
     use_cache: bool = True  # False: speak every sentence again (translation memory still used)
     lock_timeout: float = 600.0  # seconds to wait for another build into the same folder; 0 = fail at once
     # the published files
@@ -404,7 +404,8 @@ def translate_for(script: Script, lang: str, options: BuildOptions, po_path: Pat
         else:
             reporter.advance()
 
-    result = translate_script(script, lang, po_path=po_path, beam_size=options.beam_size, progress=progress)
+    result = translate_script(script, lang, po_path=po_path, beam_size=options.beam_size, progress=progress,
+                              cache=Cache(options.cache_dir))
     # How warm the memory was is not what was built: kept, a warm rebuild's script.json and
     # manifest would differ from a cold one's (provenance is also the script's meta["translation"]).
     result.provenance.get("counts", {}).pop("memory_hits", None)
@@ -416,21 +417,20 @@ def build(source: Script, options: BuildOptions, *, reporter: Reporter | None = 
     """Build every requested language's edition of ``source`` into ``options.out``.
 
     Holds ``OUT/.<slug>.lock`` throughout (a second build into the same folder waits up to
-    ``options.lock_timeout`` seconds, then fails with OutputError), points every cache at
+    ``options.lock_timeout`` seconds, then fails with OutputError), keeps every cache in
     ``options.cache_dir``, reports damaged cache entries once each, and with ``options.frozen``
     fails before any work if anything would be synthesised or translated (errors.CacheMiss).
     """
     from .lock import build_lock
-    from .synth import cache_dir_scope
 
     reporter = reporter or NullReporter()
     assignments = preflight(source, options, voice_config)  # every problem at once, before any work
     config = voice_config or (VoiceConfig.load(options.voices) if options.voices else VoiceConfig.default())
-    for w in config.plan(source, list(assignments)).warnings:  # the plan's measurements are cached by now
+    cache = Cache(options.cache_dir)
+    for w in config.plan(source, list(assignments), cache=cache).warnings:  # the plan's measurements are cached by now
         reporter.note(f"warning: {w}")
     layout = EditionLayout.at(options.out, edition_slug(source))
-    with cache_dir_scope(options.cache_dir), _damage_summary(reporter.note), \
-            build_lock(layout.root, options.lock_timeout, reporter.note):
+    with _damage_summary(reporter.note), build_lock(layout.root, options.lock_timeout, reporter.note):
         if options.frozen:
             check_frozen(source, options, voice_config)
         return _build_editions(source, options, assignments, reporter=reporter, input_bytes=input_bytes)
@@ -455,7 +455,8 @@ def _damage_summary(note: Callable[[str], None]) -> Iterator[None]:
 def check_frozen(source: Script, options: BuildOptions, voice_config: VoiceConfig | None = None) -> None:
     """--frozen: raise errors.CacheMiss listing what the caches lack; translate and synthesise nothing."""
     config = voice_config or (VoiceConfig.load(options.voices) if options.voices else VoiceConfig.default())
-    synthesizer = Synthesizer(cache=Cache(options.cache_dir), use_cache=options.use_cache)
+    cache = Cache(options.cache_dir)
+    synthesizer = Synthesizer(cache=cache, use_cache=options.use_cache)
     speech: list = []
     translation: list[tuple[str, str]] = []
     layout = EditionLayout.at(options.out, edition_slug(source))
@@ -471,11 +472,11 @@ def check_frozen(source: Script, options: BuildOptions, voice_config: VoiceConfi
                     shutil.copyfile(po, po_copy)
                 try:
                     script = translate_script(source, lang, po_path=po_copy, beam_size=options.beam_size,
-                                              memory_only=True).script
+                                              memory_only=True, cache=cache).script
                 except NotInMemory as miss:
                     translation += [(lang, s) for s in miss.sentences]
                     continue
-        voices = config.assign(source, lang)
+        voices = config.assign(source, lang, cache=cache)
         speech += synthesizer.missing([job for job, _ in speech_plan(script, voices)])
     if speech or translation:
         raise frozen_error(speech, translation)

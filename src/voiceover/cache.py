@@ -5,6 +5,10 @@ rename, so concurrent processes never see half an entry. Every entry starts with
 sha256 of its payload, verified on every read: a truncated, bit-flipped or foreign file is a miss
 (dropped, reported to whoever listens — a build prints one warning line — and made again), never served. The cache knows nothing of
 what it stores, so every user (speech, translation memory, masters) gets this for free.
+
+The folder is passed in: a build takes it from BuildOptions.cache_dir, and the CLI alone reads
+``--cache-dir`` or $VOICEOVER_CACHE_DIR (cli_cache.resolve_cache_dir). The library never reads the
+environment for it; with no folder given, a Cache uses the platform's user cache folder.
 """
 
 from __future__ import annotations
@@ -18,7 +22,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
-ENV_DIR = "VOICEOVER_CACHE_DIR"
 MAGIC = b"VOC1"  # entry = MAGIC + sha256(payload) + payload
 _HEAD = len(MAGIC) + 32
 _listeners: list[Callable[[str], None]] = []
@@ -48,10 +51,7 @@ def unseal(data: bytes) -> bytes | None:
 
 
 def default_cache_dir() -> Path:
-    """``$VOICEOVER_CACHE_DIR``, else the platform's user cache folder for voiceover."""
-    env = os.environ.get(ENV_DIR)
-    if env:
-        return Path(env)
+    """The platform's user cache folder for voiceover."""
     from platformdirs import user_cache_dir
 
     return Path(user_cache_dir("voiceover", appauthor=False))
@@ -67,6 +67,7 @@ class Cache:
     """A generic on-disk key → bytes store, safe for concurrent processes."""
 
     def __init__(self, directory: str | Path | None = None) -> None:
+        """A cache in ``directory`` (None: the user cache folder)."""
         self.dir = Path(directory) if directory is not None else default_cache_dir()
 
     @staticmethod

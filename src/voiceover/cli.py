@@ -166,7 +166,7 @@ def _prepare(input: Path, encoding, speakers, source, languages, out, voices, bi
     ``languages`` None means the script's own language; ``source`` is --from (None: detected).
     """
     from .build import BuildOptions
-    from .cli_cache import parse_size
+    from .cli_cache import parse_size, resolve_cache_dir
     from .preflight import Problems, preflight
     from .tags import load_cover
 
@@ -178,7 +178,7 @@ def _prepare(input: Path, encoding, speakers, source, languages, out, voices, bi
         cover_limit = parse_size(max_cover, "--max-cover-size")
     options = BuildOptions(
         out=out, languages=tuple(languages or ()), voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs,
-        frozen=frozen, cache_dir=cache_dir, use_cache=not no_cache, lock_timeout=lock_timeout,
+        frozen=frozen, cache_dir=resolve_cache_dir(cache_dir), use_cache=not no_cache, lock_timeout=lock_timeout,
         split_chapters=split_chapters, speaker_cues=speaker_cues, normalise=not no_normalise,
         epub=not no_epub, base_url=base_url,
     )

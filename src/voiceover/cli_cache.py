@@ -1,13 +1,19 @@
-"""`voiceover cache info|prune|verify`: look at, trim and check the cache of spoken sentences and translations."""
+"""`voiceover cache info|prune|verify`: look at, trim and check the cache of spoken sentences and translations.
+
+Also where the CLI reads the user's cache folder (``--cache-dir``, else $VOICEOVER_CACHE_DIR): the
+library is given the folder and never reads the environment for it.
+"""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import Optional
 
 import typer
 
+from .cache import Cache
 from .cli_common import human_size, console, handle_errors
 from .errors import UsageError
 
@@ -17,6 +23,7 @@ cache_app = typer.Typer(
     add_completion=False,
 )
 
+CACHE_ENV = "VOICEOVER_CACHE_DIR"  # user configuration: read by resolve_cache_dir, nowhere else
 CACHE_DIR_HELP = "Cache folder (default: $VOICEOVER_CACHE_DIR, else the user cache folder)."
 _UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
 
@@ -29,15 +36,26 @@ def parse_size(text: str, option: str = "--max-size") -> int:
     return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
 
 
+def resolve_cache_dir(option: Path | None = None) -> Path | None:
+    """``--cache-dir``, else $VOICEOVER_CACHE_DIR, else None (the user cache folder)."""
+    if option is not None:
+        return option
+    env = os.environ.get(CACHE_ENV)
+    return Path(env) if env else None
+
+
+def user_cache(option: Path | None = None) -> Cache:
+    """The cache the user asked for (see resolve_cache_dir)."""
+    return Cache(resolve_cache_dir(option))
+
+
 @cache_app.command("info")
 @handle_errors
 def info(cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_DIR_HELP)) -> None:
     """Where the cache is, and how many entries and bytes each kind holds."""
     from rich.table import Table
 
-    from .cache import Cache
-
-    cache = Cache(cache_dir)
+    cache = user_cache(cache_dir)
     stats = cache.info()
     table = Table("kind", "entries", "size", title=f"Cache: {cache.dir}")
     for ns, s in stats.items():
@@ -56,14 +74,12 @@ def prune(
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_DIR_HELP),
 ) -> None:
     """Remove old entries (a later build re-creates what it needs)."""
-    from .cache import Cache
-
     if older_than is None and max_size is None and not all_:
         raise UsageError("say what to prune: --older-than DAYS, --max-size SIZE or --all")
     if older_than is not None and older_than < 0:
         raise UsageError(f"--older-than must be ≥ 0 days, got {older_than:g}")
     limit = 0 if all_ else (parse_size(max_size) if max_size is not None else None)
-    cache = Cache(cache_dir)
+    cache = user_cache(cache_dir)
     before = sum(s["bytes"] for s in cache.info().values())
     removed = cache.prune(older_than_days=None if all_ else older_than, max_bytes=limit)
     after = sum(s["bytes"] for s in cache.info().values())
@@ -78,9 +94,7 @@ def verify(
     cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_DIR_HELP),
 ) -> None:
     """Check every entry's checksum; remove damaged ones (a later build makes them again). Exit 1 if any."""
-    from .cache import Cache
-
-    cache = Cache(cache_dir)
+    cache = user_cache(cache_dir)
     checked, damaged = cache.verify(remove=not keep)
     for name in damaged[:20]:
         console.print(f"damaged: {name}", highlight=False)

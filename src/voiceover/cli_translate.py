@@ -167,6 +167,7 @@ def translate_command(
     from dataclasses import replace
 
     from .build import edition_slug, load_script
+    from .cli_cache import user_cache
     from .cli_common import Progress
     from .companions import transcript_md, transcript_txt
     from .languages import check_language
@@ -188,7 +189,7 @@ def translate_command(
 
             po = layout.file(lang, "po")
             result = translate_script(script, lang, po_path=po, glossary_dir=glossary, beam_size=beam_size,
-                                      threads=threads, progress=progress)
+                                      threads=threads, progress=progress, cache=user_cache())
             translated = replace(result.script, meta={**result.script.meta, "slug": slug})
             target = write_atomic(layout.file(lang, "script.json"), translated.to_json())
             header = disclosure_lines(result.provenance)

@@ -73,13 +73,14 @@ def plan(
     from rich.table import Table
 
     from .cli import _script
+    from .cli_cache import user_cache
     from .languages import check_language
     from .voices import VoiceConfig
 
     langs = [check_language(x) for x in lang]
     cfg = VoiceConfig.load(config) if config else VoiceConfig.default()
     script = _script(input, encoding, speaker)
-    result = cfg.plan(script, langs)
+    result = cfg.plan(script, langs, cache=user_cache())
     for code, rows in result.rows.items():
         table = Table(title=f"{code}")
         for column in ("speaker", "role", "gender", "rank", "voice", "f0 Hz"):

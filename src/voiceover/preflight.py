@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 from typing import TYPE_CHECKING, Iterator
 
+from .cache import Cache
 from .errors import UsageError, VoiceoverError
 
 if TYPE_CHECKING:
@@ -83,7 +84,7 @@ def preflight(source: "Script", options: "BuildOptions", config: "VoiceConfig | 
     if config is not None:
         for lang in languages:
             with found.check():
-                assignments[lang] = config.assign(source, lang)
+                assignments[lang] = config.assign(source, lang, cache=Cache(options.cache_dir))
             for voice in dict.fromkeys(assignments.get(lang, {}).values()):
                 with found.check():
                     get_engine(voice.engine).validate(voice, lang)

@@ -11,16 +11,14 @@ tts/espeak_state.py).
 
 from __future__ import annotations
 
-import contextlib
 import os
 import threading
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from pathlib import Path
-from typing import Callable, Iterator, Sequence
+from typing import Callable, Sequence
 
 from . import interrupts
-from .cache import ENV_DIR, Cache
+from .cache import Cache
 from .errors import SynthesisError
 from .frozen import frozen_error
 from .sentence_cache import SPEECH_NS, Spoken, cached_pcm, pack_pcm, speech_key
@@ -37,23 +35,6 @@ def default_jobs() -> int:
         return max(1, len(os.sched_getaffinity(0)))
     except (AttributeError, OSError):
         return max(1, os.cpu_count() or 1)
-
-
-@contextlib.contextmanager
-def cache_dir_scope(directory: Path | None) -> Iterator[None]:
-    """Point every cache user (speech, translation memory) at ``directory`` for a while."""
-    if directory is None:
-        yield
-        return
-    old = os.environ.get(ENV_DIR)
-    os.environ[ENV_DIR] = str(directory)
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop(ENV_DIR, None)
-        else:
-            os.environ[ENV_DIR] = old
 
 
 @dataclass

@@ -148,13 +148,13 @@ class VoiceConfig:
 
         return make_plan(self, script, languages, cache=cache)
 
-    def assign(self, script: Script, language: str) -> dict[str, Voice]:
+    def assign(self, script: Script, language: str, *, cache=None) -> dict[str, Voice]:
         """Speaker id → voice for one language, by the voice plan (gender band and pitch order kept).
 
         Raises:
             ConfigError: a speaker's role has no voice for this language.
         """
-        return self.plan(script, [language]).voices[language]
+        return self.plan(script, [language], cache=cache).voices[language]
 
     def speaker_entries(self, script: Script, language: str) -> dict[str, Voice]:
         """Speakers named in [speakers] (by id, then by name) → their voice in this language."""

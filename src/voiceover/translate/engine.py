@@ -13,6 +13,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Callable
 
+from ..cache import Cache
 from ..errors import NotInMemory
 from ..script import Chapter, Script, Segment, Speaker
 from ..sentences import split_sentences
@@ -70,6 +71,7 @@ def translate_script(
     now: datetime | None = None,
     memory: bool = True,
     memory_only: bool = False,
+    cache: Cache | None = None,
 ) -> TranslationResult:
     """Translate ``script`` into ``target`` offline.
 
@@ -84,12 +86,12 @@ def translate_script(
         now: the build's clock (default: SOURCE_DATE_EPOCH or now) for the provenance date.
         memory: use the translation memory (the cache); off only for benchmarks.
         memory_only: translate nothing; raise NotInMemory listing what the memory lacks (--frozen).
+        cache: where the translation memory lives (None: the user cache folder).
 
     Raises:
         ModelMissing: no installed route (the message names the fixing command).
         UsageError: unknown language code.
     """
-    from ..cache import Cache
     from .glossary import Glossary
     from .po import PoEntry, Reviews, write_po
 
@@ -132,7 +134,7 @@ def translate_script(
     todo = [u for u in units if u.msgstr is None]
     protected: dict[str, tuple[str, list[str]]] = {u.msgid: glossary.protect(u.msgid) for u in todo}
     sources = list(dict.fromkeys(p for p, _ in protected.values()))
-    cache = Cache() if memory else None
+    cache = (cache if cache is not None else Cache()) if memory else None
     total = len(units)
     if progress:
         progress(0, total)
@@ -144,7 +146,7 @@ def translate_script(
     hits = {s: True for s in sources}
     descriptions = []
     for pkg in route.packages:
-        checksum = pkg.checksum()
+        checksum = pkg.checksum(cache)
         descriptions.append({"name": pkg.name, "from": pkg.from_code, "to": pkg.to_code,
                              "version": pkg.version, "sha256": checksum})
         current = list(dict.fromkeys(texts.values()))
@@ -246,8 +248,6 @@ def _speaker_name(script: Script, speaker_id: str) -> str:
 
 
 def _mem_key(checksum: str, beam_size: int, text: str) -> str:
-    from ..cache import Cache
-
     return Cache.key(MEMORY_VERSION, checksum, {"beam_size": beam_size}, text)
 
 

@@ -18,6 +18,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..cache import Cache
 from ..errors import InputError, ModelMissing, UsageError
 from ..languages import check_language
 from . import archive as archive_checks
@@ -87,13 +88,11 @@ class InstalledPackage:
         out.append(self.path / "metadata.json")
         return out
 
-    def checksum(self) -> str:
-        """sha256 over the model files; memoised in the cache by path, size and mtime (it is slow on 300 MB)."""
-        from ..cache import Cache
-
+    def checksum(self, cache: Cache | None = None) -> str:
+        """sha256 over the model files; memoised in ``cache`` by path, size and mtime (it is slow on 300 MB)."""
         files = self.files()
         stamp = [(str(f.relative_to(self.path)), f.stat().st_size, f.stat().st_mtime_ns) for f in files]
-        cache = Cache()
+        cache = cache if cache is not None else Cache()
         key = Cache.key("pkgsum", str(self.path.resolve()), stamp)
         hit = cache.get("pkgsum", key)
         if hit:

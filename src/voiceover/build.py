@@ -266,7 +266,7 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
     first = True
     sentences = iter(s for _, seg in script.segments() for s in split_sentences(seg.text))
     for k, (job, (ci, si, seg)) in enumerate(plan):
-        pcm = pcms[k]  # read back from the cache one sentence at a time (synth.Spoken)
+        pcm = pcms[k]  # read back from the cache one sentence at a time (sentence_cache.Spoken)
         chapter = script.chapters[ci]
         if first:
             gap = pauses.lead_in_ms

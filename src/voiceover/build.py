@@ -75,7 +75,7 @@ class BuildOptions:
     # incremental, parallel, reproducible builds (synth.py, lock.py)
     jobs: int | None = None  # sentences spoken in parallel; None = every usable core
     frozen: bool = False  # fail (listing them) if anything would be synthesised or translated
-    cache_dir: Path | None = None  # every cache user's folder (None: the user cache folder; the CLI reads $VOICEOVER_CACHE_DIR)
+    cache_dir: Path | None = None  # every cache; None = the user cache folder (the CLI passes $VOICEOVER_CACHE_DIR)
     use_cache: bool = True  # False: speak every sentence again (translation memory still used)
     lock_timeout: float = 600.0  # seconds to wait for another build into the same folder; 0 = fail at once
     # the published files

@@ -33,7 +33,7 @@ DEFAULT_INPUT = REPO.parent / "shared" / "interview.txt"
 
 ENGINE_ALONE = r"""
 import json, sys, time
-from voiceover.build import load_script
+from voiceover.script_input import load_script
 from voiceover.voices import VoiceConfig
 from voiceover.sentences import split_sentences
 from voiceover.tts import get_engine
@@ -59,7 +59,9 @@ print(json.dumps({"sentences": len(jobs), "engine_s": t1 - t0, "encoder_s": t2 -
 BUILD = r"""
 import json, sys, time
 from pathlib import Path
-from voiceover.build import BuildOptions, build, load_script
+from voiceover.build import build
+from voiceover.options import BuildOptions
+from voiceover.script_input import load_script
 src, out, voices, jobs, norm = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4]), sys.argv[5] == "1"
 class Count:
     synthesised = 0
@@ -79,7 +81,7 @@ print(json.dumps({"build_s": time.perf_counter() - t, "synthesised": Count.synth
 NAIVE = r"""
 import json, subprocess, sys, time, wave
 from pathlib import Path
-from voiceover.build import load_script
+from voiceover.script_input import load_script
 from voiceover.voices import VoiceConfig
 from voiceover.tts import get_engine
 from imageio_ffmpeg import get_ffmpeg_exe

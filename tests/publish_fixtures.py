@@ -50,7 +50,9 @@ def _quick_fake():
 def build_trilingual(out: Path, tiny, source: Path, base_url: str) -> Built:
     """Build en, ru, kk with the fake engine and tiny copy-model packages into ``out``."""
     from conftest import FAKE_VOICES_TOML
-    from voiceover.build import BuildOptions, build, load_script
+    from voiceover.build import build
+    from voiceover.options import BuildOptions
+    from voiceover.script_input import load_script
     from voiceover.translate.packages import install_archive
     from voiceover.tts import register, unregister
 

@@ -11,8 +11,8 @@ import sys
 import pytest
 
 from voiceover import audio, ffmpeg
-from voiceover.audio import Pauses, Timeline, encode_mp3
-from voiceover.errors import ConfigError, EncodeError, UsageError
+from voiceover.audio import Timeline, encode_mp3
+from voiceover.errors import EncodeError, UsageError
 from voiceover.tts.base import PCM
 
 
@@ -43,31 +43,6 @@ def samples(pcm: PCM) -> list[int]:
 
 def onset(xs: list[int], level: int = 3000) -> int:
     return next(i for i, v in enumerate(xs) if abs(v) > level)
-
-
-# -- pauses -----------------------------------------------------------------------------------
-def test_pauses_defaults_grow_with_the_change():
-    p = Pauses()
-    assert p.sentence_ms < p.paragraph_ms < p.speaker_ms < p.chapter_ms
-    assert p.between() == p.sentence_ms
-    assert p.between(paragraph=True) == p.paragraph_ms
-    assert p.between(paragraph=True, speaker=True) == p.speaker_ms
-    assert p.between(paragraph=True, speaker=True, chapter=True) == p.chapter_ms
-
-
-@pytest.mark.parametrize("bad", [-1, 2.5, True, "300", 60_001])
-def test_pauses_reject_bad_values(bad):
-    with pytest.raises(ConfigError, match="pauses.sentence_ms"):
-        Pauses(sentence_ms=bad)
-
-
-def test_pauses_from_dict_names_source_and_key():
-    assert Pauses.from_dict({"chapter_ms": 2000}).chapter_ms == 2000
-    assert Pauses.from_dict(Pauses().to_dict()) == Pauses()
-    with pytest.raises(ConfigError, match=r"voices.toml: unknown pause 'chapter'"):
-        Pauses.from_dict({"chapter": 2000}, source="voices.toml")
-    with pytest.raises(ConfigError, match=r"voices.toml: pauses.lead_in_ms"):
-        Pauses.from_dict({"lead_in_ms": -5}, source="voices.toml")
 
 
 # -- timeline ---------------------------------------------------------------------------------

@@ -8,7 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from voiceover.build import BuildOptions, build, load_script, speak
+from voiceover.build import build, speak
+from voiceover.options import BuildOptions
+from voiceover.script_input import load_script
 from voiceover.edition import EditionLayout, EditionWriter
 from voiceover.errors import UsageError
 from voiceover.tags import read_chapters
@@ -162,7 +164,7 @@ def test_interrupted_swap_is_recovered(tmp_path):
 
 def test_unknown_language_is_misuse(tmp_path, fake_voices):
     with pytest.raises(UsageError, match="unknown language 'xx'"):
-        BuildOptions(languages=("xx",)).check()
+        BuildOptions(languages=("xx",))
 
 
 def test_edition_is_loudness_normalised_and_says_so(tmp_path, fake_voices):

@@ -9,7 +9,9 @@ import pytest
 from typer.testing import CliRunner
 
 from test_build import INTERVIEW
-from voiceover.build import BuildOptions, build, load_script
+from voiceover.build import build
+from voiceover.options import BuildOptions
+from voiceover.script_input import load_script
 from voiceover.cli import app
 from voiceover.errors import ModelMissing
 from voiceover.tags import read_chapters

@@ -7,7 +7,9 @@ import pytest
 
 from conftest import ESPEAK_ONLY_VOICES
 from voiceover import release
-from voiceover.build import BuildOptions, build, load_script
+from voiceover.build import build
+from voiceover.options import BuildOptions
+from voiceover.script_input import load_script
 from voiceover.caption_check import edition_caption_problems, read_srt, read_vtt
 
 pytestmark = [pytest.mark.slow, pytest.mark.shared]

@@ -133,7 +133,9 @@ Maria Lopez: Yes, we will plant wheat and potatoes.
 def edition(tmp_path_factory) -> Path:
     """A tiny English edition built with the real espeak engine; returns OUT/<slug>/en."""
     pytest.importorskip("pocketsphinx")
-    from voiceover.build import BuildOptions, build, load_script
+    from voiceover.build import build
+    from voiceover.options import BuildOptions
+    from voiceover.script_input import load_script
 
     tmp = tmp_path_factory.mktemp("check")
     src = tmp / "interview.txt"

@@ -84,7 +84,9 @@ def test_killed_at_every_rename_leaves_the_old_or_the_new_edition(tmp_path, exch
 
 def test_a_failed_build_leaves_no_staging_and_no_lock(tmp_path, fake_voices, fake_engine, monkeypatch):
     from test_build import INTERVIEW
-    from voiceover.build import BuildOptions, build, load_script
+    from voiceover.build import build
+    from voiceover.options import BuildOptions
+    from voiceover.script_input import load_script
     from voiceover.errors import SynthesisError
 
     src = tmp_path / "in.txt"

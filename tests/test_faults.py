@@ -14,7 +14,9 @@ from typer.testing import CliRunner
 
 from test_build import INTERVIEW
 from test_repro import espeak_voices
-from voiceover.build import BuildOptions, build, load_script
+from voiceover.build import build
+from voiceover.options import BuildOptions
+from voiceover.script_input import load_script
 from voiceover.cli import app
 from voiceover.errors import OutputError
 from voiceover.lock import build_lock

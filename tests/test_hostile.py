@@ -15,7 +15,9 @@ from typer.testing import CliRunner
 
 from conftest import ESPEAK_ONLY_VOICES
 from test_build import INTERVIEW
-from voiceover.build import BuildOptions, build, load_script
+from voiceover.build import build
+from voiceover.options import BuildOptions
+from voiceover.script_input import load_script
 from voiceover.cli import app
 from voiceover.errors import InputError, ScriptError, UsageError
 from voiceover.load import read_document

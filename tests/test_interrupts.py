@@ -14,7 +14,9 @@ import pytest
 
 from conftest import ESPEAK_ONLY_VOICES
 from voiceover import interrupts
-from voiceover.build import BuildOptions, build, load_script
+from voiceover.build import build
+from voiceover.options import BuildOptions
+from voiceover.script_input import load_script
 from voiceover.cache import unseal
 from voiceover.errors import Interrupted
 from voiceover.persona import CALIBRATION

@@ -34,7 +34,7 @@ def _speechlike(seconds: float, rate: int, seed: int, level: float = 0.3) -> PCM
 
 
 def edition(chapters: list[list[PCM]], rate: int = 22050, chapter_ms: int = 1600) -> tuple[bytes, list[int]]:
-    """A timeline built the way build.speak builds one: chapter starts mid-pause, on a frame."""
+    """A timeline built the way assemble.assemble builds one: chapter starts mid-pause, on a frame."""
     tl = Timeline(rate, trim=False)
     bounds = []
     for ci, pieces in enumerate(chapters):

@@ -17,7 +17,9 @@ from conftest import ESPEAK_ONLY_VOICES
 from publish_fixtures import LANGS
 from test_build import INTERVIEW
 from voiceover import release
-from voiceover.build import BuildOptions, build, load_script
+from voiceover.build import build
+from voiceover.options import BuildOptions
+from voiceover.script_input import load_script
 from voiceover.publish.verify import OPF, SMIL, XHTML, epubcheck, parse_clock, spoken_sentences
 from voiceover.script import Script
 

@@ -16,7 +16,8 @@ from conftest import FAKE_VOICES_TOML, FakeEngine
 from translate_fixtures import sample_script
 from voiceover import ffmpeg, release, tags
 from voiceover.audio import encode_mp3, split_chapters
-from voiceover.build import BuildOptions, build
+from voiceover.build import build
+from voiceover.options import BuildOptions
 from voiceover.caption_check import read_vtt
 from voiceover.companions import m3u8
 from voiceover.errors import EncodeError

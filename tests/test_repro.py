@@ -10,7 +10,9 @@ from pathlib import Path
 import pytest
 
 from test_build import INTERVIEW
-from voiceover.build import BuildOptions, build, load_script
+from voiceover.build import build
+from voiceover.options import BuildOptions
+from voiceover.script_input import load_script
 from voiceover.tts import Voice, get_engine
 
 from conftest import ESPEAK_ONLY_VOICES

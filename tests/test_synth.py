@@ -11,7 +11,9 @@ from typer.testing import CliRunner
 from conftest import FakeEngine
 from test_build import INTERVIEW
 from voiceover import speech_workers
-from voiceover.build import BuildOptions, build, load_script
+from voiceover.build import build
+from voiceover.options import BuildOptions
+from voiceover.script_input import load_script
 from voiceover.cache import Cache
 from voiceover.cli_cache import cache_app, parse_size
 from voiceover.errors import CacheMiss, UsageError
@@ -133,7 +135,7 @@ def test_threads_give_the_same_bytes_as_one_job(tmp_path, fake_voices, fake_engi
 
 def test_bad_jobs_is_misuse(tmp_path, fake_voices):
     with pytest.raises(UsageError, match="--jobs"):
-        BuildOptions(jobs=0).check()
+        BuildOptions(jobs=0)
 
 
 # -- --frozen -------------------------------------------------------------------------------------

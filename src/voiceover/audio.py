@@ -1,5 +1,5 @@
-"""Assembly and encoding: spoken pieces + natural pauses → one mono timeline → MP3 bytes
-(loudness lives in loudness.py; split_chapters cuts an edition into per-chapter pieces).
+"""Audio: spoken pieces + pauses → one mono timeline → MP3 bytes (the pauses and their order are
+assemble.py's; loudness lives in loudness.py; split_chapters cuts an edition into per-chapter pieces).
 
 The timeline accumulates raw 16-bit samples in a bytearray (an hour of speech is thousands of
 pieces; repeated ``AudioSegment + AudioSegment`` would copy the whole edition each time). pydub
@@ -24,10 +24,9 @@ from __future__ import annotations
 import sys
 import warnings
 from array import array
-from dataclasses import asdict, dataclass, fields
 from typing import Any, Sequence
 
-from .errors import ConfigError, EncodeError, UsageError
+from .errors import EncodeError, UsageError
 from .mp3info import (  # noqa: F401 - re-exported: the MP3 frame layer lives in mp3info.py
     _MPEG1_BITRATES,
     _MPEG1_RATES,
@@ -53,61 +52,7 @@ LAME_QUALITY = 5  # LAME's own default: ~300–450× realtime here; 2 is ~2.5× 
 TRIM_THRESHOLD_DBFS = -50.0
 TRIM_KEEP_LEAD_MS = 5  # keep a little before the first loud sample (soft onsets: "f", "s", "h")
 TRIM_KEEP_TAIL_MS = 15  # and a little more after the last (voiced decays)
-MAX_PAUSE_MS = 60_000
 SPOOL_BYTES = 4 << 20  # a spooled timeline keeps at most this much audio in memory (~95 s at 22.05 kHz)
-
-
-
-# -- pauses ---------------------------------------------------------------------------------
-@dataclass(frozen=True)
-class Pauses:
-    """Natural pauses, in milliseconds, inserted between spoken pieces.
-
-    Longer pauses mark bigger changes: sentence < paragraph < speaker < chapter.
-    """
-
-    sentence_ms: int = 250  # between sentences of one paragraph
-    paragraph_ms: int = 600  # between paragraphs of one speaker
-    speaker_ms: int = 900  # when another person speaks
-    chapter_ms: int = 1600  # at a chapter boundary
-    lead_in_ms: int = 500  # before the first word
-    lead_out_ms: int = 1500  # after the last word
-
-    def __post_init__(self) -> None:
-        for f in fields(self):
-            value = getattr(self, f.name)
-            if isinstance(value, bool) or not isinstance(value, int):
-                raise ConfigError(f"pauses.{f.name} must be a whole number of milliseconds, got {value!r}")
-            if not 0 <= value <= MAX_PAUSE_MS:
-                raise ConfigError(f"pauses.{f.name} must be 0–{MAX_PAUSE_MS} ms, got {value}")
-
-    def between(self, *, chapter: bool = False, speaker: bool = False, paragraph: bool = False) -> int:
-        """The pause before a piece, given what changed since the previous one (biggest change wins)."""
-        if chapter:
-            return self.chapter_ms
-        if speaker:
-            return self.speaker_ms
-        if paragraph:
-            return self.paragraph_ms
-        return self.sentence_ms
-
-    def to_dict(self) -> dict[str, int]:
-        """Plain dict (for manifests and config files)."""
-        return asdict(self)
-
-    @classmethod
-    def from_dict(cls, data: Any, *, source: str = "pauses") -> "Pauses":
-        """Build from a config table; unknown keys and bad values name the source and key."""
-        if not isinstance(data, dict):
-            raise ConfigError(f"{source}: pauses must be a table of milliseconds")
-        known = {f.name for f in fields(cls)}
-        for key in data:
-            if key not in known:
-                raise ConfigError(f"{source}: unknown pause {key!r}; known: {', '.join(sorted(known))}")
-        try:
-            return cls(**data)
-        except ConfigError as exc:
-            raise ConfigError(f"{source}: {exc}") from None
 
 
 # -- the timeline -----------------------------------------------------------------------------

@@ -54,7 +54,7 @@ _BALANCE = 20  # parts of one sentence: prefer parts of similar length to one fu
 
 @dataclass(frozen=True)
 class Cue:
-    """One spoken sentence (or part of one) with its time in the audio: what build.py records."""
+    """One spoken sentence (or part of one) with its time in the audio: what assemble.py records."""
 
     start_ms: int
     end_ms: int

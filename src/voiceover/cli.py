@@ -58,9 +58,9 @@ def main_callback(
 
 def _script(input: Path, encoding: Optional[str], speakers: List[str], source: Optional[str] = None,
             max_bytes: Optional[int] = None):
-    from .build import load_script
     from .gender import strip_overrides
     from .languages import check_language
+    from .script_input import load_script
     from .split import parse_overrides
 
     language = check_language(source) if source else None  # misuse (exit 2) before reading anything
@@ -165,37 +165,34 @@ def _prepare(input: Path, encoding, speakers, source, languages, out, voices, bi
 
     ``languages`` None means the script's own language; ``source`` is --from (None: detected).
     """
-    from .build import BuildOptions
     from .cli_cache import parse_size, resolve_cache_dir
+    from .options import BuildOptions
     from .preflight import Problems, preflight
     from .tags import load_cover
 
     found = Problems()
-    input_limit = cover_limit = None
+    input_limit = cover_limit = cover_bytes = options = script = None
     with found.check():
         input_limit = parse_size(max_input, "--max-input-size")
     with found.check():
         cover_limit = parse_size(max_cover, "--max-cover-size")
-    options = BuildOptions(
-        out=out, languages=tuple(languages or ()), voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs,
-        frozen=frozen, cache_dir=resolve_cache_dir(cache_dir), use_cache=not no_cache, lock_timeout=lock_timeout,
-        split_chapters=split_chapters, speaker_cues=speaker_cues, normalise=not no_normalise,
-        epub=not no_epub, base_url=base_url,
-    )
     if cover is not None and cover_limit is not None:
         with found.check():
-            options.cover = load_cover(cover, max_bytes=cover_limit)
-    script = None
+            cover_bytes = load_cover(cover, max_bytes=cover_limit)
     if input_limit is not None:
         with found.check():
             script = _script(input, encoding, speakers, source, input_limit)
     if languages is None:
-        options.languages = _own_and_translatable(script.language) if script is not None else ("en",)
-    if script is not None:
-        preflight(script, options, problems=found)  # options, voices, engines, models
-    else:
-        for problem in options.problems():
-            found.add(problem)
+        languages = _own_and_translatable(script.language) if script is not None else ("en",)
+    with found.check():  # every option problem at once (options.py)
+        options = BuildOptions(
+            out=out, languages=tuple(languages), voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs,
+            frozen=frozen, cache_dir=resolve_cache_dir(cache_dir), use_cache=not no_cache, lock_timeout=lock_timeout,
+            cover=cover_bytes, split_chapters=split_chapters, speaker_cues=speaker_cues, normalise=not no_normalise,
+            epub=not no_epub, base_url=base_url,
+        )
+    if script is not None and options is not None:
+        preflight(script, options, problems=found)  # voices, engines, models
     found.raise_if_any()
     return script, options
 

@@ -63,7 +63,7 @@ def _one_line(text: str) -> str:
 
 
 class Progress:
-    """A rich progress bar implementing build.Reporter; silent when quiet or not a terminal."""
+    """A rich progress bar implementing reporter.Reporter; silent when quiet or not a terminal."""
 
     def __init__(self, *, quiet: bool = False) -> None:
         self.enabled = not quiet and err_console.is_terminal

@@ -44,9 +44,9 @@ def where_command(
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding when not UTF-8."),
 ) -> None:
     """Print where a build of INPUT goes: OUT/<slug> (or OUT/<slug>/<lang>); for scripts and make."""
-    from .build import edition_slug, load_script
-    from .edition import EditionLayout
+    from .edition import EditionLayout, edition_slug
     from .languages import check_language
+    from .script_input import load_script
 
     layout = EditionLayout.at(out, edition_slug(load_script(input, encoding=encoding)))
     typer.echo(str(layout.lang_dir(check_language(lang)) if lang else layout.root))

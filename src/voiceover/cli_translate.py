@@ -166,13 +166,13 @@ def translate_command(
     """Translate offline into each --to language: script.json, PO for post-editing, .txt/.md text copies."""
     from dataclasses import replace
 
-    from .build import edition_slug, load_script
     from .cli_cache import user_cache
     from .cli_common import Progress
     from .companions import transcript_md, transcript_txt
     from .languages import check_language
-    from .edition import EditionLayout
+    from .edition import EditionLayout, edition_slug
     from .paths import write_atomic
+    from .script_input import load_script
     from .translate import check_routes, disclosure_lines, translate_script
 
     targets = list(dict.fromkeys(check_language(t) for t in to))  # unknown code: exit 2 before any work

@@ -1,5 +1,5 @@
 """Accessible companions of an edition: speaker-labelled transcripts, WebVTT and SRT captions,
-Podcasting 2.0 chapters JSON, M3U8 playlists. Pure text in, text out — build.py decides where they go."""
+Podcasting 2.0 chapters JSON, M3U8 playlists. Pure text in, text out — edition_files.py names them."""
 
 from __future__ import annotations
 

@@ -18,7 +18,7 @@ from .paths import write_atomic
 from .script import Script
 
 if TYPE_CHECKING:
-    from .build import Edition
+    from .edition_files import Edition
 
 MANIFEST_VERSION = 1
 

@@ -1,6 +1,6 @@
 """The per-chapter master: loudness gain, MP3 encoding and the gapless join, chapter by chapter.
 
-build.speak starts each chapter mid-pause on an MP3 frame boundary. A start with EDGE_S of
+assemble.assemble starts each chapter mid-pause on an MP3 frame boundary. A start with EDGE_S of
 digital silence either side is a *cut* (the default chapter pause leaves 0.8 s each side); the
 pieces between cuts are worked on alone, in parallel threads, through the cache:
 

@@ -3,22 +3,24 @@
 A build touches options, the cover, the input, the voice config, engines, voices and translation
 models. Each check used to stop at its own first problem, some only after minutes of synthesis
 (an unknown voice for the second language, a bitrate MP3 cannot hold). ``Problems`` gathers them;
-``preflight`` checks what a build needs from a loaded script; the build and the CLI both call it.
+``preflight`` checks what a build needs from a loaded script and its (already valid) options;
+the build and the CLI both call it. The options checked themselves when made (options.py).
 """
 
 from __future__ import annotations
 
 import contextlib
-from typing import TYPE_CHECKING, Iterator
+from typing import TYPE_CHECKING, Iterator, NamedTuple
 
 from .cache import Cache
-from .errors import UsageError, VoiceoverError
+from .errors import ScriptError, UsageError, VoiceoverError
+from .script import Script
+from .translate import check_routes
+from .tts import Voice, get_engine
+from .voices import VoiceConfig
 
 if TYPE_CHECKING:
-    from .build import BuildOptions
-    from .script import Script
-    from .tts import Voice
-    from .voices import VoiceConfig
+    from .options import BuildOptions
 
 
 class InvalidBuild(VoiceoverError):
@@ -61,49 +63,45 @@ class Problems:
             raise InvalidBuild(unique)
 
 
-def preflight(source: "Script", options: "BuildOptions", config: "VoiceConfig | None" = None,
-              problems: Problems | None = None) -> dict[str, dict[str, "Voice"]]:
-    """Check options, voice config, engines, voices and translation models for every language.
+class Ready(NamedTuple):
+    """What preflight found usable: the voice config, and each language's speaker → voice."""
 
-    Returns each language's speaker → voice assignment. Raises every problem at once (InvalidBuild,
-    or the single error), unless ``problems`` is given: then they are added to it.
+    config: VoiceConfig | None  # None only when a ``problems`` collector was given and it failed to load
+    voices: dict[str, dict[str, Voice]]
+
+
+def preflight(source: Script, options: "BuildOptions", config: VoiceConfig | None = None,
+              problems: Problems | None = None) -> Ready:
+    """Check the script, voice config, engines, voices and translation models for every language.
+
+    Returns the voice config and each language's speaker → voice assignment. Raises every problem
+    at once (InvalidBuild, or the single error), unless ``problems`` is given: then they are added to it.
     """
-    from .tts import get_engine
-    from .voices import VoiceConfig
-
     found = problems if problems is not None else Problems()
-    for p in options.problems():
-        found.add(p)
     for p in script_problems(source):
         found.add(p)
-    languages = [lang for lang in options.languages if _known(lang)]
     if config is None:
         with found.check():
             config = VoiceConfig.load(options.voices) if options.voices else VoiceConfig.default()
     assignments: dict[str, dict[str, Voice]] = {}
     if config is not None:
-        for lang in languages:
+        for lang in options.languages:
             with found.check():
                 assignments[lang] = config.assign(source, lang, cache=Cache(options.cache_dir))
             for voice in dict.fromkeys(assignments.get(lang, {}).values()):
                 with found.check():
                     get_engine(voice.engine).validate(voice, lang)
-    foreign = [lang for lang in languages if lang != source.language]
-    if foreign:
-        from .translate import check_routes
-
-        for lang in foreign:  # one message per missing model, all of them
-            with found.check():
-                check_routes(source.language, [lang])
+    foreign = [lang for lang in options.languages if lang != source.language]
+    for lang in foreign:  # one message per missing model, all of them
+        with found.check():
+            check_routes(source.language, [lang])
     if problems is None:
         found.raise_if_any()
-    return assignments
+    return Ready(config, assignments)
 
 
-def script_problems(script: "Script") -> list[VoiceoverError]:
+def script_problems(script: Script) -> list[VoiceoverError]:
     """What in a script would make an edition the release gate refuses: chapters with nothing to speak."""
-    from .errors import ScriptError
-
     out: list[VoiceoverError] = []
     for i, chapter in enumerate(script.chapters):
         if not any(ch.isalnum() for seg in chapter.segments for ch in seg.text):
@@ -112,9 +110,3 @@ def script_problems(script: "Script") -> list[VoiceoverError]:
     if not script.chapters:
         out.append(ScriptError("script: 'chapters' is empty; there is nothing to speak"))
     return out
-
-
-def _known(code: str) -> bool:
-    from .languages import LANGUAGES
-
-    return code in LANGUAGES

@@ -1,6 +1,6 @@
 """Accessible publications of an edition: EPUB 3 with Media Overlays, an HTML page, a podcast feed.
 
-``publications(pub)`` returns their bytes by file name; build.py adds them to the edition's files
+``publications(pub)`` returns their bytes by file name; edition_files.py adds them to the edition's files
 (so they are staged, swapped in, and listed in the manifest with the rest). ``Publication`` is what
 all three read: the edition's text grouped by chapter and paragraph, each sentence timed by the
 same cues as the captions (model.py).

@@ -24,6 +24,7 @@ from .pitch import FEMALE_MIN_HZ, MALE_MAX_HZ, VoiceMeasure, measure
 from .script import Script
 from .speech_job import engine_version
 from .tts import ENGINES, Engine, Voice, get_engine
+from .tts.base import DEFAULT_PITCH, DEFAULT_RATE
 
 REFERENCE = "en"  # the language whose role voices set the pitch order (all editions are translated from it)
 BAND_SPLIT_HZ = (MALE_MAX_HZ + FEMALE_MIN_HZ) / 2
@@ -176,16 +177,16 @@ def installed_neural(language: str, rate: int) -> list[Voice]:
     out: list[Voice] = []
     for m in models:
         if m.num_speakers > 1:
-            out += [Voice("piper", f"{m.name}:{i}", rate, 50) for i in range(m.num_speakers)]
+            out += [Voice("piper", f"{m.name}:{i}", rate, DEFAULT_PITCH) for i in range(m.num_speakers)]
         else:
-            out.append(Voice("piper", m.name, rate, 50))
+            out.append(Voice("piper", m.name, rate, DEFAULT_PITCH))
     return out
 
 
 def _entries(config, language: str) -> list[tuple[Voice, str]]:
     """Every voice the plan may use in a language, with where it comes from, best first."""
     roles = config.role_voices(language)
-    rate = next(iter(roles.values())).rate if roles else 155
+    rate = next(iter(roles.values())).rate if roles else DEFAULT_RATE
     entries = [(v, "installed neural") for v in installed_neural(language, rate)]
     entries += [(v, f"role {r}") for r, v in roles.items()]
     entries += [(v, f"pool {i + 1}") for i, v in enumerate(config.pool.get(language, []))]

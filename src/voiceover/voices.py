@@ -16,12 +16,11 @@ from .errors import ConfigError, EngineUnavailable, VoiceNotFound
 from .languages import LANGUAGES
 from .script import ROLES, Script
 from .tts import ENGINES, Voice, get_engine
+from .tts.base import DEFAULT_PITCH, DEFAULT_RATE
 
 RATE_RANGE = (80, 450)  # words per minute, espeak's own limits
 PITCH_RANGE = (0, 100)  # 50 = the voice's normal pitch
 DEFAULT_ENGINE = "espeak"
-DEFAULT_RATE = 155
-DEFAULT_PITCH = 50
 TOP_KEYS = ("defaults", "roles", "speakers", "pool")
 VOICE_KEYS = ("engine", "voice", "rate", "pitch")
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import ClassVar
 
+DEFAULT_RATE = 155  # words per minute: a voice's pace when the voice config names none
+DEFAULT_PITCH = 50  # the voice's normal pitch (0–100)
+
 
 @dataclass(frozen=True)
 class Voice:
@@ -15,8 +18,8 @@ class Voice:
 
     engine: str
     voice: str
-    rate: int = 160
-    pitch: int = 50
+    rate: int = DEFAULT_RATE
+    pitch: int = DEFAULT_PITCH
 
     def key(self) -> str:
         """A stable text form, used in manifests and cache keys."""

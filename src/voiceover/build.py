@@ -94,7 +94,7 @@ def check_frozen(source: Script, options: BuildOptions, voices: Voices) -> None:
     published = EditionLayout.at(options.out, edition_slug(source))
     with tempfile.TemporaryDirectory(prefix="voiceover-frozen-") as tmp:
         def from_memory(lang: str) -> TranslationResult | None:
-            po = published.file(lang, "po")
+            po = published.po(lang)
             po_copy = Path(tmp) / po.name  # reviews are read from it; the real PO stays untouched
             if po.is_file():
                 shutil.copyfile(po, po_copy)
@@ -137,7 +137,7 @@ def _write_editions(writer: EditionWriter, source: Script, options: BuildOptions
     staged, layout = writer.staged, writer.layout
 
     def translated(lang: str) -> TranslationResult:
-        po_path = staged.file(lang, "po")  # reviews are read from, and the PO rewritten in, the staged copy
+        po_path = staged.po(lang)  # reviews are read from, and the PO rewritten in, the staged copy
         writer.clear_language(lang, keep=[po_path.name])
         result = translate_for(source, lang, options, po_path, reporter)
         # speak it back into this folder
@@ -146,10 +146,10 @@ def _write_editions(writer: EditionWriter, source: Script, options: BuildOptions
     for lang, script, result in _scripts(source, options, translated):
         edition = speak(script, voices[lang], options, reporter)
         if result is not None:
-            po_path = staged.file(lang, "po")
+            po_path = staged.po(lang)
             edition.provenance = result.provenance
             edition.header = list(disclosure_lines(result.provenance))
-            edition.extra_files[staged.name(lang, "script.json")] = script.to_json().encode()
+            edition.extra_files[staged.script_for(lang, source.language).name] = script.to_json().encode()
             if po_path.is_file():
                 edition.extra_files[po_path.name] = po_path.read_bytes()
         files = edition_files(edition, layout, cover=options.cover, epub=options.epub, base_url=options.base_url)

@@ -100,6 +100,10 @@ class EditionLayout:
         """``OUT/<slug>/<lang>/<slug>.<lang>.<ext>``."""
         return self.lang_dir(lang) / self.name(lang, ext)
 
+    def po(self, lang: str) -> Path:
+        """A translated language's PO file (post-edited translations are read back from it)."""
+        return self.file(lang, "po")
+
     def rel(self, lang: str, name: str) -> str:
         """A language file's path relative to the root, as the manifest lists it."""
         return f"{lang}/{name}"

@@ -174,3 +174,9 @@ def test_shipped_espeak_only_config_is_valid_and_distinct():
         assert {v.engine for v in roles.values()} == {"espeak"}
         main = [(roles[r].voice, roles[r].pitch) for r in ("narrator", "interviewer", "interviewee")]
         assert len(set(main)) == 3
+
+
+def test_one_default_rate_for_a_voice_and_the_config():
+    config = VoiceConfig.from_dict({"roles": {"narrator": {"en": {"engine": "espeak", "voice": "en-us"}}}},
+                                   check_voices=False)
+    assert config.role_voices("en")["narrator"].rate == Voice("espeak", "en-us").rate == 155

@@ -7,7 +7,7 @@ import threading
 import time
 
 from voiceover.cache import Cache
-from voiceover.cli_cache import user_cache
+from voiceover.cli.cache import user_cache
 
 
 def test_key_is_canonical_and_order_sensitive():

@@ -15,7 +15,7 @@ from voiceover.build import build
 from voiceover.options import BuildOptions
 from voiceover.script_input import load_script
 from voiceover.cache import Cache
-from voiceover.cli_cache import cache_app, parse_size
+from voiceover.cli.cache import cache_app, parse_size
 from voiceover.errors import CacheMiss, UsageError
 from voiceover.sentence_cache import pack_pcm, speech_key, unpack_pcm
 from voiceover.speech_job import Job

@@ -7,15 +7,17 @@ library is given the folder and never reads the environment for it.
 from __future__ import annotations
 
 import os
-import re
 from pathlib import Path
-from typing import Optional
+from typing import TYPE_CHECKING, Optional
 
 import typer
 
-from .cache import Cache
-from .cli_common import human_size, console, handle_errors
-from .errors import UsageError
+from ..errors import UsageError
+from .common import console, handle_errors, human_size, parse_size
+from .options import CacheFolder
+
+if TYPE_CHECKING:  # cache.py loads when a cache is opened, not for --help
+    from ..cache import Cache
 
 cache_app = typer.Typer(
     help="Show or trim the cache of spoken sentences and translations.",
@@ -24,16 +26,6 @@ cache_app = typer.Typer(
 )
 
 CACHE_ENV = "VOICEOVER_CACHE_DIR"  # user configuration: read by resolve_cache_dir, nowhere else
-CACHE_DIR_HELP = "Cache folder (default: $VOICEOVER_CACHE_DIR, else the user cache folder)."
-_UNITS = {"": 1, "b": 1, "k": 1024, "kb": 1024, "m": 1024**2, "mb": 1024**2, "g": 1024**3, "gb": 1024**3}
-
-
-def parse_size(text: str, option: str = "--max-size") -> int:
-    """'500M', '2G', '1048576' → bytes (binary units)."""
-    m = re.fullmatch(r"\s*(\d+(?:\.\d+)?)\s*([a-zA-Z]*)\s*", text)
-    if not m or m.group(2).lower() not in _UNITS:
-        raise UsageError(f"{option} must be a size like 500M or 2G, got {text!r}")
-    return int(float(m.group(1)) * _UNITS[m.group(2).lower()])
 
 
 def resolve_cache_dir(option: Path | None = None) -> Path | None:
@@ -46,12 +38,14 @@ def resolve_cache_dir(option: Path | None = None) -> Path | None:
 
 def user_cache(option: Path | None = None) -> Cache:
     """The cache the user asked for (see resolve_cache_dir)."""
+    from ..cache import Cache
+
     return Cache(resolve_cache_dir(option))
 
 
 @cache_app.command("info")
 @handle_errors
-def info(cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_DIR_HELP)) -> None:
+def info(cache_dir: CacheFolder = None) -> None:
     """Where the cache is, and how many entries and bytes each kind holds."""
     from rich.table import Table
 
@@ -71,7 +65,7 @@ def prune(
     older_than: Optional[float] = typer.Option(None, "--older-than", help="Remove entries unused for this many days."),
     max_size: Optional[str] = typer.Option(None, "--max-size", help="Then remove the oldest until the cache fits (e.g. 500M)."),
     all_: bool = typer.Option(False, "--all", help="Remove every entry."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_DIR_HELP),
+    cache_dir: CacheFolder = None,
 ) -> None:
     """Remove old entries (a later build re-creates what it needs)."""
     if older_than is None and max_size is None and not all_:
@@ -91,7 +85,7 @@ def prune(
 @handle_errors
 def verify(
     keep: bool = typer.Option(False, "--keep", help="Only report damaged entries; do not remove them."),
-    cache_dir: Optional[Path] = typer.Option(None, "--cache-dir", help=CACHE_DIR_HELP),
+    cache_dir: CacheFolder = None,
 ) -> None:
     """Check every entry's checksum; remove damaged ones (a later build makes them again). Exit 1 if any."""
     cache = user_cache(cache_dir)

@@ -8,7 +8,11 @@ from typing import List, Optional
 import typer
 from rich.markup import escape
 
-from .cli_common import console, err_console, handle_errors
+from ..errors import UsageError
+from ..languages import check_language
+from .common import console, err_console, handle_errors
+
+# release.py (the whole gate) and build/edition load inside the commands, not for --help.
 
 
 @handle_errors
@@ -19,9 +23,7 @@ def verify_command(
     quiet: bool = typer.Option(False, "--quiet", "-q", help="Print failures only."),
 ) -> None:
     """Check an edition as the release gate does: files vs manifest, every MP3 decodes to its length, chapters, loudness, cues."""
-    from .errors import UsageError
-    from .languages import check_language
-    from .release import verify_edition
+    from ..release import verify_edition
 
     if not folder.is_dir():
         raise UsageError(f"{folder}: no such edition folder; pass OUT/<slug> (the folder holding manifest.json)")
@@ -44,9 +46,8 @@ def where_command(
     encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding when not UTF-8."),
 ) -> None:
     """Print where a build of INPUT goes: OUT/<slug> (or OUT/<slug>/<lang>); for scripts and make."""
-    from .edition import EditionLayout, edition_slug
-    from .languages import check_language
-    from .script_input import load_script
+    from ..edition import EditionLayout, edition_slug
+    from ..script_input import load_script
 
     layout = EditionLayout.at(out, edition_slug(load_script(input, encoding=encoding)))
     typer.echo(str(layout.lang_dir(check_language(lang)) if lang else layout.root))

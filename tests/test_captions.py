@@ -3,6 +3,7 @@ layout that meets them, and the checker (webvtt-py reads the files) that finds e
 
 from __future__ import annotations
 
+import json
 import unicodedata
 
 import pytest
@@ -230,16 +231,23 @@ def test_the_intelligibility_check_still_finds_sentences_in_joined_cues():
     assert unmatched == 0
 
 
-def test_the_checker_runs_on_an_edition_folder(tmp_path, capsys):
-    from voiceover.caption_check import main
+def test_the_checker_runs_on_an_edition_folder(tmp_path):
+    from typer.testing import CliRunner
 
+    from voiceover.cli import app
+
+    runner = CliRunner()
     folder = tmp_path / "x" / "ru"
     folder.mkdir(parents=True)
     (folder / "x.ru.vtt").write_text(webvtt([Cue(0, 5000, "Роман Василенко", RU, "s1")], language="ru"), encoding="utf-8")
     (folder / "x.ru.srt").write_text(srt([Cue(0, 5000, "Роман Василенко", RU, "s1")], language="ru"), encoding="utf-8")
-    assert main([str(folder)]) == 0
-    assert "caption rule violations" in capsys.readouterr().out
+    res = runner.invoke(app, ["check", str(folder), "--captions"])
+    assert res.exit_code == 0 and res.stdout == f"{folder}: 3 cues, 0 caption rule violations\n"
     (folder / "x.ru.srt").write_text("1\n00:00:00,000 --> 00:00:00,500\nДа.\n", encoding="utf-8")
-    assert main([str(folder)]) == 1
-    assert "x.ru.srt: " in capsys.readouterr().out
-    assert main([str(tmp_path)]) == 1  # not an edition folder: no x.vtt
+    res = runner.invoke(app, ["check", str(folder), "--captions"])
+    assert res.exit_code == 1 and "\n- x.ru.srt: " in res.stdout
+    res = runner.invoke(app, ["check", str(folder), "--captions", "--json"])
+    assert res.exit_code == 1
+    assert json.loads(res.stdout)["cues"] == 3 and json.loads(res.stdout)["problems"][0].startswith("x.ru.srt: ")
+    res = runner.invoke(app, ["check", str(tmp_path), "--captions"])  # not an edition folder: no x.vtt
+    assert res.exit_code == 1 and "expected one" in res.output

@@ -12,8 +12,11 @@ import pytest
 
 from conftest import ESPEAK_ONLY_VOICES
 
+from typer.testing import CliRunner
+
 from voiceover import check
 from voiceover.caption_check import read_vtt
+from voiceover.cli import app
 from voiceover.check import (
     CheckReport,
     SpeakerRow,
@@ -26,6 +29,11 @@ from voiceover.check import (
 from voiceover.companions import Cue, webvtt
 from voiceover.errors import EngineUnavailable, InputError, UsageError
 from voiceover.sentences import split_sentences
+
+try:  # click < 8.2 mixes stderr into output unless told not to
+    runner = CliRunner(mix_stderr=False)
+except TypeError:  # click >= 8.2 always captures stderr separately
+    runner = CliRunner()
 
 
 # -- words and errors -------------------------------------------------------------------------
@@ -187,11 +195,25 @@ def test_a_wrong_reference_raises_the_wer(edition, report, tmp_path):
 
 
 @pytest.mark.slow
-def test_limit_and_main(edition, capsys):
+def test_limit_and_the_command(edition):
     progress: list[tuple[int, int]] = []
     quick = check_edition(edition, limit_seconds=1.0, progress=lambda d, t: progress.append((d, t)))
     assert len(quick.utterances) == 3  # the first sentence of each speaker already passes 1 s
     assert progress[0] == (0, 3) and progress[-1] == (3, 3)
-    assert check.main([str(edition), "--limit", "1"]) == 0
-    out = capsys.readouterr().out
-    assert "| speaker | voice | words | errors | WER |" in out and "Maria Lopez" in out
+    res = runner.invoke(app, ["check", str(edition), "--limit", "1", "--worst", "1"])
+    assert res.exit_code == 0, res.output
+    assert "| speaker | voice | words | errors | WER |" in res.stdout and "Maria Lopez" in res.stdout
+    assert "    heard: " in res.stdout  # --worst 1: the worst utterance and what the recogniser heard
+    res = runner.invoke(app, ["check", str(edition), "--limit", "1", "--json"])
+    assert res.exit_code == 0, res.output
+    report = json.loads(res.stdout)
+    assert report["language"] == "en" and len(report["utterances"]) == 3
+    assert report["overall"]["words"] == sum(u["words"] for u in report["utterances"])
+    assert report["captions"]["cues"] > 0
+
+
+def test_the_command_says_what_is_wrong_in_one_line(tmp_path):
+    res = runner.invoke(app, ["check", str(tmp_path / "x" / "ru")])
+    assert res.exit_code == 2 and "English model only" in res.stderr and "Traceback" not in res.output
+    res = runner.invoke(app, ["check", str(tmp_path / "x" / "en")])
+    assert res.exit_code == 1 and "no such edition" in res.stderr

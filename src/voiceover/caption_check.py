@@ -182,29 +182,3 @@ def edition_caption_problems(folder: Path, *, limit: int | None = MAX_LISTED) ->
     srt = vtts[0].with_suffix(".srt")
     cues = len(read_vtt(vtts[0].read_text(encoding="utf-8")))
     return cues, caption_problems(vtts[0], srt if srt.is_file() else None, lang, limit=limit)
-
-
-def main(argv: list[str] | None = None) -> int:
-    """``python -m voiceover.caption_check OUT/<slug>/<lang>…``: print violations, exit 1 if any."""
-    import argparse
-    import sys
-
-    ap = argparse.ArgumentParser(prog="python -m voiceover.caption_check", description=__doc__.splitlines()[0])
-    ap.add_argument("folders", nargs="+", type=Path, help="edition folders: OUT/<slug>/<lang>")
-    args = ap.parse_args(argv)
-    found = 0
-    for folder in args.folders:
-        try:
-            cues, problems = edition_caption_problems(folder, limit=None)
-        except InputError as exc:
-            print(f"error: {exc}", file=sys.stderr)
-            return exc.exit_code
-        print(f"{folder}: {cues} cues, {len(problems)} caption rule violations")
-        for p in problems:
-            print(f"- {p}")
-        found += len(problems)
-    return 1 if found else 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

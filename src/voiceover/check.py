@@ -9,16 +9,14 @@ words in pocketsphinx's dictionary with no digit (so "Vassilenko" or "7,500km" d
 against a voice). Each speaker also gets a median f0 and a timbre figure (pitch.py), to show the
 voices stay apart. It also lists the edition's caption rule violations (caption_check.py).
 
-    python -m voiceover.check OUT/<slug>/en [--quick] [--json] [--worst 5]
+    voiceover check OUT/<slug>/en [--quick] [--json] [--worst 5]
 """
 
 from __future__ import annotations
 
-import argparse
 import functools
 import json
 import re
-import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -28,7 +26,7 @@ from .caption_check import CaptionRead, edition_caption_problems, read_vtt
 from .captions import caption_words
 from .distance import edit_distance
 from .edition import EditionLayout
-from .errors import EngineUnavailable, InputError, UsageError, VoiceoverError
+from .errors import EngineUnavailable, InputError, UsageError
 from .pitch import measure
 from .script import Script
 from .sentences import split_sentences
@@ -394,38 +392,3 @@ def check_edition(folder: Path, *, limit_seconds: float | None = None,
     caption_cues, problems = edition_caption_problems(Path(folder), limit=None)
     return CheckReport(str(folder), lang, rows, utterances, time.perf_counter() - t0, limit_seconds, unmatched,
                        caption_cues, problems)
-
-
-# -- python -m voiceover.check ----------------------------------------------------------------
-def main(argv: list[str] | None = None) -> int:
-    """Print the word error table of an English edition; exit 1 on failure, 2 on misuse."""
-    ap = argparse.ArgumentParser(prog="python -m voiceover.check", description=__doc__.splitlines()[0])
-    ap.add_argument("folder", type=Path, help="the English edition: OUT/<slug>/en")
-    ap.add_argument("--quick", action="store_true", help=f"at most {QUICK_SECONDS:g} s of audio per speaker")
-    ap.add_argument("--limit", type=float, metavar="SECONDS", help="at most this much audio per speaker")
-    ap.add_argument("--json", action="store_true", help="print the full report as JSON instead of the table")
-    ap.add_argument("--worst", type=int, default=0, metavar="N", help="also print the N worst utterances")
-    args = ap.parse_args(argv)
-    limit = args.limit if args.limit is not None else (QUICK_SECONDS if args.quick else None)
-
-    def progress(done: int, total: int) -> None:
-        if done == 0 or done == total or done % 25 == 0:
-            print(f"\rdecoding {done}/{total}", end="\n" if done == total else "", file=sys.stderr, flush=True)
-
-    try:
-        report = check_edition(args.folder, limit_seconds=limit, progress=progress)
-    except VoiceoverError as exc:
-        print(f"error: {exc}", file=sys.stderr)
-        return exc.exit_code
-    if args.json:
-        print(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
-        return 0
-    print(report.to_table())
-    for u in report.worst(args.worst):
-        print(f"- {u.errors}/{u.words} [{u.speaker_id} {u.start_ms / 1000:.1f}s] {u.reference}")
-        print(f"    heard: {u.hypothesis}")
-    return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

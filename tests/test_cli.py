@@ -216,3 +216,28 @@ def test_quiet_still_says_an_online_engine_receives_the_text(tmp_path, fake_voic
         assert "sentences from the cache" not in res.stderr  # ordinary progress notes stay quiet
     finally:
         unregister("online-fake")
+
+
+def test_one_progress_display_counts_items_and_bytes(monkeypatch):
+    import io
+
+    from rich.console import Console
+
+    from voiceover.cli import common
+
+    screen = io.StringIO()
+    monkeypatch.setattr(common, "err_console", Console(file=screen, force_terminal=True, width=100))
+    with common.Progress(unit="bytes") as bar:  # a download: bytes and speed; the bar appears with its first bytes
+        progress = bar.download("downloading en→kk")
+        assert bar._task is None
+        progress(1024 * 1024, 4 * 1024 * 1024)
+        progress(4 * 1024 * 1024, 4 * 1024 * 1024)
+    assert "downloading en→kk" in screen.getvalue() and "4.2/4.2 MB" in screen.getvalue()
+    screen.truncate(0)
+    with common.Progress() as bar:  # a build: items done of the total
+        bar.stage("speaking", 3)
+        bar.advance(3)
+    assert "speaking" in screen.getvalue() and "3/3" in screen.getvalue()
+    with common.Progress(quiet=True) as bar:  # quiet: nothing drawn
+        bar.download("x")(1, 2)
+    assert bar._progress is None

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+from functools import partial
 from pathlib import Path
-from typing import Annotated, List, Optional
+from typing import Annotated, Any, Callable, List, Optional, Sequence
 
 import typer
 from rich.markup import escape
@@ -91,38 +92,39 @@ def _print_summary(script) -> None:
     )
 
 
-def _prepare(options, input: Path, *, encoding: Optional[str] = None, speakers: List[str] = (),
-             source: Optional[str] = None, cover: Optional[Path], max_input: str, max_cover: str):
+def _prepare(options: Callable[..., Any], input: Path, languages: Optional[Sequence[str]], *,
+             encoding: Optional[str] = None, speakers: Sequence[str] = (), source: Optional[str] = None,
+             cover: Optional[Path], max_input: str, max_cover: str):
     """The script and validated options, or every problem with them at once (before any work).
 
-    No languages in ``options`` means the script's own language plus every language an installed
+    ``options`` is BuildOptions with the command's keywords bound; the languages and the cover are
+    added here. ``languages`` None means the script's own language plus every language an installed
     model reaches; ``source`` is --from (None: detected).
     """
     from ..tags import load_cover
 
     found = Problems()
-    input_limit = cover_limit = None
+    input_limit = cover_limit = cover_bytes = script = None
     with found.check():
         input_limit = parse_size(max_input, "--max-input-size")
     with found.check():
         cover_limit = parse_size(max_cover, "--max-cover-size")
-    own_languages = not options.languages
     if cover is not None and cover_limit is not None:
         with found.check():
-            options.cover = load_cover(cover, max_bytes=cover_limit)
-    script = None
+            cover_bytes = load_cover(cover, max_bytes=cover_limit)
     if input_limit is not None:
         with found.check():
             script = read_script(input, encoding, list(speakers), source, input_limit)
-    if own_languages:
-        options.languages = _own_and_translatable(script.language) if script is not None else ("en",)
+    if languages is None:
+        languages = _own_and_translatable(script.language) if script is not None else ("en",)
+    built = options(languages=tuple(languages), cover=cover_bytes)
     if script is not None:
-        preflight(script, options, problems=found)  # options, voices, engines, models
+        preflight(script, built, problems=found)  # options, voices, engines, models
     else:
-        for problem in options.problems():
+        for problem in built.problems():
             found.add(problem)
     found.raise_if_any()
-    return script, options
+    return script, built
 
 
 def _own_and_translatable(source: str) -> tuple[str, ...]:
@@ -155,12 +157,13 @@ def speak(
     """Speak a script in its own language: the audio edition and its companions, no translation."""
     from ..options import BuildOptions
 
-    options = BuildOptions(
-        out=out, languages=(), voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs, frozen=frozen,
-        cache_dir=resolve_cache_dir(cache_dir), use_cache=not no_cache, lock_timeout=lock_timeout, split_chapters=split_chapters,
+    options = partial(
+        BuildOptions, out=out, voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs, frozen=frozen,
+        cache_dir=resolve_cache_dir(cache_dir), use_cache=not no_cache, lock_timeout=lock_timeout,
+        split_chapters=split_chapters,
         speaker_cues=speaker_cues, normalise=not no_normalise,
     )
-    script, options = _prepare(options, script_file, cover=cover, max_input=max_input, max_cover=max_cover)
+    script, options = _prepare(options, script_file, None, cover=cover, max_input=max_input, max_cover=max_cover)
     result = _run_build(script, options, script_file, quiet)
     if not quiet:
         _print_result(result)
@@ -182,12 +185,14 @@ def build(
     """Build chaptered MP3 editions with transcripts, captions, EPUB, HTML page and a manifest (all stages)."""
     from ..options import BuildOptions
 
-    options = BuildOptions(
-        out=out, languages=tuple(lang), voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs, frozen=frozen,
-        cache_dir=resolve_cache_dir(cache_dir), use_cache=not no_cache, lock_timeout=lock_timeout, split_chapters=split_chapters,
+    options = partial(
+        BuildOptions, out=out, voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs, frozen=frozen,
+        cache_dir=resolve_cache_dir(cache_dir), use_cache=not no_cache, lock_timeout=lock_timeout,
+        split_chapters=split_chapters,
         speaker_cues=speaker_cues, normalise=not no_normalise, epub=not no_epub, base_url=base_url,
-    )  # no --lang: the text's own language, and those an installed model reaches
-    script, options = _prepare(options, input, encoding=encoding, speakers=speaker, source=source, cover=cover,
+    )
+    script, options = _prepare(options, input, lang or None,  # no --lang: the text's own language, and more
+                               encoding=encoding, speakers=speaker, source=source, cover=cover,
                                max_input=max_input, max_cover=max_cover)
     result = _run_build(script, options, input, quiet)
     if not quiet:
@@ -211,13 +216,14 @@ def release(
     from ..options import BuildOptions
     from ..release import verify_edition
 
-    options = BuildOptions(
-        out=out, languages=tuple(lang), voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs, frozen=frozen,
-        cache_dir=resolve_cache_dir(cache_dir), use_cache=not no_cache, lock_timeout=lock_timeout, split_chapters=split_chapters,
+    options = partial(
+        BuildOptions, out=out, voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs, frozen=frozen,
+        cache_dir=resolve_cache_dir(cache_dir), use_cache=not no_cache, lock_timeout=lock_timeout,
+        split_chapters=split_chapters,
         speaker_cues=speaker_cues, normalise=True, base_url=base_url,
     )
-    script, options = _prepare(options, input, encoding=encoding, speakers=speaker, source=source, cover=cover,
-                               max_input=max_input, max_cover=max_cover)
+    script, options = _prepare(options, input, lang, encoding=encoding, speakers=speaker, source=source,
+                               cover=cover, max_input=max_input, max_cover=max_cover)
     result = _run_build(script, options, input, quiet)
     failures = verify_edition(result.folder, list(options.languages), epubcheck=not no_epubcheck)
     if failures:

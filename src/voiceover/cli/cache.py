@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING, Annotated, Optional
 
 import typer
 
@@ -62,9 +62,9 @@ def info(cache_dir: CacheFolder = None) -> None:
 @cache_app.command("prune")
 @handle_errors
 def prune(
-    older_than: Optional[float] = typer.Option(None, "--older-than", help="Remove entries unused for this many days."),
-    max_size: Optional[str] = typer.Option(None, "--max-size", help="Then remove the oldest until the cache fits (e.g. 500M)."),
-    all_: bool = typer.Option(False, "--all", help="Remove every entry."),
+    older_than: Annotated[Optional[float], typer.Option("--older-than", help="Remove entries unused for this many days.")] = None,
+    max_size: Annotated[Optional[str], typer.Option("--max-size", help="Then remove the oldest until the cache fits (e.g. 500M).")] = None,
+    all_: Annotated[bool, typer.Option("--all", help="Remove every entry.")] = False,
     cache_dir: CacheFolder = None,
 ) -> None:
     """Remove old entries (a later build re-creates what it needs)."""
@@ -84,7 +84,7 @@ def prune(
 @cache_app.command("verify")
 @handle_errors
 def verify(
-    keep: bool = typer.Option(False, "--keep", help="Only report damaged entries; do not remove them."),
+    keep: Annotated[bool, typer.Option("--keep", help="Only report damaged entries; do not remove them.")] = False,
     cache_dir: CacheFolder = None,
 ) -> None:
     """Check every entry's checksum; remove damaged ones (a later build makes them again). Exit 1 if any."""

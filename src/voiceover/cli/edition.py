@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
 import typer
 from rich.markup import escape
@@ -17,10 +17,10 @@ from .common import console, err_console, handle_errors
 
 @handle_errors
 def verify_command(
-    folder: Path = typer.Argument(..., help="An edition folder: OUT/<slug>.", show_default=False),
-    lang: List[str] = typer.Option([], "--lang", "-l", help="Languages that must be there (repeatable) [every one in the manifest]."),
-    no_loudness: bool = typer.Option(False, "--no-loudness", help="Skip the loudness measurement."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="Print failures only."),
+    folder: Annotated[Path, typer.Argument(help="An edition folder: OUT/<slug>.", show_default=False)],
+    lang: Annotated[List[str], typer.Option("--lang", "-l", help="Languages that must be there (repeatable) [every one in the manifest].")] = [],
+    no_loudness: Annotated[bool, typer.Option("--no-loudness", help="Skip the loudness measurement.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print failures only.")] = False,
 ) -> None:
     """Check an edition as the release gate does: files vs manifest, every MP3 decodes to its length, chapters, loudness, cues."""
     from ..release import verify_edition
@@ -40,10 +40,10 @@ def verify_command(
 
 @handle_errors
 def where_command(
-    input: Path = typer.Argument(..., help="Interview text or script.json.", show_default=False),
-    out: Path = typer.Option(Path("output"), "--out", "-o", help="Output folder of the build."),
-    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Print this language's folder instead."),
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding when not UTF-8."),
+    input: Annotated[Path, typer.Argument(help="Interview text or script.json.", show_default=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output folder of the build.")] = Path("output"),
+    lang: Annotated[Optional[str], typer.Option("--lang", "-l", help="Print this language's folder instead.")] = None,
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Input encoding when not UTF-8.")] = None,
 ) -> None:
     """Print where a build of INPUT goes: OUT/<slug> (or OUT/<slug>/<lang>); for scripts and make."""
     from ..edition import EditionLayout, edition_slug

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Optional
+from typing import Annotated, Optional
 
 import typer
 
@@ -53,11 +53,11 @@ def models_list() -> None:
 @models_app.command("install")
 @handle_errors
 def models_install(
-    from_code: str = typer.Argument(..., metavar="FROM", help="Source language code, e.g. en."),
-    to_code: str = typer.Argument(..., metavar="TO", help="Target language code, e.g. ru or kk."),
-    timeout: float = typer.Option(4.0, help="Seconds to wait for the package index."),
-    force: bool = typer.Option(False, "--force", help="Replace a folder that holds another pair's package."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    from_code: Annotated[str, typer.Argument(metavar="FROM", help="Source language code, e.g. en.")],
+    to_code: Annotated[str, typer.Argument(metavar="TO", help="Target language code, e.g. ru or kk.")],
+    timeout: Annotated[float, typer.Option(help="Seconds to wait for the package index.")] = 4.0,
+    force: Annotated[bool, typer.Option("--force", help="Replace a folder that holds another pair's package.")] = False,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Download, check and install a package (needs internet): en→kk from the Tatoeba-Challenge OPUS-MT
     release (converted here), other pairs from the argos index. A stopped download resumes."""
@@ -79,8 +79,8 @@ def models_install(
 @models_app.command("import")
 @handle_errors
 def models_import(
-    file: Path = typer.Argument(..., help="An .argosmodel file.", show_default=False),
-    force: bool = typer.Option(False, "--force", help="Replace a folder that holds another pair's package."),
+    file: Annotated[Path, typer.Argument(help="An .argosmodel file.", show_default=False)],
+    force: Annotated[bool, typer.Option("--force", help="Replace a folder that holds another pair's package.")] = False,
 ) -> None:
     """Install a local .argosmodel file (checked and load-tested first: nothing is installed from a broken one)."""
     from ..translate.packages import install_archive
@@ -92,8 +92,8 @@ def models_import(
 @models_app.command("remove")
 @handle_errors
 def models_remove(
-    from_code: str = typer.Argument(..., metavar="FROM"),
-    to_code: str = typer.Argument(..., metavar="TO"),
+    from_code: Annotated[str, typer.Argument(metavar="FROM")],
+    to_code: Annotated[str, typer.Argument(metavar="TO")],
 ) -> None:
     """Uninstall the package(s) for a pair."""
     from ..translate.packages import remove_pair, validate_target_code
@@ -105,13 +105,13 @@ def models_remove(
 @models_app.command("convert")
 @handle_errors
 def models_convert(
-    model_dir: Path = typer.Argument(..., help="An unpacked OPUS-MT / Tatoeba Marian model folder.", show_default=False),
-    from_code: str = typer.Option(..., "--from", help="Source language code, e.g. en."),
-    to_code: str = typer.Option(..., "--to", help="Target language code, e.g. kk."),
-    output: Optional[Path] = typer.Option(None, "-o", "--output", help="Archive to write [translate-FROM_TO.argosmodel]."),
-    lang_token: Optional[str] = typer.Option(None, help="Source-side target token, e.g. '>>kaz_Cyrl<<' ('none' to omit)."),
-    version: str = typer.Option("1.0", help="package_version in metadata.json."),
-    quantization: str = typer.Option("int8", help="CTranslate2 weight type: int8 (small, fast), float32, float16…"),
+    model_dir: Annotated[Path, typer.Argument(help="An unpacked OPUS-MT / Tatoeba Marian model folder.", show_default=False)],
+    from_code: Annotated[str, typer.Option("--from", help="Source language code, e.g. en.")],
+    to_code: Annotated[str, typer.Option("--to", help="Target language code, e.g. kk.")],
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Archive to write [translate-FROM_TO.argosmodel].")] = None,
+    lang_token: Annotated[Optional[str], typer.Option(help="Source-side target token, e.g. '>>kaz_Cyrl<<' ('none' to omit).")] = None,
+    version: Annotated[str, typer.Option(help="package_version in metadata.json.")] = "1.0",
+    quantization: Annotated[str, typer.Option(help="CTranslate2 weight type: int8 (small, fast), float32, float16…")] = "int8",
 ) -> None:
     """Convert a Marian (OPUS-MT/Tatoeba) model into an .argosmodel (see README: Kazakh)."""
     from ..translate.convert import convert_marian

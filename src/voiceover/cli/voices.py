@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import List, Optional
+from typing import Annotated, List, Optional
 
 import typer
 from rich.markup import escape
@@ -26,9 +26,9 @@ voices_app = typer.Typer(
 @handle_errors
 def voices(
     ctx: typer.Context,
-    lang: Optional[str] = typer.Option(None, "--lang", "-l", help="Only this language."),
-    config: Optional[Path] = typer.Option(None, "--voices", help="Voice config TOML to show assignments from."),
-    all_voices: bool = typer.Option(False, "--all", help="List every voice id, not only a sample."),
+    lang: Annotated[Optional[str], typer.Option("--lang", "-l", help="Only this language.")] = None,
+    config: Annotated[Optional[Path], typer.Option("--voices", help="Voice config TOML to show assignments from.")] = None,
+    all_voices: Annotated[bool, typer.Option("--all", help="List every voice id, not only a sample.")] = False,
 ) -> None:
     """List speech engines, whether each is available, their voices, and the configured defaults."""
     if ctx.invoked_subcommand is not None:
@@ -66,11 +66,11 @@ def voices(
 @voices_app.command("plan")
 @handle_errors
 def plan(
-    input: Path = typer.Argument(..., help="Interview text or an edited script.json."),
-    lang: List[str] = typer.Option(["en", "ru", "kk"], "--lang", "-l", help="Languages to plan (repeatable)."),
-    config: Optional[Path] = typer.Option(None, "--voices", help="Voice config TOML."),
-    speaker: List[str] = typer.Option([], "--speaker", help="As for split/build: 'LABEL=Name:role:female'."),
-    encoding: Optional[str] = typer.Option(None, "--encoding", help="Input encoding (default: detected)."),
+    input: Annotated[Path, typer.Argument(help="Interview text or an edited script.json.")],
+    lang: Annotated[List[str], typer.Option("--lang", "-l", help="Languages to plan (repeatable).")] = ["en", "ru", "kk"],
+    config: Annotated[Optional[Path], typer.Option("--voices", help="Voice config TOML.")] = None,
+    speaker: Annotated[List[str], typer.Option("--speaker", help="As for split/build: 'LABEL=Name:role:female'.")] = [],
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Input encoding (default: detected).")] = None,
 ) -> None:
     """Print the voice plan: each speaker's persona (gender, pitch rank) and voice per language, and why."""
     from rich.table import Table
@@ -98,9 +98,9 @@ def plan(
 @voices_app.command("install")
 @handle_errors
 def install(
-    names: List[str] = typer.Argument(..., help="Piper voice keys, e.g. ru_RU-dmitri-medium kk_KZ-issai-high."),
-    base_url: Optional[str] = typer.Option(None, "--base-url", help="Catalogue address (default: $VOICEOVER_PIPER_VOICES_URL, else Hugging Face rhasspy/piper-voices)."),
-    quiet: bool = typer.Option(False, "--quiet", "-q", help="No progress bar."),
+    names: Annotated[List[str], typer.Argument(help="Piper voice keys, e.g. ru_RU-dmitri-medium kk_KZ-issai-high.")],
+    base_url: Annotated[Optional[str], typer.Option("--base-url", help="Catalogue address (default: $VOICEOVER_PIPER_VOICES_URL, else Hugging Face rhasspy/piper-voices).")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress bar.")] = False,
 ) -> None:
     """Download Piper voices (model + config; checked, resumable) into the user data folder."""
     from ..voice_store import install as install_voices
@@ -116,7 +116,7 @@ def install(
 
 @voices_app.command("import")
 @handle_errors
-def import_(files: List[Path] = typer.Argument(..., help="<name>.onnx files (their .onnx.json beside them).")) -> None:
+def import_(files: Annotated[List[Path], typer.Argument(help="<name>.onnx files (their .onnx.json beside them).")]) -> None:
     """Copy Piper voices from disk into the user data folder."""
     from ..voice_store import import_files
 
@@ -126,7 +126,9 @@ def import_(files: List[Path] = typer.Argument(..., help="<name>.onnx files (the
 
 @voices_app.command("list")
 @handle_errors
-def list_(installed_only: bool = typer.Option(False, "--installed", help="Only voices in the user data folder.")) -> None:
+def list_(
+    installed_only: Annotated[bool, typer.Option("--installed", help="Only voices in the user data folder.")] = False,
+) -> None:
     """Piper voices found here: the installed ones (--installed), or every folder searched."""
     from ..tts.piper import discover
     from ..voice_store import installed, voices_dir
@@ -143,7 +145,7 @@ def list_(installed_only: bool = typer.Option(False, "--installed", help="Only v
 
 @voices_app.command("remove")
 @handle_errors
-def remove(names: List[str] = typer.Argument(..., help="Installed voice names.")) -> None:
+def remove(names: Annotated[List[str], typer.Argument(help="Installed voice names.")]) -> None:
     """Delete installed Piper voices from the user data folder."""
     from ..voice_store import remove as remove_voices
 

@@ -7,7 +7,7 @@ sha256 of its payload, verified on every read: a truncated, bit-flipped or forei
 what it stores, so every user (speech, translation memory, masters) gets this for free.
 
 The folder is passed in: a build takes it from BuildOptions.cache_dir, and the CLI alone reads
-``--cache-dir`` or $VOICEOVER_CACHE_DIR (cli_cache.resolve_cache_dir). The library never reads the
+``--cache-dir`` or $VOICEOVER_CACHE_DIR (cli/cache.py, resolve_cache_dir). The library never reads the
 environment for it; with no folder given, a Cache uses the platform's user cache folder.
 """
 

@@ -19,7 +19,7 @@ from .options import (BaseUrl, Bitrate, CacheDir, Cover, Encoder, Encoding, From
                       MaxCover, MaxInput, NoCache, NoEpub, NoNormalise, Out, Quiet, SpeakerCues, Speakers,
                       SplitChapters, Voices)
 
-# The pipeline's modules (build, split, gender, tags, translate, release) load inside the
+# The pipeline's modules (build, options, script_input, split, gender, tags, translate, release) load inside the
 # commands: together they cost ≈0.4 s of imports, and `voiceover --help` must stay under 0.3 s.
 
 
@@ -117,12 +117,11 @@ def _prepare(options: Callable[..., Any], input: Path, languages: Optional[Seque
             script = read_script(input, encoding, list(speakers), source, input_limit)
     if languages is None:
         languages = _own_and_translatable(script.language) if script is not None else ("en",)
-    built = options(languages=tuple(languages), cover=cover_bytes)
-    if script is not None:
-        preflight(script, built, problems=found)  # options, voices, engines, models
-    else:
-        for problem in built.problems():
-            found.add(problem)
+    built = None
+    with found.check():  # every option problem at once (options.py validates when made)
+        built = options(languages=tuple(languages), cover=cover_bytes)
+    if script is not None and built is not None:
+        preflight(script, built, problems=found)  # voices, engines, models
     found.raise_if_any()
     return script, built
 

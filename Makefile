@@ -1,5 +1,6 @@
-# voiceover — set up, build, test, benchmark. Python packages install from PyPI into .venv; the HTML
-# edition's browser tests also need Debian's chromium (apt, as root) and axe-core (npm, into .tools/).
+# voiceover — set up, build, test, benchmark. Python packages install from PyPI into .venv; ffmpeg is
+# Debian's (apt, as root); the HTML edition's browser tests also need Debian's chromium (apt) and
+# axe-core (npm, into .tools/).
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
 INPUT   ?= examples/interview.txt
@@ -11,10 +12,10 @@ AXE_VERSION ?= 4.14.1
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LANG_FLAGS := $(foreach l,$(LANGS),--lang $(l))
 
-.PHONY: setup setup-argos browser test audio release check bench clean help
+.PHONY: setup setup-argos system test audio release check bench clean help
 
 help:
-	@echo "make setup                 install everything into $(VENV), plus chromium (apt) and axe-core (npm, $(TOOLS)/) for the tests"
+	@echo "make setup                 install everything into $(VENV), plus ffmpeg and chromium (apt) and axe-core (npm, $(TOOLS)/)"
 	@echo "make setup-argos           also argostranslate's own stack (torch, Stanza, spaCy; ~1 GB), for its tests"
 	@echo "make audio [INPUT=…] [LANGS='en ru kk'] [BASE_URL=https://…]   build editions (and podcast feeds) into $(OUT)/"
 	@echo "make release [INPUT=…]     build en, ru, kk and run the release gate (exit 1 listing failures)"
@@ -25,12 +26,17 @@ help:
 
 $(VENV)/.setup-done: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check -q -e '.[translate,piper,online,check,dev]'
+	$(PY) -m pip install --disable-pip-version-check -q -e '.[translate,piper,online,dev]'
 	touch $@
 
-# The browser tests: Debian's chromium and its matching chromedriver (apt-get update only when the
-# install fails for want of package lists), and axe-core from npm in a git-ignored folder.
-browser:
+# From Debian: ffmpeg (decode, chapter read-back; without its recommends: 79 packages, 161 MB), and
+# for the browser tests chromium with its matching chromedriver (apt-get update only when the install
+# fails for want of package lists); axe-core from npm in a git-ignored folder.
+# (No system ffmpeg and no root: pip install -e '.[ffmpeg]' brings a static one instead.)
+system:
+	@command -v ffmpeg >/dev/null || \
+	  $(SUDO) apt-get install -y -q --no-install-recommends ffmpeg || \
+	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends ffmpeg; }
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  $(SUDO) apt-get install -y -q chromium chromium-driver || \
 	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium chromium-driver; }
@@ -40,7 +46,7 @@ $(TOOLS)/node_modules/axe-core/axe.min.js:
 	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q npm; }
 	npm install --prefix $(TOOLS) --no-audit --no-fund --silent axe-core@$(AXE_VERSION)
 
-setup: $(VENV)/.setup-done browser $(TOOLS)/node_modules/axe-core/axe.min.js
+setup: $(VENV)/.setup-done system $(TOOLS)/node_modules/axe-core/axe.min.js
 
 # Optional: argostranslate with Stanza, spaCy and torch (about 1 GB), for its compatibility tests.
 # torch first, as the CPU wheel: argostranslate → stanza → torch would otherwise pull a multi-GB CUDA build.

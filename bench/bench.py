@@ -84,7 +84,7 @@ from pathlib import Path
 from voiceover.script_input import load_script
 from voiceover.voices import VoiceConfig
 from voiceover.tts import get_engine
-from imageio_ffmpeg import get_ffmpeg_exe
+from voiceover.ffmpeg import ffmpeg_exe as get_ffmpeg_exe
 script = load_script(sys.argv[1]); tmp = Path(sys.argv[2]); voices = VoiceConfig.load(sys.argv[3]).assign(script, "en")
 t = time.perf_counter()
 names = []

@@ -1,7 +1,7 @@
 """Is a built English edition intelligible? Transcribe it with pocketsphinx, count word errors per voice.
 
 A regression guard for voice choices and text normalisation (speech_text.py), not part of the
-default build: pocketsphinx 5 (a dev dependency; its wheel ships an en-us model) decodes each
+default build: pocketsphinx 5 (the ``check`` extra; its wheel ships an en-us model) decodes each
 speaker run (consecutive cues of one speaker) of the MP3, cut out by its WebVTT cue times (read
 by caption_check.read_vtt), and the words it hears are compared with the script's, both
 normalised the same way (numbers as words). Only reference words the recogniser can know count:
@@ -37,7 +37,7 @@ RATE = 16000  # what the en-us acoustic model expects
 PAD_MS = 150  # audio kept around a cue (never into a neighbouring one): onsets and tails are soft
 QUICK_SECONDS = 60.0  # --quick: audio per speaker
 MAX_CAPTION_PROBLEMS = 10  # caption rule violations listed in the table (the JSON has all)
-INSTALL_HINT = "pip install pocketsphinx  (or: pip install -e '.[dev]')"
+INSTALL_HINT = "pip install 'voiceover[check]'  (in a clone: pip install -e '.[check]')"
 
 
 # -- words and errors -------------------------------------------------------------------------
@@ -82,7 +82,7 @@ def new_decoder():
         from pocketsphinx import Decoder
     except ImportError:
         raise EngineUnavailable(
-            f"the intelligibility check needs pocketsphinx (a dev dependency); install it with: {INSTALL_HINT}"
+            f"the intelligibility check needs pocketsphinx (the check extra); install it with: {INSTALL_HINT}"
         ) from None
     return Decoder(loglevel="FATAL")
 

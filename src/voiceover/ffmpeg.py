@@ -1,8 +1,10 @@
-"""The bundled ffmpeg (from imageio-ffmpeg): find it, encode, decode, and read what players read.
+"""ffmpeg: find it, encode, decode, and read what players read.
 
-No system ffmpeg or ffprobe is needed: imageio-ffmpeg ships a static binary in its wheel.
-The readers here (`ffmetadata_chapters`, `probe_duration`, `decode_to_pcm`) are how tests and
-the release gate check an edition the way an ffmpeg-based player would see it.
+The binary is the one ``$VOICEOVER_FFMPEG`` names, else the system's ``ffmpeg`` on PATH (Debian's
+5.1 is what ``make setup`` installs), else the static build in the optional ``imageio-ffmpeg``
+package (``pip install 'voiceover[ffmpeg]'``). No ffprobe is needed. The readers here
+(`ffmetadata_chapters`, `probe_duration`, `decode_to_pcm`) are how tests and the release gate
+check an edition the way an ffmpeg-based player would see it.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import functools
 import os
 import re
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -20,37 +23,49 @@ from .tts.base import PCM
 _DURATION_RE = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _RATE_RE = re.compile(r"Stream #\d+:\d+.*?: Audio: .*?(\d+) Hz")
 
+ENV = "VOICEOVER_FFMPEG"
+INSTALL_HINT = "sudo apt-get install ffmpeg (or: pip install 'voiceover[ffmpeg]')"
+
 
 @functools.lru_cache(maxsize=1)
 def ffmpeg_exe() -> str:
-    """Path of the ffmpeg binary bundled by imageio-ffmpeg (or the one IMAGEIO_FFMPEG_EXE names)."""
+    """Path of the ffmpeg binary: $VOICEOVER_FFMPEG, else ffmpeg on PATH, else imageio-ffmpeg's."""
+    named = os.environ.get(ENV, "").strip()
+    if named:
+        exe = shutil.which(named)
+        if exe is None:
+            raise EngineUnavailable(f"{ENV}={named!r} is not an executable ffmpeg; fix or unset it")
+        return exe
+    exe = shutil.which("ffmpeg")
+    if exe is not None:
+        return exe
     try:
         import imageio_ffmpeg
-    except ImportError:
-        raise EngineUnavailable(
-            "ffmpeg is unavailable: the imageio-ffmpeg package is not installed; "
-            "install it with: pip install imageio-ffmpeg"
-        ) from None
-    try:
+
         exe = imageio_ffmpeg.get_ffmpeg_exe()
-    except RuntimeError as exc:
-        raise EngineUnavailable(
-            f"ffmpeg is unavailable ({exc}); reinstall it with: pip install --force-reinstall imageio-ffmpeg"
-        ) from None
+    except (ImportError, RuntimeError):
+        exe = None
     if not exe or not os.access(exe, os.X_OK):
-        raise EngineUnavailable(f"ffmpeg at {exe!r} is not executable; reinstall imageio-ffmpeg")
+        raise EngineUnavailable(f"ffmpeg is not installed; install it with: {INSTALL_HINT}")
     return exe
 
 
+@functools.lru_cache(maxsize=1)
+def version() -> str:
+    """The binary's first version line ("ffmpeg version 5.1.9-0+deb12u1 ..."), for cache keys."""
+    proc = run(["-version"])
+    return proc.stdout.decode("utf-8", "replace").partition("\n")[0].partition(" Copyright")[0].strip()
+
+
 def run(args: list[str], *, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
-    """Run the bundled ffmpeg with args (no banner, no stdin prompt); errors become EncodeError."""
+    """Run ffmpeg with args (no banner, no stdin prompt); errors become EncodeError."""
     cmd = [ffmpeg_exe(), "-hide_banner", "-nostdin", *args]
     if input is not None:
         cmd.remove("-nostdin")  # stdin carries the samples
     try:
         proc = subprocess.run(cmd, input=input, capture_output=True)
     except OSError as exc:
-        raise EngineUnavailable(f"cannot run ffmpeg ({exc.strerror}); reinstall imageio-ffmpeg") from None
+        raise EngineUnavailable(f"cannot run {cmd[0]} ({exc.strerror}); reinstall ffmpeg: {INSTALL_HINT}") from None
     if check and proc.returncode != 0:
         tail = proc.stderr.decode("utf-8", "replace").strip().splitlines()[-3:]
         raise EncodeError(f"ffmpeg failed (exit {proc.returncode}): {' | '.join(tail) or 'no message'}")

@@ -56,8 +56,11 @@ def _code_digest() -> str:
 def _encoder_version(encoder: str) -> str:
     from importlib import metadata
 
-    dist = "lameenc" if encoder == "lameenc" else "imageio-ffmpeg"
+    if encoder != "lameenc":  # the binary found (system or imageio-ffmpeg's), not a package's version
+        from .ffmpeg import version
+
+        return version()
     try:
-        return f"{dist} {metadata.version(dist)}"
+        return f"lameenc {metadata.version('lameenc')}"
     except metadata.PackageNotFoundError:
-        return f"{dist} ?"
+        return "lameenc ?"

@@ -20,7 +20,6 @@ from pathlib import Path
 from .errors import EncodeError, EngineUnavailable, InputError
 from .tts.base import PCM
 
-_DURATION_RE = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _RATE_RE = re.compile(r"Stream #\d+:\d+.*?: Audio: .*?(\d+) Hz")
 
 ENV = "VOICEOVER_FFMPEG"
@@ -170,16 +169,14 @@ def _split_escaped(line: str) -> tuple[str, str]:
     return (parts[0], parts[1]) if len(parts) == 2 else (parts[0], "")
 
 
-def probe_duration(path: str | Path, *, exact: bool = False) -> float:
-    """Duration in seconds as ffmpeg reports it (10 ms resolution); exact=True decodes and counts samples."""
-    p = _existing(path)
-    if not exact:
-        err = run(["-i", url(p)], check=False).stderr.decode("utf-8", "replace")
-        m = _DURATION_RE.search(err)
-        if m:
-            h, mi, s = m.groups()
-            return int(h) * 3600 + int(mi) * 60 + float(s)
-    return decode_to_pcm(p).duration
+def probe_duration(path: str | Path) -> float:
+    """Duration in seconds of the audio ffmpeg decodes from the file (gapless: delay and padding dropped).
+
+    Counted from the decoded samples, not read from the header: Debian's ffmpeg 5.1 reports a
+    gapless MP3's "Duration:" with the encoder delay and padding left in (~70 ms at 22.05 kHz),
+    newer ones without; both decode the same samples.
+    """
+    return decode_to_pcm(_existing(path)).duration
 
 
 def decode_to_pcm(path: str | Path, sample_rate: int | None = None) -> PCM:

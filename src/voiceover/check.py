@@ -37,7 +37,7 @@ RATE = 16000  # what the en-us acoustic model expects
 PAD_MS = 150  # audio kept around a cue (never into a neighbouring one): onsets and tails are soft
 QUICK_SECONDS = 60.0  # --quick: audio per speaker
 MAX_CAPTION_PROBLEMS = 10  # caption rule violations listed in the table (the JSON has all)
-INSTALL_HINT = "pip install 'voiceover[check]'  (in a clone: pip install -e '.[check]')"
+INSTALL_HINT = "pip install 'voiceover[check]'  (or: pip install pocketsphinx)"
 
 
 # -- words and errors -------------------------------------------------------------------------

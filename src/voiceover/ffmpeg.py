@@ -20,6 +20,7 @@ from pathlib import Path
 from .errors import EncodeError, EngineUnavailable, InputError
 from .tts.base import PCM
 
+_DURATION_RE = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _RATE_RE = re.compile(r"Stream #\d+:\d+.*?: Audio: .*?(\d+) Hz")
 
 ENV = "VOICEOVER_FFMPEG"
@@ -169,14 +170,21 @@ def _split_escaped(line: str) -> tuple[str, str]:
     return (parts[0], parts[1]) if len(parts) == 2 else (parts[0], "")
 
 
-def probe_duration(path: str | Path) -> float:
-    """Duration in seconds of the audio ffmpeg decodes from the file (gapless: delay and padding dropped).
+def probe_duration(path: str | Path, *, header: bool = False) -> float:
+    """Duration in seconds of the audio ffmpeg decodes (gapless: the encoder's delay and padding dropped).
 
-    Counted from the decoded samples, not read from the header: Debian's ffmpeg 5.1 reports a
-    gapless MP3's "Duration:" with the encoder delay and padding left in (~70 ms at 22.05 kHz),
-    newer ones without; both decode the same samples.
+    header=True gives what ffmpeg reads from the headers without decoding (10 ms resolution), as a
+    player lists the file. That figure depends on the ffmpeg: Debian's 5.1 leaves a gapless MP3's
+    delay and padding in (~70 ms more at 22.05 kHz), newer ones take them out.
     """
-    return decode_to_pcm(_existing(path)).duration
+    p = _existing(path)
+    if header:
+        err = run(["-i", url(p)], check=False).stderr.decode("utf-8", "replace")
+        m = _DURATION_RE.search(err)
+        if m:
+            h, mi, s = m.groups()
+            return int(h) * 3600 + int(mi) * 60 + float(s)
+    return decode_to_pcm(p).duration
 
 
 def decode_to_pcm(path: str | Path, sample_rate: int | None = None) -> PCM:

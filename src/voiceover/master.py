@@ -36,7 +36,7 @@ import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, NamedTuple, Sequence
 
 from . import loudness as lo
 from .audio import encode_frames, encode_mp3
@@ -47,10 +47,17 @@ from .mp3info import ENCODER_DELAY, count_frames, frame_samples, lame_info_frame
 from .tts.base import PCM
 
 MASTER_NS = "master"
-FORMAT = 1  # bump when a key or a stored value changes meaning
+FORMAT = 2  # bump when a key or a stored value changes meaning
 GAIN_STEP_DB = 0.1  # the edition gain's resolution: ±0.05 LU, far inside the ±1 LU tolerance
 EDGE_S = 0.4  # digital silence a cut needs on each side: one gating block
 TAIL = 2 * ENCODER_DELAY  # samples LAME adds to a piece: its delay and its least padding
+PREDICT_MIN_KBPS = 48  # lameenc at this bitrate or more: the MP3's loudness is predicted, not decoded
+
+
+def predicts(encoder: str, bitrate: int) -> bool:
+    """Whether the master predicts the MP3's loudness from its PCM (lameenc at a calibrated
+    bitrate, see loudness.MP3_LOUDNESS_SHIFT_LU and ENCODER_PEAK_RISE_DB) instead of decoding it."""
+    return encoder == "lameenc" and bitrate >= PREDICT_MIN_KBPS
 
 
 def _np():
@@ -231,12 +238,19 @@ class Mastered:
     """What master_edition made, and how much of it came from the cache."""
 
     mp3: bytes
-    loudness: dict[str, Any]  # as heard on the MP3 ({} when not normalised)
+    loudness: dict[str, Any]  # predicted for the MP3, or as heard on it ({} when not normalised)
     chapter_mp3s: list[bytes]  # with split_chapters
     pieces: int
     analysed: int = 0  # pieces analysed now (the rest from the cache)
     encoded: int = 0  # pieces encoded now
     gain_db: float = 0.0
+
+
+class _Encoded(NamedTuple):
+    body: bytes  # the piece's frames (the whole MP3 with the ffmpeg encoder)
+    n: int  # samples they hold
+    frames: int | None
+    peak: float | None  # true peak (dBTP) of the PCM encoded, when the loudness is predicted
 
 
 @dataclass(frozen=True)
@@ -252,6 +266,7 @@ class _Master:
     def __init__(self, source: Any, rate: int, bounds: Sequence[int], *, bitrate: int, encoder: str,
                  normalise: bool, cache: Cache | None, pool: ThreadPoolExecutor) -> None:
         self.source, self.rate, self.bitrate, self.encoder, self.normalise = source, rate, bitrate, encoder, normalise
+        self.predict = normalise and predicts(encoder, bitrate)
         self.cache = cache
         self.n = n = source.samples
         starts = cuts(source, bounds, rate) if encoder == "lameenc" else [0]
@@ -299,35 +314,43 @@ class _Master:
         g = steps * GAIN_STEP_DB
         return lo.apply_gain(np.frombuffer(data, "<i2"), g, an.envelope(g, ceiling), an.chunk)
 
-    def encode(self, p: _Piece, an: Analysis | None, steps: int | None, ceiling: float) -> tuple[bytes, int]:
-        """The piece's frames (the whole MP3 with the ffmpeg encoder) and the samples they hold."""
+    def encode(self, p: _Piece, an: Analysis | None, steps: int | None, ceiling: float) -> _Encoded:
+        """The piece's frames (the whole MP3 with the ffmpeg encoder), the samples they hold and,
+        when the loudness is predicted, the true peak of the PCM they encode."""
         def make():
             data = self.render(p, an, steps, ceiling)
+            peak = {}
+            if self.predict and steps is not None:  # ±inf (silence) is stored as None
+                tp = lo.true_peak_dbtp(PCM(data, self.rate))
+                peak = {"peak": tp if math.isfinite(tp) else None}
             if self.encoder != "lameenc":
-                return {"n": len(data) // 2}, [encode_mp3(PCM(data, self.rate), bitrate_kbps=self.bitrate,
-                                                          encoder=self.encoder)]
+                return {"n": len(data) // 2, **peak}, [encode_mp3(PCM(data, self.rate), bitrate_kbps=self.bitrate,
+                                                                  encoder=self.encoder)]
             n = len(data) // 2 if p.last else len(data) // 2 - TAIL
             body = encode_frames(PCM(data[:2 * n], self.rate), self.bitrate)
             parsed = count_frames(body)
             frames = (p.end - p.start) // frame_samples(self.rate)
             if parsed is None or (not p.last and parsed[1] != frames):
                 raise EncodeError(f"a chapter's MP3 frames do not tile the edition ({parsed and parsed[1]} ≠ {frames})")
-            return {"n": n, "frames": parsed[1]}, [body]
+            return {"n": n, "frames": parsed[1], **peak}, [body]
 
         settings = (p.sha, self.rate, p.last, steps, round(ceiling, 4) if steps is not None else None,
-                    self.bitrate, self.encoder, _encoder_version(self.encoder))
+                    self.bitrate, self.encoder, _encoder_version(self.encoder), self.predict)
         (meta, blobs), fresh = self._cached("piece", settings, make)  # checked when made; sha256 when read
         self.stats.encoded += fresh
-        return blobs[0], meta["n"], meta.get("frames")
+        peak = meta.get("peak")
+        return _Encoded(blobs[0], meta["n"], meta.get("frames"), float("-inf") if peak is None else float(peak))
 
-    def standalone(self, body: bytes, n: int, frames: int | None) -> bytes:
+    def standalone(self, e: _Encoded) -> bytes:
         """A piece as an MP3 file of its own (its Info header says how many samples it holds)."""
-        return body if self.encoder != "lameenc" else lame_info_frame(body, n, self.bitrate, frames) + body
+        return e.body if self.encoder != "lameenc" else lame_info_frame(e.body, e.n, self.bitrate, e.frames) + e.body
 
-    def heard(self, p: _Piece, body: bytes, n: int, frames: int | None) -> tuple[Any, float]:
+    def heard(self, p: _Piece, e: _Encoded) -> tuple[Any, float]:
         """Block mean squares and true peak of the piece as a decoder plays it."""
+        body = e.body
+
         def make():
-            pcm = lo.decode_mp3(self.standalone(body, n, frames))
+            pcm = lo.decode_mp3(self.standalone(e))
             length = p.end - p.start
             data = pcm.samples[:2 * length].ljust(2 * length, b"\0")
             an = analyse(data, self.rate, 0, p.last)
@@ -375,14 +398,18 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
             encoded = list(pool.map(lambda pa: m.encode(pa[0], pa[1], steps, ceiling), zip(pieces, analyses)))
             if not normalise:
                 break
-            heard = list(pool.map(lambda pe: m.heard(pe[0], *pe[1]), zip(pieces, encoded)))
-            got = lo.Loudness(gated_lufs([h[0] for h in heard]), max(h[1] for h in heard))
+            if m.predict:
+                got = lo.Loudness(loud_at(steps) + shift if steps is not None else float("-inf"),
+                                  max(e.peak for e in encoded) + lo.ENCODER_PEAK_RISE_DB)
+            else:
+                heard = list(pool.map(lambda pe: m.heard(*pe), zip(pieces, encoded)))
+                got = lo.Loudness(gated_lufs([h[0] for h in heard]), max(h[1] for h in heard))
             loud = got.to_dict()
             m.stats.gain_db = round((steps or 0) * GAIN_STEP_DB, 2)
             if steps is None or not math.isfinite(got.integrated_lufs):
                 break
-            err = got.integrated_lufs - target_lufs
-            over = got.true_peak_dbtp - (lo.TRUE_PEAK_MAX - lo.PEAK_MARGIN_DB)
+            err = 0.0 if m.predict else got.integrated_lufs - target_lufs  # predicted: on target by construction
+            over = got.true_peak_dbtp - (lo.TRUE_PEAK_MAX - (0.0 if m.predict else lo.PEAK_MARGIN_DB))
             if abs(err) <= lo.FIT_TOLERANCE_LU and over <= 0:
                 break
             shift += err
@@ -390,14 +417,14 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
         if split_chapters:
             m.stats.chapter_mp3s = _chapter_files(m, bounds, encoded, analyses, steps, ceiling)
     if encoder == "lameenc":
-        header = lame_info_frame(encoded[0][0], source.samples, bitrate, sum(e[2] for e in encoded),
-                                 body_bytes=sum(len(e[0]) for e in encoded))
+        header = lame_info_frame(encoded[0].body, source.samples, bitrate, sum(e.frames for e in encoded),
+                                 body_bytes=sum(len(e.body) for e in encoded))
         if not header:
             raise EncodeError("the joined chapters do not form a valid MP3 stream; "
                               "run `voiceover cache prune --all` and rebuild")
-        m.stats.mp3 = b"".join([header, *(e[0] for e in encoded)])  # one copy of the edition
+        m.stats.mp3 = b"".join([header, *(e.body for e in encoded)])  # one copy of the edition
     else:
-        m.stats.mp3 = encoded[0][0]
+        m.stats.mp3 = encoded[0].body
     m.stats.loudness = loud
     return m.stats
 
@@ -411,7 +438,7 @@ def _chapter_files(m: _Master, bounds: Sequence[int], encoded, analyses, steps, 
         i = max(i for i, p in enumerate(m.pieces) if p.start <= start)
         p = m.pieces[i]
         if m.encoder == "lameenc" and p.start == start and p.end == end:
-            out.append(m.standalone(*encoded[i]))
+            out.append(m.standalone(encoded[i]))
             continue
         data = m.render(p, analyses[i], steps, ceiling)[2 * (start - p.start):2 * (end - p.start)]
         out.append(encode_mp3(PCM(data, m.rate), bitrate_kbps=m.bitrate, encoder=m.encoder))

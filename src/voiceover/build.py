@@ -19,7 +19,9 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, Callable, Iterator
 
+from . import replay
 from .assemble import assemble, speech_plan
+from .captions import prefetch as prefetch_captions
 from .cache import Cache, damage_reports
 from .edition import EditionLayout, EditionWriter, edition_slug
 from .edition_files import Edition, edition_files
@@ -144,17 +146,22 @@ def _write_editions(writer: EditionWriter, source: Script, options: BuildOptions
         return replace(result, script=replace(result.script, meta={**result.script.meta, "slug": layout.slug}))
 
     for lang, script, result in _scripts(source, options, translated):
-        edition = speak(script, voices[lang], options, reporter)
-        if result is not None:
-            po_path = staged.po(lang)
-            edition.provenance = result.provenance
-            edition.header = list(disclosure_lines(result.provenance))
-            edition.extra_files[staged.script_for(lang, source.language).name] = script.to_json().encode()
-            if po_path.is_file():
-                edition.extra_files[po_path.name] = po_path.read_bytes()
-        files = edition_files(edition, layout, cover=options.cover, epub=options.epub, base_url=options.base_url)
+        def make(lang: str = lang, script: Script = script, result: TranslationResult | None = result):
+            edition = speak(script, voices[lang], options, reporter)
+            if result is not None:
+                po_path = staged.po(lang)
+                edition.provenance = result.provenance
+                edition.header = list(disclosure_lines(result.provenance))
+                edition.extra_files[staged.script_for(lang, source.language).name] = script.to_json().encode()
+                if po_path.is_file():
+                    edition.extra_files[po_path.name] = po_path.read_bytes()
+            files = edition_files(edition, layout, cover=options.cover, epub=options.epub, base_url=options.base_url)
+            return files, manifest_entry(edition, layout, files), len(edition.cues)
+
+        # a language whose every input is unchanged is replayed from the cache (replay.py)
+        files, entries[lang] = replay.edition(options, (script, voices[lang], layout.slug, result, staged.po(lang)),
+                                              make, reporter)
         writer.write_language(lang, files)
-        entries[lang] = manifest_entry(edition, layout, files)
     if _is_source_script(staged.script, source):
         write_atomic(staged.script, source.to_json())
     write_manifest(staged, source, entries, sha256(input_bytes))
@@ -199,6 +206,8 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
                       f"{stats.synthesised} synthesised" + (f" ({stats.workers} processes)" if stats.workers > 1 else ""))
     audio = assemble(script, plan, pcms, options.pauses)
     reporter.stage(f"encoding {english_name(lang)} MP3" + (" (loudness-normalised)" if options.normalise else ""), 1)
+    if synthesizer.jobs > 1:  # the captions are laid out while the master works (one thread each with -j 1)
+        prefetch_captions(audio.cues, lang)
     done = master_edition(audio.timeline, audio.timeline.sample_rate, audio.starts, bitrate=options.bitrate,
                           encoder=options.encoder, normalise=options.normalise,
                           split_chapters=options.split_chapters, cache=synthesizer.cache, jobs=synthesizer.jobs)

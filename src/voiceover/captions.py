@@ -233,7 +233,21 @@ def _layout_paragraph(words: list[_Word], ph: Phrasing, label: str | None) -> li
 
 
 def layout(cues: Sequence[Cue], language: str = "") -> list[CaptionCue]:
-    """Caption cues for sentence cues in playing order (see the module docstring for the rules)."""
+    """Caption cues for sentence cues in playing order (see the module docstring for the rules).
+
+    The last layout is remembered: the WebVTT and SRT files of an edition ask for the same one."""
+    key = (tuple(cues), language)
+    if _last and _last[0] == key:
+        return list(_last[1])
+    out = _layout(cues, language)
+    _last[:] = [key, tuple(out)]
+    return out
+
+
+_last: list = []  # [(cues, language), its layout]
+
+
+def _layout(cues: Sequence[Cue], language: str) -> list[CaptionCue]:
     ph = phrasing(language)
     out: list[CaptionCue] = []
     previous: str | None = None

@@ -71,6 +71,24 @@ def test_true_peak_sees_between_samples():
     assert m.true_peak_dbtp == pytest.approx(20 * math.log10(0.5), abs=0.2)
 
 
+def _full_true_peak(pcm: PCM) -> float:
+    """The reference: every sample oversampled 4× by scipy's resample_poly."""
+    from scipy.signal import resample_poly
+
+    x = np.frombuffer(pcm.samples, "<i2").astype(np.float64) / 32768.0
+    return 20 * math.log10(float(np.abs(resample_poly(x, 4, 1)).max()))
+
+
+def test_true_peak_equals_oversampling_everything(speech):
+    rng = np.random.default_rng(7)
+    hot = normalise(speech)  # limited speech: most windows could hold the peak
+    noise = PCM((rng.standard_normal(30000) * 4000).clip(-32768, 32767).astype("<i2").tobytes(), SR)
+    click = np.zeros(20000, dtype="<i2")
+    click[[5, 9000, 19999]] = [20000, -32768, 32767]  # lone samples, at the very edges too
+    for pcm in (speech, hot, noise, PCM(click.tobytes(), SR)):
+        assert loudness.true_peak_dbtp(pcm) == pytest.approx(_full_true_peak(pcm), abs=1e-4)
+
+
 def test_streamed_pieces_give_the_same_numbers(monkeypatch):
     rng = np.random.default_rng(1)
     x = rng.normal(0, 0.1, SR * 7) * np.sin(np.linspace(0, 20, SR * 7)) ** 2

@@ -193,3 +193,45 @@ def test_espeak_edition_meets_the_loudness_target_on_the_joined_mp3():
     assert abs(heard.integrated_lufs + 19) <= 1 and heard.true_peak_dbtp <= -1
     assert abs(got.loudness["integrated_lufs"] - heard.integrated_lufs) < 0.1  # what the manifest records
     assert struct.unpack(">I", got.mp3[:4])[0] >> 21 == 0x7FF
+
+
+@pytest.mark.parametrize("voice, lang, hot_db", [("en-us+klatt5", "en", 0), ("ru+klatt5", "ru", 0), ("kk+f5", "kk", 8),
+                                                   ("en-us+m6", "en", 8)])
+def test_predicted_loudness_is_what_the_mp3_measures(voice, lang, hot_db):
+    """lameenc at 64 kbps: the master records loudness predicted from its PCM (no decode); the file,
+    decoded by ffmpeg, measures within 0.15 LU of it (the gate allows 0.2) and its true peak stays
+    under the predicted bound, itself ≤ -1 dBTP."""
+    from voiceover.tts import Voice, get_engine
+
+    engine = get_engine("espeak")
+    lines = {"en": ["The snow melted in March, six weeks early.", "Why did the floods come so early this year?"],
+             "ru": ["Снег растаял в марте, на шесть недель раньше.", "Почему паводок пришёл так рано?"],
+             "kk": ["Қар наурызда, алты апта бұрын еріді.", "Су тасқыны неге ерте келді?"]}[lang]
+    v = Voice("espeak", voice)
+    chapters = [[engine.synthesize(s, v, lang) for s in lines] for _ in range(3)]
+    if hot_db:
+        chapters = [[PCM(np.clip(np.frombuffer(p.samples, "<i2") * 10 ** (hot_db / 20), -32768, 32767).astype("<i2").tobytes(),
+                         p.sample_rate) for p in c] for c in chapters]
+    samples, bounds = edition(chapters, 22050)
+    got = master_edition(samples, 22050, bounds, jobs=2)
+    assert master.predicts("lameenc", 64)
+    heard = measure_mp3(got.mp3)
+    assert abs(got.loudness["integrated_lufs"] - heard.integrated_lufs) <= 0.15
+    assert abs(heard.integrated_lufs + 19) <= 0.3
+    assert heard.true_peak_dbtp <= got.loudness["true_peak_dbtp"] <= -1
+
+
+def test_an_uncalibrated_bitrate_is_decoded_and_measured(tmp_path, monkeypatch):
+    """Below PREDICT_MIN_KBPS the master decodes its MP3 and records what it measures."""
+    rate = 22050
+    samples, bounds = edition(chapters_of(rate, range(2)), rate)
+    decoded = []
+    real = master.lo.decode_mp3
+    monkeypatch.setattr(master.lo, "decode_mp3", lambda mp3: decoded.append(1) or real(mp3))
+    got = master_edition(samples, rate, bounds, bitrate=32)
+    assert decoded and not master.predicts("lameenc", 32)
+    heard = measure_mp3(got.mp3)
+    assert abs(got.loudness["integrated_lufs"] - heard.integrated_lufs) < 0.1
+    decoded.clear()
+    master_edition(samples, rate, bounds, bitrate=64)
+    assert not decoded

@@ -20,8 +20,11 @@ Measured on 9 min of espeak speech (two en voices, 22.05 kHz mono, lameenc 64 kb
 LUFS / -0.7 dBTP → normalised -18.55 LUFS / -2.6 dBTP → MP3 -18.99 LUFS / -2.85 dBTP. Encoding
 lowers loudness by 0.43–0.46 LU (the encoder's low-pass removes highs K-weighting counts) for
 espeak en/ru/kk voices and square waves alike, at 32–64 kbps; it moves true peak by -0.3…+1.1 dB
-(most at 32 kbps). Speed (2-core VM): normalise ~1100× realtime, measure ~500×, measure_mp3
-(ffmpeg decode + measure) ~330×, lameenc ~350×.
+(most at 32 kbps). Re-measured for the per-chapter master's prediction (master.py, step 4), 8
+espeak en/ru/kk voices as spoken and 8 dB hot, LAME quality 5 and 7: at 64–128 kbps the shift is
+-0.43…-0.45 LU and the true peak rises at most +0.82 dB over the PCM's (48 kbps: +1.39 dB, so
+the master decodes and measures below 64 kbps). Speed (2-core VM): normalise ~1100× realtime,
+measure ~500×, measure_mp3 (ffmpeg decode + measure) ~330×, lameenc ~350× (quality 7: ~600×).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ from typing import Callable, NamedTuple
 
 from .errors import EncodeError
 from .tts.base import PCM
+from .truepeak import OVERSAMPLE, true_peak_dbtp  # noqa: F401 - part of this module's interface
 
 MONO_TARGET = -19.0  # LUFS integrated, mono speech (AES TD1004 / Apple podcasts mono)
 STEREO_TARGET = -16.0  # LUFS integrated, stereo
@@ -49,8 +53,7 @@ RELEASE_DB_PER_MS = 0.1  # how fast the gain recovers after it (6 dB in 60 ms)
 SMOOTH_MS = 2  # half-width of the moving average that rounds the envelope's corners
 FIT_TOLERANCE_LU = 0.25  # normalise_mp3 re-encodes when the MP3 lands further than this from target
 PEAK_MARGIN_DB = 0.3  # ...or its true peak comes within this of the maximum
-OVERSAMPLE = 4  # true-peak oversampling factor (BS.1770-4 annex 2)
-ENCODER_PEAK_RISE_DB = 1.2  # the most lameenc (≥ 48 kbps) raised true peak over its PCM's, measured + margin
+ENCODER_PEAK_RISE_DB = 1.2  # the most lameenc (≥ 64 kbps) raises true peak over its PCM's: +0.82 measured, + margin
 
 _BLOCK_S, _STEP_S = 0.4, 0.1  # BS.1770 gating blocks: 400 ms, 75 % overlap
 _ABS_GATE, _REL_GATE = -70.0, -10.0
@@ -204,66 +207,6 @@ def integrated_lufs(pcm: PCM) -> float:
     cs_hi = csum[[index[int(q)] for q in hi]]
     cs_lo = csum[[index[int(q)] for q in lo]]
     return _gated((cs_hi - cs_lo) / (_BLOCK_S * rate), np)
-
-
-_TP_WINDOW = 256  # samples per window when looking for where the true peak can be
-_TP_MARGIN = 16  # input samples either side of a window: more than the filter's reach (10)
-_TP_BATCH = 512  # windows oversampled in one call
-_tp_filter: list = []
-
-
-def _oversampler(np):
-    """resample_poly's 4× filter (Kaiser-windowed sinc, 81 taps, float32) and its largest gain
-    per unit input: the max over its phases of Σ|taps|."""
-    if not _tp_filter:
-        from scipy.signal import firwin
-
-        half = 10 * OVERSAMPLE
-        h = (firwin(2 * half + 1, 1.0 / OVERSAMPLE, window=("kaiser", 5.0)) * OVERSAMPLE).astype(np.float32)
-        gain = max(float(np.abs(h[k::OVERSAMPLE]).sum()) for k in range(OVERSAMPLE)) * 1.0001
-        _tp_filter.append((h, half, gain))
-    return _tp_filter[0]
-
-
-def true_peak_dbtp(pcm: PCM) -> float:
-    """True peak in dBTP: the largest magnitude of the signal oversampled 4× (the polyphase
-    filter scipy's resample_poly uses, run by upfirdn on float32).
-
-    Only windows that could beat the peak found so far are oversampled, loudest first: no
-    output of the filter can exceed its phase's Σ|taps| times the largest input within its
-    reach, so the rest are skipped and the figure is the same as oversampling everything
-    (limited speech: ~20× faster).
-    """
-    np = _np()
-    from scipy.signal import upfirdn
-
-    a = _int16(pcm)
-    if a.size == 0 or not np.any(a):
-        return float("-inf")
-    h, half, gain = _oversampler(np)
-    w, m = _TP_WINDOW, _TP_MARGIN
-    n_w = -(-a.size // w)
-    mag = np.zeros(n_w * w, dtype=np.int32)
-    mag[: a.size] = np.abs(a.astype(np.int32))
-    win = mag.reshape(n_w, w).max(axis=1)
-    del mag
-    peak = float(win.max()) / 32768.0  # the filter may ring under a lone sample
-    reach = np.maximum(win, np.maximum(np.concatenate([[0], win[:-1]]), np.concatenate([win[1:], [0]])))
-    bound = reach.astype(np.float64) / 32768.0 * gain
-    order = np.argsort(-bound, kind="stable")
-    offsets = np.arange(-m, w + m)
-    inner = slice(OVERSAMPLE * m + half, OVERSAMPLE * (m + w) + half)
-    for first in range(0, order.size, _TP_BATCH):
-        batch = order[first:first + _TP_BATCH]
-        batch = batch[bound[batch] > peak]
-        if batch.size == 0:
-            break
-        idx = batch[:, None] * w + offsets
-        seg = a[np.clip(idx, 0, a.size - 1)].astype(np.float32) / np.float32(32768.0)
-        seg[(idx < 0) | (idx >= a.size)] = 0.0
-        up = upfirdn(h, seg, OVERSAMPLE, 1, axis=1)[:, inner]
-        peak = max(peak, float(np.abs(up).max()))
-    return 20 * math.log10(peak)
 
 
 def measure(pcm: PCM) -> Loudness:

@@ -21,9 +21,16 @@ pieces between cuts are worked on alone, in parallel threads, through the cache:
    from its first L − 1152 (silence): exactly L / frame frames, its 576 samples of delay and
    576 of padding where the dropped silence was. So the pieces' frames tile the file and every
    chapter starts on the sample the timeline gave it. The last piece is encoded whole.
-4. **Heard** (keyed by the piece's MP3): each piece decoded by ffmpeg and measured on its own
-   block grid (within ~0.01 LU of the whole file's) for the figures the manifest records; a
-   miss corrects the calibration and re-encodes, as loudness.normalise_mp3 does.
+4. **Loudness of the MP3**: with lameenc at ≥ PREDICT_MIN_KBPS (the default 64 kbps) it is
+   *predicted*, not decoded: the limited loudness of step 2 plus the encoder's measured shift
+   (loudness.MP3_LOUDNESS_SHIFT_LU), and a true-peak bound, the largest 4×-oversampled peak of
+   the PCM encoded (kept with the piece) plus the most the encoder was measured to add
+   (loudness.ENCODER_PEAK_RISE_DB); a bound over -1 dBTP lowers the ceiling and encodes again.
+   tests/test_master.py checks the prediction against the decoded file (en/ru/kk voices, hot
+   input), and the release gate (`voiceover verify`) measures the real file. Other settings
+   keep the **heard** pass (keyed by the piece's MP3): each piece decoded by ffmpeg and measured
+   on its own block grid (within ~0.01 LU of the whole file's); a miss corrects the calibration
+   and re-encodes, as loudness.normalise_mp3 does.
 5. **Join**: the frames under one Xing/LAME Info header (delay 576, the last piece's padding).
 
 With ``--encoder ffmpeg`` the edition is one piece (ffmpeg writes its own header).
@@ -35,13 +42,13 @@ import hashlib
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any, Callable, NamedTuple, Sequence
 
 from . import loudness as lo
 from .audio import encode_frames, encode_mp3
 from .cache import Cache
 from .errors import EncodeError
+from .masterblocks import Analysis, analyse, gated_lufs
 from .masterpack import _code_digest, _encoder_version, _pack, _unpack
 from .mp3info import ENCODER_DELAY, count_frames, frame_samples, lame_info_frame
 from .tts.base import PCM
@@ -51,13 +58,15 @@ FORMAT = 2  # bump when a key or a stored value changes meaning
 GAIN_STEP_DB = 0.1  # the edition gain's resolution: ±0.05 LU, far inside the ±1 LU tolerance
 EDGE_S = 0.4  # digital silence a cut needs on each side: one gating block
 TAIL = 2 * ENCODER_DELAY  # samples LAME adds to a piece: its delay and its least padding
-PREDICT_MIN_KBPS = 48  # lameenc at this bitrate or more: the MP3's loudness is predicted, not decoded
+PREDICT_MIN_KBPS = 64  # lameenc at this bitrate or more (22.05 kHz): loudness predicted, not decoded
+PREDICT_RATES = (22050,)  # the rate every build's timeline has, where the prediction was measured
 
 
-def predicts(encoder: str, bitrate: int) -> bool:
-    """Whether the master predicts the MP3's loudness from its PCM (lameenc at a calibrated
-    bitrate, see loudness.MP3_LOUDNESS_SHIFT_LU and ENCODER_PEAK_RISE_DB) instead of decoding it."""
-    return encoder == "lameenc" and bitrate >= PREDICT_MIN_KBPS
+def predicts(encoder: str, bitrate: int, rate: int = 22050) -> bool:
+    """Whether the master predicts the MP3's loudness from its PCM instead of decoding the MP3:
+    lameenc at a bitrate and rate where loudness.MP3_LOUDNESS_SHIFT_LU and ENCODER_PEAK_RISE_DB
+    were measured (README, Benchmark); anything else is decoded and measured, as before."""
+    return encoder == "lameenc" and bitrate >= PREDICT_MIN_KBPS and rate in PREDICT_RATES
 
 
 def _np():
@@ -93,122 +102,6 @@ def cuts(source: Any, bounds: Sequence[int], rate: int) -> list[int]:
         if b % frame == 0 and edge <= b and b + 2 * edge <= n and source.read(b - edge, b + edge) == bytes(4 * edge):
             out.append(b)
     return out
-
-
-def block_bounds(phase: int, length: int, rate: int, last: bool):
-    """Local (start, end) of the file's gating blocks that start in a piece at ``phase`` on the grid.
-
-    The file's block j spans samples [⌊j·rate/10⌋, ⌊(j+4)·rate/10⌋); the last piece keeps
-    pyloudnorm's count, round((T − 0.4) / 0.1) + 1 blocks, each clipped at the end.
-    """
-    np = _np()
-    j0 = phase * 10 // rate
-    while j0 * rate // 10 < phase:
-        j0 += 1
-    if last:
-        j_end = max(j0, round(Fraction(10 * (phase + length) - 4 * rate, rate)) + 1)
-    else:
-        j_end = j0
-        while j_end * rate // 10 < phase + length:
-            j_end += 1
-    j = np.arange(j0, j_end, dtype=np.int64)
-    lo_, hi = j * rate // 10 - phase, (j + 4) * rate // 10 - phase
-    return lo_, (np.minimum(hi, length) if last else hi)
-
-
-@dataclass
-class Analysis:
-    """One piece's loudness statistics (see the module docstring, step 1)."""
-
-    rate: int
-    length: int
-    phase: int
-    last: bool
-    blocks: Any  # float64 mean square of each block (block_bounds order)
-    peak: Any  # float32 |x| peak of each 1 ms chunk (full scale 1)
-    energy: Any  # float32 K-weighted Σz² of each chunk
-
-    @property
-    def chunk(self) -> int:
-        return max(1, self.rate // 1000)
-
-    def envelope(self, gain_db: float, ceiling_db: float):
-        """The limiter's per-chunk gain (dB, ≤ 0) at this edition gain."""
-        np = _np()
-        with np.errstate(divide="ignore"):
-            peak_db = 20 * np.log10(self.peak.astype(np.float64))
-        return lo._limiter_gain_db(peak_db + gain_db, ceiling_db, 1000 * self.chunk / self.rate, np)
-
-    def blocks_at(self, gain_db: float, ceiling_db: float | None):
-        """Block mean squares after the gain (and the limiter, unless ceiling_db is None)."""
-        np = _np()
-        e = self.blocks * 10 ** (gain_db / 10)
-        if ceiling_db is None or not self.blocks.size:
-            return e
-        env = self.envelope(gain_db, ceiling_db)
-        if not np.any(env < 0):
-            return e
-        en = self.energy.astype(np.float64)
-        cw = np.concatenate([[0.0], np.cumsum(en * 10 ** (env / 10))])
-        ce = np.concatenate([[0.0], np.cumsum(en)])
-        lo_, hi = block_bounds(self.phase, self.length, self.rate, self.last)
-        c_lo, c_hi = lo_ // self.chunk, np.minimum(en.size, -(-hi // self.chunk))
-        den = ce[c_hi] - ce[c_lo]
-        ratio = np.where(den > 0, (cw[c_hi] - cw[c_lo]) / np.where(den > 0, den, 1.0), 1.0)
-        return e * ratio
-
-    def pack(self) -> bytes:
-        meta = {"rate": self.rate, "length": self.length, "phase": self.phase, "last": self.last}
-        return _pack(meta, [self.blocks.astype("<f8").tobytes(), self.peak.astype("<f4").tobytes(),
-                            self.energy.astype("<f4").tobytes()])
-
-    @classmethod
-    def from_parts(cls, meta: dict[str, Any], blobs: Sequence[bytes]) -> "Analysis":
-        np = _np()
-        b, p, e = blobs
-        return cls(meta["rate"], meta["length"], meta["phase"], meta["last"], np.frombuffer(b, "<f8"),
-                   np.frombuffer(p, "<f4"), np.frombuffer(e, "<f4"))
-
-
-def analyse(data: bytes, rate: int, phase: int, last: bool) -> Analysis:
-    """A piece's block mean squares on the file's grid, and its chunk peaks and energies."""
-    np = _np()
-    a = np.frombuffer(data, "<i2")
-    n = a.size
-    lo_, hi = block_bounds(phase, n, rate, last)
-    end = max(n, int(hi.max()) if hi.size else 0)  # past n: silent input, the filter runs on
-    chunk = max(1, rate // 1000)
-    n_chunks = -(-n // chunk)
-    peak, energy = np.zeros(n_chunks, np.float32), np.zeros(n_chunks, np.float32)
-    queries = np.unique(np.concatenate([lo_, hi]))
-    csum = np.zeros(queries.size)  # Σ z² over [0, q)
-    kw, total = lo._KWeighting(rate), 0.0
-    step = (lo.PIECE_SAMPLES // chunk) * chunk
-    for start in range(0, end, step):
-        stop = min(end, start + step)
-        x = a[start:stop] / 32768.0
-        if x.size < stop - start:
-            x = np.concatenate([x, np.zeros(stop - start - x.size)])
-        zz = kw(x) ** 2
-        c = np.cumsum(zz)
-        sel = (queries > start) & (queries <= stop)
-        csum[sel] = total + c[queries[sel] - start - 1]
-        total += float(c[-1])
-        own = min(stop, n) - start
-        if own > 0:
-            m = -(-own // chunk)
-            xs, zs = np.zeros(m * chunk), np.zeros(m * chunk)
-            xs[:own], zs[:own] = np.abs(x[:own]), zz[:own]
-            peak[start // chunk:start // chunk + m] = xs.reshape(m, chunk).max(axis=1)
-            energy[start // chunk:start // chunk + m] = zs.reshape(m, chunk).sum(axis=1)
-    blocks = (csum[np.searchsorted(queries, hi)] - csum[np.searchsorted(queries, lo_)]) / (lo._BLOCK_S * rate)
-    return Analysis(rate, n, phase, last, blocks, peak, energy)
-
-
-def gated_lufs(block_sets: Sequence[Any]) -> float:
-    """BS.1770 gated integrated loudness over the union of block sets."""
-    np = _np()
-    return lo._gated(np.concatenate([np.zeros(0), *block_sets]), np)
 
 
 def edition_gain(base_lufs: float, loud_at: Callable[[int], float], goal: float, max_gain: float) -> int | None:
@@ -266,7 +159,7 @@ class _Master:
     def __init__(self, source: Any, rate: int, bounds: Sequence[int], *, bitrate: int, encoder: str,
                  normalise: bool, cache: Cache | None, pool: ThreadPoolExecutor) -> None:
         self.source, self.rate, self.bitrate, self.encoder, self.normalise = source, rate, bitrate, encoder, normalise
-        self.predict = normalise and predicts(encoder, bitrate)
+        self.predict = normalise and predicts(encoder, bitrate, rate)
         self.cache = cache
         self.n = n = source.samples
         starts = cuts(source, bounds, rate) if encoder == "lameenc" else [0]

@@ -1,0 +1,133 @@
+"""The master's per-piece BS.1770 statistics (master.py, step 1): the whole file's gating blocks
+that start in a piece, and its 1 ms chunk peaks and energies for the limiter."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any, Sequence
+
+from . import loudness as lo
+from .masterpack import _pack
+
+
+def _np():
+    import numpy as np
+
+    return np
+
+
+def block_bounds(phase: int, length: int, rate: int, last: bool):
+    """Local (start, end) of the file's gating blocks that start in a piece at ``phase`` on the grid.
+
+    The file's block j spans samples [⌊j·rate/10⌋, ⌊(j+4)·rate/10⌋); the last piece keeps
+    pyloudnorm's count, round((T − 0.4) / 0.1) + 1 blocks, each clipped at the end.
+    """
+    np = _np()
+    j0 = phase * 10 // rate
+    while j0 * rate // 10 < phase:
+        j0 += 1
+    if last:
+        j_end = max(j0, round(Fraction(10 * (phase + length) - 4 * rate, rate)) + 1)
+    else:
+        j_end = j0
+        while j_end * rate // 10 < phase + length:
+            j_end += 1
+    j = np.arange(j0, j_end, dtype=np.int64)
+    lo_, hi = j * rate // 10 - phase, (j + 4) * rate // 10 - phase
+    return lo_, (np.minimum(hi, length) if last else hi)
+
+
+@dataclass
+class Analysis:
+    """One piece's loudness statistics (see the module docstring, step 1)."""
+
+    rate: int
+    length: int
+    phase: int
+    last: bool
+    blocks: Any  # float64 mean square of each block (block_bounds order)
+    peak: Any  # float32 |x| peak of each 1 ms chunk (full scale 1)
+    energy: Any  # float32 K-weighted Σz² of each chunk
+
+    @property
+    def chunk(self) -> int:
+        return max(1, self.rate // 1000)
+
+    def envelope(self, gain_db: float, ceiling_db: float):
+        """The limiter's per-chunk gain (dB, ≤ 0) at this edition gain."""
+        np = _np()
+        with np.errstate(divide="ignore"):
+            peak_db = 20 * np.log10(self.peak.astype(np.float64))
+        return lo._limiter_gain_db(peak_db + gain_db, ceiling_db, 1000 * self.chunk / self.rate, np)
+
+    def blocks_at(self, gain_db: float, ceiling_db: float | None):
+        """Block mean squares after the gain (and the limiter, unless ceiling_db is None)."""
+        np = _np()
+        e = self.blocks * 10 ** (gain_db / 10)
+        if ceiling_db is None or not self.blocks.size:
+            return e
+        env = self.envelope(gain_db, ceiling_db)
+        if not np.any(env < 0):
+            return e
+        en = self.energy.astype(np.float64)
+        cw = np.concatenate([[0.0], np.cumsum(en * 10 ** (env / 10))])
+        ce = np.concatenate([[0.0], np.cumsum(en)])
+        lo_, hi = block_bounds(self.phase, self.length, self.rate, self.last)
+        c_lo, c_hi = lo_ // self.chunk, np.minimum(en.size, -(-hi // self.chunk))
+        den = ce[c_hi] - ce[c_lo]
+        ratio = np.where(den > 0, (cw[c_hi] - cw[c_lo]) / np.where(den > 0, den, 1.0), 1.0)
+        return e * ratio
+
+    def pack(self) -> bytes:
+        meta = {"rate": self.rate, "length": self.length, "phase": self.phase, "last": self.last}
+        return _pack(meta, [self.blocks.astype("<f8").tobytes(), self.peak.astype("<f4").tobytes(),
+                            self.energy.astype("<f4").tobytes()])
+
+    @classmethod
+    def from_parts(cls, meta: dict[str, Any], blobs: Sequence[bytes]) -> "Analysis":
+        np = _np()
+        b, p, e = blobs
+        return cls(meta["rate"], meta["length"], meta["phase"], meta["last"], np.frombuffer(b, "<f8"),
+                   np.frombuffer(p, "<f4"), np.frombuffer(e, "<f4"))
+
+
+def analyse(data: bytes, rate: int, phase: int, last: bool) -> Analysis:
+    """A piece's block mean squares on the file's grid, and its chunk peaks and energies."""
+    np = _np()
+    a = np.frombuffer(data, "<i2")
+    n = a.size
+    lo_, hi = block_bounds(phase, n, rate, last)
+    end = max(n, int(hi.max()) if hi.size else 0)  # past n: silent input, the filter runs on
+    chunk = max(1, rate // 1000)
+    n_chunks = -(-n // chunk)
+    peak, energy = np.zeros(n_chunks, np.float32), np.zeros(n_chunks, np.float32)
+    queries = np.unique(np.concatenate([lo_, hi]))
+    csum = np.zeros(queries.size)  # Σ z² over [0, q)
+    kw, total = lo._KWeighting(rate), 0.0
+    step = (lo.PIECE_SAMPLES // chunk) * chunk
+    for start in range(0, end, step):
+        stop = min(end, start + step)
+        x = a[start:stop] / 32768.0
+        if x.size < stop - start:
+            x = np.concatenate([x, np.zeros(stop - start - x.size)])
+        zz = kw(x) ** 2
+        c = np.cumsum(zz)
+        sel = (queries > start) & (queries <= stop)
+        csum[sel] = total + c[queries[sel] - start - 1]
+        total += float(c[-1])
+        own = min(stop, n) - start
+        if own > 0:
+            m = -(-own // chunk)
+            xs, zs = np.zeros(m * chunk), np.zeros(m * chunk)
+            xs[:own], zs[:own] = np.abs(x[:own]), zz[:own]
+            peak[start // chunk:start // chunk + m] = xs.reshape(m, chunk).max(axis=1)
+            energy[start // chunk:start // chunk + m] = zs.reshape(m, chunk).sum(axis=1)
+    blocks = (csum[np.searchsorted(queries, hi)] - csum[np.searchsorted(queries, lo_)]) / (lo._BLOCK_S * rate)
+    return Analysis(rate, n, phase, last, blocks, peak, energy)
+
+
+def gated_lufs(block_sets: Sequence[Any]) -> float:
+    """BS.1770 gated integrated loudness over the union of block sets."""
+    np = _np()
+    return lo._gated(np.concatenate([np.zeros(0), *block_sets]), np)

@@ -22,6 +22,7 @@ all of this on the written files with an outside parser.
 from __future__ import annotations
 
 import re
+import threading
 import tomllib
 import unicodedata
 from dataclasses import dataclass
@@ -235,16 +236,53 @@ def _layout_paragraph(words: list[_Word], ph: Phrasing, label: str | None) -> li
 def layout(cues: Sequence[Cue], language: str = "") -> list[CaptionCue]:
     """Caption cues for sentence cues in playing order (see the module docstring for the rules).
 
-    The last layout is remembered: the WebVTT and SRT files of an edition ask for the same one."""
+    The last layout is remembered (the WebVTT and SRT files of an edition ask for the same one),
+    and one ``prefetch`` started is waited for."""
     key = (tuple(cues), language)
-    if _last and _last[0] == key:
-        return list(_last[1])
+    with _lock:
+        if _last and _last[0] == key:
+            return list(_last[1])
+        pending = _pending.get(key)
+    if pending is not None:
+        return list(pending.result())
     out = _layout(cues, language)
-    _last[:] = [key, tuple(out)]
+    with _lock:
+        _last[:] = [key, tuple(out)]
     return out
 
 
+def prefetch(cues: Sequence[Cue], language: str = "") -> None:
+    """Lay the captions out in a background thread, for ``layout`` to return later.
+
+    build.speak starts it before the master, whose numpy and lameenc work leave the GIL free."""
+    from concurrent.futures import Future
+
+    key = (tuple(cues), language)
+    future: Future = Future()
+    with _lock:
+        if key in _pending or (_last and _last[0] == key):
+            return
+        _pending[key] = future
+
+    def run() -> None:
+        try:
+            out = tuple(_layout(cues, language))
+        except BaseException as exc:  # layout() raises it in the caller's thread
+            future.set_exception(exc)
+        else:
+            with _lock:
+                _last[:] = [key, out]
+            future.set_result(out)
+        finally:
+            with _lock:
+                _pending.pop(key, None)
+
+    threading.Thread(target=run, name="voiceover-captions", daemon=True).start()
+
+
+_lock = threading.Lock()
 _last: list = []  # [(cues, language), its layout]
+_pending: dict = {}  # (cues, language) → Future of a prefetch under way
 
 
 def _layout(cues: Sequence[Cue], language: str) -> list[CaptionCue]:

@@ -192,3 +192,40 @@ def test_check_reports_both_problems():
     assert len(problems) == 2 and "LUFS" in problems[0] and "dBTP" in problems[1]
     assert loudness.check(Loudness(float("-inf"), float("-inf")))  # silence is not on target
     assert loudness.target_for(1) == -19.0 and loudness.target_for(2) == -16.0
+
+
+@pytest.mark.parametrize("rate", [11025, 16000, 22050, 44100, 48000])
+def test_k_weighting_is_pyloudnorms_filter(rate):
+    """numpy's FFT overlap-add of the cut impulse response = pyloudnorm's recursive biquads."""
+    import pyloudnorm
+    from scipy.signal import lfilter
+
+    from voiceover import kweighting
+
+    meter = pyloudnorm.Meter(rate)
+    for (b, a), f in zip(kweighting.coefficients(rate), meter._filters.values()):
+        assert np.allclose(b, f.b, rtol=1e-14, atol=0) and np.allclose(a, f.a, rtol=1e-14, atol=0)
+    x = np.random.default_rng(rate).standard_normal(100_000) * 0.3
+    ref = x
+    for f in meter._filters.values():
+        ref = f.passband_gain * lfilter(f.b, f.a, ref)
+    kw = kweighting.KWeighting(rate)
+    got = np.concatenate([kw(x[i:i + 7001]) for i in range(0, x.size, 7001)])  # pieces shorter than the taps, too
+    assert np.abs(got - ref).max() <= 1e-11 * np.abs(ref).max()
+
+
+def test_the_loudness_pass_imports_no_scipy():
+    """scipy.signal's import alone cost more CPU than a one-sentence edit's master."""
+    import subprocess
+    import sys
+
+    code = ("import sys, numpy as np\n"
+            "from voiceover.master import master_edition\n"
+            "from voiceover.loudness import measure\n"
+            "from voiceover.tts.base import PCM\n"
+            "t = np.arange(22050 * 3) / 22050\n"
+            "x = (np.sin(2 * np.pi * 220 * t) * 9000 * (t % 1 < 0.6)).astype('<i2').tobytes()\n"
+            "master_edition(x, 22050, [0]); measure(PCM(x, 22050))\n"
+            "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scipy', 'pyloudnorm')))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

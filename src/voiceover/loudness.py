@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Callable, NamedTuple
 
 from .errors import EncodeError
+from .kweighting import KWeighting as _KWeighting
 from .tts.base import PCM
 from .truepeak import OVERSAMPLE, true_peak_dbtp  # noqa: F401 - part of this module's interface
 
@@ -99,18 +100,15 @@ PIECE_SAMPLES = 1 << 20
 
 
 def prewarm() -> None:
-    """Import the DSP libraries (scipy.signal alone takes ~1 s) in a background thread.
+    """Import numpy in a background thread while the engines speak (they release the GIL).
 
-    The build calls this before synthesis: engines release the GIL while they speak, so the
-    import overlaps with them instead of adding to the loudness pass.
-    """
+    The loudness pass needs numpy alone (K-weighting, limiter, true peak): scipy.signal's
+    import took ~0.8 s of CPU, more than a one-sentence edit's whole master."""
     import threading
 
     def load() -> None:
         try:
-            import pyloudnorm  # noqa: F401
-            import scipy.ndimage  # noqa: F401
-            import scipy.signal  # noqa: F401
+            import numpy.fft  # noqa: F401
         except ImportError:  # reported properly when the pass runs
             pass
 
@@ -128,29 +126,6 @@ def _int16(pcm: PCM):
     if len(pcm.samples) % 2:
         raise EncodeError(f"PCM has an odd number of bytes ({len(pcm.samples)}); expected 16-bit samples")
     return np.frombuffer(pcm.samples, dtype="<i2")
-
-
-class _KWeighting:
-    """The BS.1770 K-weighting (pyloudnorm's own coefficients for the rate), run piece by piece as
-    one cascade of second-order sections (scipy's sosfilt: half the time of two lfilter calls)."""
-
-    def __init__(self, rate: int) -> None:
-        import pyloudnorm
-
-        np = _np()
-        sections = []
-        for f in pyloudnorm.Meter(rate)._filters.values():
-            b, a = np.zeros(3), np.zeros(3)
-            b[: len(f.b)], a[: len(f.a)] = f.b, f.a
-            sections.append(np.concatenate([b * f.passband_gain / a[0], a / a[0]]))  # pyloudnorm scales each output
-        self.sos = np.array(sections)
-        self.state = np.zeros((len(sections), 2))
-
-    def __call__(self, x):
-        from scipy.signal import sosfilt
-
-        y, self.state = sosfilt(self.sos, x, zi=self.state)
-        return y
 
 
 def _block_bounds(n: int, rate: int, np):
@@ -247,15 +222,15 @@ def _limiter_gain_db(peak_db, ceiling_db: float, chunk_ms: float, np):
     The envelope is the largest function under every chunk's need whose slope is at most the
     attack rate going back in time and the release rate going forward: two running minima.
     """
-    from scipy.ndimage import minimum_filter1d
-
     need = np.minimum(0.0, ceiling_db - peak_db)
     if not np.any(need < 0):
         return need
     w = max(1, int(round(SMOOTH_MS / chunk_ms)))
     # Widen by the smoothing half-width (+1 chunk for the interpolation between chunk centres), so
     # the moving average below stays under each chunk's own need.
-    need = minimum_filter1d(need, size=2 * (w + 1) + 1, mode="nearest")
+    reach = w + 1
+    padded = np.concatenate([np.full(reach, need[0]), need, np.full(reach, need[-1])])
+    need = np.lib.stride_tricks.sliding_window_view(padded, 2 * reach + 1).min(axis=1)  # a running minimum
     k = np.arange(need.size, dtype=np.float64)
     rel = RELEASE_DB_PER_MS * chunk_ms
     att = ATTACK_DB_PER_MS * chunk_ms

@@ -2,7 +2,8 @@
 
 The interpolation filter is scipy's resample_poly default for 4× (an 81-tap Kaiser-windowed
 sinc, β 5, float32), built and run with numpy alone: each of its 4 phases is a 20-tap
-convolution. Only windows that could beat the peak found so far are oversampled: no output of
+convolution, except phase 0, which is the input itself (one tap of 1.0006, the others ~1e-17:
+its peak is the sample peak times its Σ|taps|). Only windows that could beat the peak found so far are oversampled: no output of
 the filter can exceed its phase's Σ|taps| times the largest input within its reach, so the rest
 are skipped and the figure is the same as oversampling everything (tests/test_loudness.py).
 """
@@ -22,14 +23,15 @@ _filter: list = []
 
 
 def _phases(np):
-    """The 4 phases of the filter (float32) and the most any of them outputs per unit input."""
+    """Phases 1–3 of the filter (float32), the most any of them outputs per unit input, and
+    phase 0's Σ|taps| (it passes the input through)."""
     if not _filter:
         m = np.arange(2 * _HALF + 1) - _HALF
         h = 0.25 * np.sinc(0.25 * m) * np.kaiser(2 * _HALF + 1, 5.0)  # firwin(81, 1/4, ('kaiser', 5))
         h = (h / h.sum() * OVERSAMPLE).astype(np.float32)
-        phases = [h[r::OVERSAMPLE] for r in range(OVERSAMPLE)]
+        phases = [h[r::OVERSAMPLE] for r in range(1, OVERSAMPLE)]
         gain = max(float(np.abs(p).sum()) for p in phases) * 1.0001
-        _filter.append((phases, gain))
+        _filter.append((phases, gain, float(np.abs(h[::OVERSAMPLE].astype(np.float64)).sum())))
     return _filter[0]
 
 
@@ -51,14 +53,14 @@ def true_peak_dbtp(pcm: PCM) -> float:
     a = _int16(pcm)
     if a.size == 0 or not np.any(a):
         return float("-inf")
-    phases, gain = _phases(np)
+    phases, gain, through = _phases(np)
     w = _WINDOW
     n_w = -(-a.size // w)
     mag = np.zeros(n_w * w, dtype=np.int32)
     mag[: a.size] = np.abs(a.astype(np.int32))
     win = mag.reshape(n_w, w).max(axis=1)
     del mag
-    peak = float(win.max()) / 32768.0  # the filter may ring under a lone sample
+    peak = float(win.max()) / 32768.0 * through  # phase 0 (the filter may ring under a lone sample)
     reach = np.maximum(win, np.maximum(np.concatenate([[0], win[:-1]]), np.concatenate([win[1:], [0]])))
     bound = reach.astype(np.float64) / 32768.0 * gain
     for k in np.argsort(-bound, kind="stable")[:_FIRST]:

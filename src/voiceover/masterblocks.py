@@ -3,7 +3,7 @@ that start in a piece, and its 1 ms chunk peaks and energies for the limiter."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any, Sequence
 
@@ -49,17 +49,25 @@ class Analysis:
     blocks: Any  # float64 mean square of each block (block_bounds order)
     peak: Any  # float32 |x| peak of each 1 ms chunk (full scale 1)
     energy: Any  # float32 K-weighted Σz² of each chunk
+    _peak_db: Any = field(default=None, repr=False, compare=False)
+    _last_envelope: Any = field(default=None, repr=False, compare=False)
 
     @property
     def chunk(self) -> int:
         return max(1, self.rate // 1000)
 
     def envelope(self, gain_db: float, ceiling_db: float):
-        """The limiter's per-chunk gain (dB, ≤ 0) at this edition gain."""
+        """The limiter's per-chunk gain (dB, ≤ 0) at this edition gain (the last one is kept: the
+        gain search ends on the gain the piece is then rendered at)."""
         np = _np()
-        with np.errstate(divide="ignore"):
-            peak_db = 20 * np.log10(self.peak.astype(np.float64))
-        return lo._limiter_gain_db(peak_db + gain_db, ceiling_db, 1000 * self.chunk / self.rate, np)
+        if self._last_envelope is not None and self._last_envelope[0] == (gain_db, ceiling_db):
+            return self._last_envelope[1]
+        if self._peak_db is None:
+            with np.errstate(divide="ignore"):
+                self._peak_db = 20 * np.log10(self.peak.astype(np.float64))
+        env = lo._limiter_gain_db(self._peak_db + gain_db, ceiling_db, 1000 * self.chunk / self.rate, np)
+        self._last_envelope = ((gain_db, ceiling_db), env)
+        return env
 
     def blocks_at(self, gain_db: float, ceiling_db: float | None):
         """Block mean squares after the gain (and the limiter, unless ceiling_db is None)."""

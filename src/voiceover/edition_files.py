@@ -58,7 +58,9 @@ def edition_files(edition: Edition, layout: EditionLayout, *, cover: bytes | Non
     extra = {}
     if edition.loudness:
         lufs, peak = edition.loudness.get("integrated_lufs"), edition.loudness.get("true_peak_dbtp")
-        extra["LOUDNESS"] = f"{lufs} LUFS integrated, {peak} dBTP true peak (EBU R128, measured on this file)"
+        how = ("predicted from the master before encoding; the true peak an upper bound"
+               if edition.loudness.get("basis") == "predicted" else "measured on this file")
+        extra["LOUDNESS"] = f"{lufs} LUFS integrated, {peak} dBTP true peak (EBU R128, {how})"
     if edition.header:
         comment += " " + " ".join(edition.header)
         extra["MACHINE_TRANSLATION"] = " ".join(edition.header)

@@ -297,7 +297,7 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
             else:
                 heard = list(pool.map(lambda pe: m.heard(*pe), zip(pieces, encoded)))
                 got = lo.Loudness(gated_lufs([h[0] for h in heard]), max(h[1] for h in heard))
-            loud = got.to_dict()
+            loud = {**got.to_dict(), "basis": "predicted" if m.predict else "measured"}
             m.stats.gain_db = round((steps or 0) * GAIN_STEP_DB, 2)
             if steps is None or not math.isfinite(got.integrated_lufs):
                 break

@@ -79,13 +79,17 @@ print(json.dumps({"build_s": time.perf_counter() - t, "synthesised": Count.synth
 
 # The naive way: espeak-ng per paragraph to WAV files, then ffmpeg concat + MP3 encode.
 NAIVE = r"""
-import json, subprocess, sys, time, wave
+import json, resource, subprocess, sys, time, wave
 from pathlib import Path
 from voiceover.script_input import load_script
 from voiceover.voices import VoiceConfig
 from voiceover.tts import get_engine
 from voiceover.ffmpeg import ffmpeg_exe as get_ffmpeg_exe
 script = load_script(sys.argv[1]); tmp = Path(sys.argv[2]); voices = VoiceConfig.load(sys.argv[3]).assign(script, "en")
+def cpu():
+    return sum(getattr(resource.getrusage(w), f) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN)
+               for f in ("ru_utime", "ru_stime"))
+c = cpu()
 t = time.perf_counter()
 names = []
 for i, (_, seg) in enumerate(script.segments()):
@@ -99,7 +103,8 @@ for i, (_, seg) in enumerate(script.segments()):
 t1 = time.perf_counter()
 subprocess.run([get_ffmpeg_exe(), "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", str(tmp / "list.txt"),
                 "-ac", "1", "-c:a", "libmp3lame", "-b:a", "64k", str(tmp / "naive.mp3")], check=True)
-print(json.dumps({"naive_s": time.perf_counter() - t, "espeak_s": t1 - t, "ffmpeg_s": time.perf_counter() - t1}))
+print(json.dumps({"naive_s": time.perf_counter() - t, "espeak_s": t1 - t, "ffmpeg_s": time.perf_counter() - t1,
+                  "naive_cpu_s": cpu() - c}))
 """
 
 ESPEAK_VOICES = REPO / "voices" / "espeak-only.toml"
@@ -198,6 +203,7 @@ def incremental(input_path: Path, tmp: Path) -> dict:
         **{f"{k}_synthesised": v["synthesised"] for k, v in runs.items()},
         **{f"{k}_rss_mb": v["rss_mb"] for k, v in runs.items()},
         "naive_s": naive_d["naive_s"],
+        "naive_cpu_s": naive_d["naive_cpu_s"],
         "cold_over_engine_encoder": runs["cold_jn"]["build_s"] / base,
         "raw_over_engine_encoder": runs["raw_jn"]["build_s"] / base,
         "raw_speedup_jn": runs["raw_j1"]["build_s"] / runs["raw_jn"]["build_s"],
@@ -226,7 +232,7 @@ def incremental_rows(f: dict) -> list[tuple[str, str]]:
         (f"-j 1 / -j {n}, speaking stage", f"{f['speak_speedup_jn']:.2f}× ({f['cold_j1_speak_s']:.2f} → {f['cold_jn_speak_s']:.2f} s)"),
         ("warm rebuild (nothing changed)", f"{f['warm_s']:.2f} s, {f['warm_synthesised']} synthesised  (target ≤ 0.5 s) {ok(f['warm_s'] <= 0.5)}"),
         ("one sentence edited", f"{f['edit_s']:.2f} s, {f['edit_synthesised']} synthesised  (target ≤ 1.5 s) {ok(f['edit_s'] <= 1.5)}"),
-        ("naive: espeak per paragraph + ffmpeg", f"{f['naive_s']:.2f} s"),
+        ("naive: espeak per paragraph + ffmpeg", f"{f['naive_s']:.2f} s (CPU {f['naive_cpu_s']:.2f} s)"),
         (f"naive / cold -j {n}", f"{f['naive_over_cold']:.2f}× faster  (target ≥ 1.3×) {ok(f['naive_over_cold'] >= 1.3)}"),
         ("— same, --no-normalise (for reference) —", "the work the engine+encoder and naive rows do (no EBU R128 pass)"),
         (f"cold build, -j 1 / -j {n}", f"{f['raw_j1_s']:.2f} s / {f['raw_jn_s']:.2f} s"),

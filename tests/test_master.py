@@ -235,3 +235,19 @@ def test_an_uncalibrated_bitrate_is_decoded_and_measured(tmp_path, monkeypatch):
     decoded.clear()
     master_edition(samples, rate, bounds, bitrate=64)
     assert not decoded
+
+
+def test_per_chapter_block_grids_would_not_be_exact():
+    """Why a piece keeps the file's block grid: grids restarting at each chapter measure other
+    400 ms windows over the same speech, and the gated loudness moves off the joined file's."""
+    import pyloudnorm
+
+    rate = 22050
+    samples, bounds = edition(chapters_of(rate), rate)
+    ends = [*bounds[1:], len(samples) // 2]
+    assert any(s % block_period(rate) for s in bounds)
+    on_file_grid = [analyse(samples[2 * s:2 * e], rate, s % block_period(rate), e == ends[-1]) for s, e in zip(bounds, ends)]
+    own_grids = [analyse(samples[2 * s:2 * e], rate, 0, e == ends[-1]) for s, e in zip(bounds, ends)]
+    ref = pyloudnorm.Meter(rate).integrated_loudness(np.frombuffer(samples, "<i2") / 32768.0)
+    assert abs(gated_lufs([a.blocks for a in on_file_grid]) - ref) < 1e-9
+    assert abs(gated_lufs([a.blocks for a in own_grids]) - ref) > 1e-6

@@ -21,9 +21,10 @@ LUFS / -0.7 dBTP → normalised -18.55 LUFS / -2.6 dBTP → MP3 -18.99 LUFS / -2
 lowers loudness by 0.43–0.46 LU (the encoder's low-pass removes highs K-weighting counts) for
 espeak en/ru/kk voices and square waves alike, at 32–64 kbps; it moves true peak by -0.3…+1.1 dB
 (most at 32 kbps). Re-measured for the per-chapter master's prediction (master.py, step 4), 8
-espeak en/ru/kk voices as spoken and 8 dB hot, LAME quality 5 and 7: at 64–128 kbps the shift is
--0.43…-0.45 LU and the true peak rises at most +0.82 dB over the PCM's (48 kbps: +1.39 dB, so
-the master decodes and measures below 64 kbps). Speed (2-core VM): normalise ~1100× realtime,
+espeak en/ru/kk voices and Piper's joe, as spoken and 8 dB hot: at 64–128 kbps the shift is
+-0.43…-0.45 LU, and the true peak rises over the PCM's by at most +0.06 dB at LAME quality 7
+(the default; +0.37 at 48 kbps) and +0.82 dB at quality 5 (+1.39 at 48 kbps), so the master
+decodes and measures below 64 kbps. Speed (2-core VM): normalise ~1100× realtime,
 measure ~500×, measure_mp3 (ffmpeg decode + measure) ~330×, lameenc ~350× (quality 7: ~600×).
 """
 
@@ -54,7 +55,7 @@ RELEASE_DB_PER_MS = 0.1  # how fast the gain recovers after it (6 dB in 60 ms)
 SMOOTH_MS = 2  # half-width of the moving average that rounds the envelope's corners
 FIT_TOLERANCE_LU = 0.25  # normalise_mp3 re-encodes when the MP3 lands further than this from target
 PEAK_MARGIN_DB = 0.3  # ...or its true peak comes within this of the maximum
-ENCODER_PEAK_RISE_DB = 1.2  # the most lameenc (≥ 64 kbps) raises true peak over its PCM's: +0.82 measured, + margin
+ENCODER_PEAK_RISE_DB = 1.2  # the most lameenc (≥ 64 kbps) raises true peak over its PCM's: ≤ +0.82 measured, + margin
 
 _BLOCK_S, _STEP_S = 0.4, 0.1  # BS.1770 gating blocks: 400 ms, 75 % overlap
 _ABS_GATE, _REL_GATE = -70.0, -10.0

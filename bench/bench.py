@@ -57,7 +57,7 @@ print(json.dumps({"sentences": len(jobs), "engine_s": t1 - t0, "encoder_s": t2 -
 
 # One build in a fresh process, through the library (the CLI may not expose every option).
 BUILD = r"""
-import json, sys, time
+import json, os, sys, time
 from pathlib import Path
 from voiceover.build import build
 from voiceover.options import BuildOptions
@@ -71,7 +71,8 @@ class Count:
     def note(self, m):
         if "synthesised" in m: Count.synthesised += int(m.split(", ")[1].split()[0])
 t = time.perf_counter()
-build(load_script(Path(src)), BuildOptions(out=Path(out), voices=Path(voices), jobs=jobs, normalise=norm), reporter=Count(),
+build(load_script(Path(src)), BuildOptions(out=Path(out), voices=Path(voices), jobs=jobs, normalise=norm,
+                                         cache_dir=Path(os.environ["VOICEOVER_CACHE_DIR"])), reporter=Count(),
       input_bytes=Path(src).read_bytes())
 speak_s = Count.marks.get("encoding", 0) - Count.marks.get("speaking", 0)  # stage names from build.speak
 print(json.dumps({"build_s": time.perf_counter() - t, "synthesised": Count.synthesised, "speak_s": speak_s}))

@@ -7,7 +7,7 @@ import dataclasses
 
 from test_synth import Notes, _build, _files
 from voiceover import replay
-from voiceover.audio import Pauses
+from voiceover.assemble import Pauses
 from voiceover.cache import Cache
 
 
@@ -60,7 +60,9 @@ def test_what_shapes_the_files_is_in_the_key(tmp_path, fake_voices, fake_engine)
 
 
 def test_key_parts_that_are_not_options():
-    fields = {f.name for f in dataclasses.fields(__import__("voiceover.build", fromlist=["BuildOptions"]).BuildOptions)}
+    from voiceover.options import BuildOptions
+
+    fields = {f.name for f in dataclasses.fields(BuildOptions)}
     assert replay._NOT_OUTPUT <= fields  # every exempt name is a real option
 
 

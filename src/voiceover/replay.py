@@ -2,8 +2,8 @@
 
 Every language's edition is a function of what it is built from: the script it speaks (after
 translation), its voices and their engines' versions, the build options that shape files, the
-disclosure header and extra files, the edition's slug, voiceover's own code and the installed
-libraries. ``edition()`` keys the files it publishes (and their manifest entry) by a sha256 of all
+translation's provenance and reviewed PO file, the edition's slug, voiceover's own code and the
+installed libraries. ``edition()`` keys the files it publishes (and their manifest entry) by a sha256 of all
 of that; when the key is in the cache the language's synthesis, master, tagging and companion
 files are skipped and the stored bytes are published again, byte for byte what a full build
 makes (tests/test_replay.py). Anything not in the key must not change a published byte: a new

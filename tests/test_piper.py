@@ -128,7 +128,8 @@ def test_unknown_voices_rejected(engine):
 
 def test_flags_voices_version(engine):
     assert ENGINES["piper"] is PiperEngine
-    assert PiperEngine.offline is True and PiperEngine.thread_safe is False
+    assert PiperEngine.offline is True
+    assert PiperEngine.thread_safe is True and PiperEngine.max_workers == 2  # piper locked, WORLD beside it
     assert PiperEngine.pitch_supported is False
     ok, why = PiperEngine.availability()
     assert ok and JOE in why
@@ -139,6 +140,38 @@ def test_flags_voices_version(engine):
     assert version.startswith("piper-tts 1.8")
     assert f"onnx-sha256:{digest[:16]}" in version
     assert engine.version().startswith("piper-tts 1.8") and digest[:16] not in engine.version()
+
+
+def test_two_threads_give_the_samples_one_thread_gives(engine):
+    """The build speaks Piper in two threads (WORLD overlaps the next inference): same samples."""
+    pytest.importorskip("pyworld")
+    from concurrent.futures import ThreadPoolExecutor
+
+    texts = ["The river rose by two metres.", "Many families left their homes that spring.",
+             "We asked the mayor why.", "He said the dam was never finished."]
+    voices = [Voice("piper", JOE + "+f0*1.25+env*1.05"), Voice("piper", JOE), Voice("piper", JOE + "+f0*1.9+env*1.18")]
+    jobs = [(t, voices[i % 3]) for i, t in enumerate(texts * 2)]
+    alone = [engine.synthesize(t, v, "en").samples for t, v in jobs]
+    with ThreadPoolExecutor(2) as pool:
+        both = list(pool.map(lambda tv: engine.synthesize(tv[0], tv[1], "en").samples, jobs))
+    assert both == alone
+
+
+def test_session_threads_fixed_and_arena_shrunk(engine, monkeypatch):
+    """Thread count is fixed (the samples depend on it), not the machine's core count; every run
+    passes run options that give the arena back after each sentence."""
+    from voiceover.tts import piper
+
+    monkeypatch.setattr(os, "cpu_count", lambda: 16)
+    model = discover()[JOE]
+    session = piper._session(model)
+    assert session.get_session_options().intra_op_num_threads == piper.INTRA_OP_THREADS == 2
+    assert session._run_options.get_run_config_entry("memory.enable_memory_arena_shrinkage") == "cpu:0"
+    import numpy as np
+
+    feeds = {"input": np.array([[1, 20, 30, 40, 2]], dtype="int64"), "input_lengths": np.array([5], dtype="int64"),
+             "scales": np.array([0, 1, 0], dtype="float32")}
+    assert session.run(None, feeds)[0].size > 0  # through the wrapper, with its run options
 
 
 # -- discovery --------------------------------------------------------------------------------

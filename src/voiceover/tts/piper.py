@@ -215,16 +215,18 @@ class PiperEngine(Engine):
     the model's own rate (22050 Hz for medium/high models, 16000 for x_low/low), peak-normalised
     per sentence to VOLUME.
 
-    ``thread_safe`` is False: onnxruntime sessions may run concurrently and piper locks its
-    phonemiser, but piper's voice objects hold lazily-set state and onnxruntime already uses every
-    core inside one call, so calls here are serialised by a lock and parallel builds use processes.
+    ``thread_safe`` with two workers: piper's own calls (its voice objects hold lazily-set state)
+    are serialised by a lock and use onnxruntime's two threads, and the WORLD resynthesis of a
+    persona runs outside it (pyworld and numpy release the GIL), so one sentence's resynthesis
+    overlaps the next sentence's inference. A second process would load the model again and
+    compete for the same cores.
     """
 
     name = "piper"
     description = "Piper neural voices (piper-tts + onnxruntime, offline); models in ./voices or VOICEOVER_PIPER_VOICES"
     offline = True
-    thread_safe = False
-    max_workers = 1  # onnxruntime already uses every core in one process; a second worker only competes
+    thread_safe = True  # see above: piper under _LOCK, WORLD outside it
+    max_workers = 2  # one thread in piper, one in WORLD; more would only queue on the lock
     pitch_supported = False
     # Languages voiceover builds that Piper has voices for (rhasspy/piper-voices); which are
     # installed here is voices(language).
@@ -330,12 +332,14 @@ def _load(model: PiperModel):
 
             onnxruntime.disable_telemetry_events()  # belt and braces; the environment variable is what works
             from piper import PiperVoice
+            from piper.config import PiperConfig
         except ImportError as exc:
             raise EngineUnavailable(f"piper-tts cannot be imported ({exc}); pip install 'voiceover[piper]'") from None
         try:
-            voice = PiperVoice.load(model.onnx, model.config)
-            voice.session = _session(model)
-            _LOADED[key] = voice
+            config = PiperConfig.from_dict(json.loads(model.config.read_text(encoding="utf-8")))
+            # PiperVoice.load would open a second session with onnxruntime's defaults (spinning
+            # threads on every core, ~90 MB) only for us to replace it
+            _LOADED[key] = PiperVoice(config=config, session=_session(model))
         except Exception as exc:  # a truncated download, a model for a newer onnxruntime...
             raise EngineUnavailable(
                 f"cannot load piper voice {model.name!r} from {model.onnx} ({type(exc).__name__}: "
@@ -344,17 +348,54 @@ def _load(model: PiperModel):
     return _LOADED[key]
 
 
-def _session(model: PiperModel):
-    """The model's onnxruntime session: all cores, threads that sleep instead of spinning.
+# onnxruntime threads inside one inference. Fixed, not the core count: how an operator's work is
+# split between threads changes the last bits of its sums (one thread and two give different
+# samples), and a fixed count gives the same samples on any machine. bench/piper_layouts.py
+# measures the layouts; README: Benchmark.
+INTRA_OP_THREADS = 2
 
-    Measured on 2 cores shared with other work (bench: 24 sentences, twice, interleaved):
-    onnxruntime's default (spinning threads) 67 s / 51 s, one thread 60 s / 30 s, two threads
-    without spinning 36 s / 30 s, sequential executor 39 s / 33 s, the whole text in one call
-    57 s / 41 s. Every per-sentence layout gave the same samples, so the choice never changes output.
+
+def _session(model: PiperModel, *, threads: int = INTRA_OP_THREADS, spin: bool = False, shrink: bool = True,
+             arena: bool = True, pattern: bool = True, inter: int = 0, parallel: bool = False,
+             optimization: str = "all"):
+    """The model's onnxruntime session, wrapped so that every run uses our run options.
+
+    Defaults (measured by bench/piper_layouts.py on 2 shared cores): INTRA_OP_THREADS threads that
+    sleep instead of spinning while they wait (spinning burns the cores other work needs), the
+    memory arena kept but shrunk back after each sentence (``shrink``: a long sentence's
+    activations, ~20 MB per second of audio, are returned instead of held for the rest of the
+    build). The keywords are the layouts the bench compares; only the defaults are used here.
     """
-    import onnxruntime
+    import onnxruntime as ort
 
-    opts = onnxruntime.SessionOptions()
-    opts.intra_op_num_threads = os.cpu_count() or 1
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "0")
-    return onnxruntime.InferenceSession(str(model.onnx), sess_options=opts, providers=["CPUExecutionProvider"])
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = threads
+    opts.inter_op_num_threads = inter
+    if parallel:
+        opts.execution_mode = ort.ExecutionMode.ORT_PARALLEL
+    opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
+    opts.add_session_config_entry("session.inter_op.allow_spinning", "1" if spin else "0")
+    opts.enable_cpu_mem_arena = arena
+    opts.enable_mem_pattern = pattern
+    opts.graph_optimization_level = {
+        "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
+        "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
+        "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
+    }[optimization]
+    run = ort.RunOptions()
+    if arena and shrink:
+        run.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
+    return _Session(ort.InferenceSession(str(model.onnx), sess_options=opts, providers=["CPUExecutionProvider"]), run)
+
+
+class _Session:
+    """An onnxruntime session whose ``run`` always passes our RunOptions (piper passes none)."""
+
+    def __init__(self, session, run_options) -> None:
+        self._session, self._run_options = session, run_options
+
+    def run(self, output_names, input_feed, run_options=None):
+        return self._session.run(output_names, input_feed, run_options or self._run_options)
+
+    def __getattr__(self, name: str):
+        return getattr(self._session, name)

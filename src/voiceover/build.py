@@ -210,7 +210,8 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
         prefetch_captions(audio.cues, lang)
     done = master_edition(audio.timeline, audio.timeline.sample_rate, audio.starts, bitrate=options.bitrate,
                           encoder=options.encoder, normalise=options.normalise,
-                          split_chapters=options.split_chapters, cache=synthesizer.cache, jobs=synthesizer.jobs)
+                          split_chapters=options.split_chapters, cache=synthesizer.cache, jobs=synthesizer.jobs,
+                          spool=True)
     audio.timeline.close()
     reporter.advance()
     return Edition(language=lang, script=script, mp3=done.mp3, duration_ms=audio.duration_ms, chapters=audio.chapters,

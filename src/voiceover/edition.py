@@ -27,10 +27,13 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import TYPE_CHECKING, Callable, Iterable
 
 from . import interrupts
 from .errors import OutputError
+
+if TYPE_CHECKING:
+    from .filedata import Data
 
 # Per-language files, by extension after "<slug>.<lang>." (add new kinds here).
 LANGUAGE_FILES = ("mp3", "txt", "md", "vtt", "srt", "chapters.json", "m3u8")
@@ -205,12 +208,15 @@ def _link_tree(src: Path, dst: Path) -> None:
                 shutil.copy2(entry, target, follow_symlinks=False)
 
 
-def write_file(path: Path, data: bytes) -> None:
-    """Create ``path`` afresh (unlinking first: it may be a hard link into the live edition)."""
+def write_file(path: Path, data: "Data") -> None:
+    """Create ``path`` afresh (unlinking first: it may be a hard link into the live edition);
+    ``data`` is bytes or a filedata.FileData (copied in chunks)."""
+    from .filedata import write_to
+
     path.unlink(missing_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     with os.fdopen(fd, "wb") as fh:
-        fh.write(data)
+        write_to(fh, data)
 
 
 def _fsync_tree(root: Path) -> None:
@@ -275,7 +281,7 @@ class EditionWriter:
             raise OutputError(f"cannot write {folder}: {exc.strerror}; check free space and permissions") from None
         return folder
 
-    def write_language(self, lang: str, files: dict[str, bytes]) -> Path:
+    def write_language(self, lang: str, files: dict[str, "Data"]) -> Path:
         """The staged language folder holds exactly ``files`` afterwards."""
         assert self.staged is not None
         folder = self.clear_language(lang, keep=())

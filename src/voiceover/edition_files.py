@@ -15,7 +15,7 @@ from .edition import EditionLayout
 from .languages import english_name, iso639_2
 from .publish import Publication, publications, timed_chapters
 from .script import Script
-from .tags import ChapterMark, tag_mp3_bytes
+from .tags import ChapterMark, tag_mp3, tag_mp3_bytes
 from .tts import Voice
 
 
@@ -71,7 +71,7 @@ def edition_files(edition: Edition, layout: EditionLayout, *, cover: bytes | Non
     name = functools.partial(layout.name, lang)
     mp3_name = name("mp3")
     files = {
-        mp3_name: tag_mp3_bytes(edition.mp3, title=script.title, chapters=marks, **tags),
+        mp3_name: tag_mp3(edition.mp3, title=script.title, chapters=marks, **tags),  # a temporary file
         name("txt"): transcript_txt(script, header=edition.header).encode(),
         name("md"): transcript_md(script, header=edition.header).encode(),
         name("vtt"): webvtt(edition.cues, language=lang).encode(),

@@ -6,7 +6,6 @@ chapters, voices and loudness; ``verify`` (release.py) checks an edition against
 
 from __future__ import annotations
 
-import hashlib
 import json
 from typing import TYPE_CHECKING, Any
 
@@ -19,13 +18,16 @@ from .script import Script
 
 if TYPE_CHECKING:
     from .edition_files import Edition
+    from .filedata import Data
 
 MANIFEST_VERSION = 1
 
 
-def sha256(data: bytes) -> str:
-    """Hex sha256 of bytes."""
-    return hashlib.sha256(data).hexdigest()
+def sha256(data: "Data") -> str:
+    """Hex sha256 of bytes (or of a filedata.FileData, read in chunks)."""
+    from .filedata import sha256 as digest
+
+    return digest(data)
 
 
 def manifest_entry(edition: "Edition", layout: EditionLayout, files: dict[str, bytes]) -> dict[str, Any]:

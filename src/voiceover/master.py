@@ -130,7 +130,7 @@ def edition_gain(base_lufs: float, loud_at: Callable[[int], float], goal: float,
 class Mastered:
     """What master_edition made, and how much of it came from the cache."""
 
-    mp3: bytes
+    mp3: bytes  # a filedata.FileData (temporary file) with spool=True
     loudness: dict[str, Any]  # predicted for the MP3, or as heard on it ({} when not normalised)
     chapter_mp3s: list[bytes]  # with split_chapters
     pieces: int
@@ -256,7 +256,8 @@ class _Master:
 
 def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: int = 64,
                    encoder: str = "lameenc", normalise: bool = True, split_chapters: bool = False,
-                   cache: Cache | None = None, jobs: int = 1, target_lufs: float = lo.MONO_TARGET) -> Mastered:
+                   cache: Cache | None = None, jobs: int = 1, target_lufs: float = lo.MONO_TARGET,
+                   spool: bool = False) -> Mastered:
     """The edition's MP3 from its timeline: per-chapter pieces normalised, encoded and joined.
 
     Args:
@@ -267,6 +268,7 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
         split_chapters: also one standalone MP3 per chapter (``Mastered.chapter_mp3s``).
         cache: where analyses, pieces and measurements are kept (None: nothing is kept).
         jobs: pieces worked on at once (threads: numpy, lameenc and ffmpeg release the GIL).
+        spool: ``Mastered.mp3`` is a filedata.FileData (a temporary file), not bytes.
 
     Same samples and settings → the same bytes, whatever ``jobs`` and whatever the cache holds.
     """
@@ -315,7 +317,13 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
         if not header:
             raise EncodeError("the joined chapters do not form a valid MP3 stream; "
                               "run `voiceover cache prune --all` and rebuild")
-        m.stats.mp3 = b"".join([header, *(e.body for e in encoded)])  # one copy of the edition
+        parts = [header, *(e.body for e in encoded)]
+        if spool:  # written out as it is joined: the edition is never held twice
+            from .filedata import spool as spooled
+
+            m.stats.mp3 = spooled(parts)
+        else:
+            m.stats.mp3 = b"".join(parts)  # one copy of the edition
     else:
         m.stats.mp3 = encoded[0].body
     m.stats.loudness = loud

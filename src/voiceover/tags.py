@@ -19,10 +19,13 @@ import struct
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .cleantext import one_line
 from .errors import EncodeError, InputError, UsageError
+
+if TYPE_CHECKING:
+    from .filedata import Data, FileData
 
 TAG_PADDING = 1024  # bytes of padding after the frames, so later small edits need no rewrite
 TOC_ID = "toc"
@@ -247,6 +250,35 @@ def tag_mp3_bytes(mp3: bytes, **tags: Any) -> bytes:
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
+
+
+def tag_header(**tags: Any) -> bytes:
+    """The ID3v2 tag write_tags puts in front of an MP3 (same keyword arguments), on its own."""
+    return tag_mp3_bytes(b"", **tags)
+
+
+def tag_mp3(mp3: "Data", **tags: Any) -> "FileData":
+    """The tagged MP3 (write_tags' keyword arguments) in a temporary file, streamed: the tag, then
+    the frames, the same bytes as tagging the file in place without holding another copy.
+
+    mutagen inserts the tag at the start and, with ``v1=0``, drops an ID3v1 tag ("TAG" in the last
+    128 bytes). An MP3 whose tail holds "TAG" (by chance, in frame data) is tagged in place instead,
+    so the result stays what mutagen would write.
+    """
+    from .filedata import FileData, spool
+
+    tail = mp3.read(max(0, len(mp3) - 256)) if isinstance(mp3, FileData) else bytes(mp3[-256:])
+    if b"TAG" not in tail:
+        return spool([tag_header(**tags), mp3])
+    data = spool([mp3])
+    write_tags(data.path, **tags)
+    return FileData(_detach(data), os.path.getsize(data.path))
+
+
+def _detach(data: "FileData") -> str:
+    """The path of ``data``'s file, which no longer belongs to ``data`` (so it is not removed with it)."""
+    data._finalizer.detach()
+    return data.path
 
 
 def chap_frame_order(path: str | Path) -> list[str]:

@@ -14,11 +14,16 @@ build date anywhere (``dcterms:modified`` is a fixed value), so the same edition
 from __future__ import annotations
 
 import io
+import os
 import zipfile
+from typing import TYPE_CHECKING
 from xml.sax.saxutils import escape, quoteattr
 
 from .. import __version__
 from .model import Chapter, Publication, clock, element_id
+
+if TYPE_CHECKING:
+    from ..filedata import Data
 
 ZIP_DATE = (1980, 1, 1, 0, 0, 0)
 MODIFIED = "1980-01-01T00:00:00Z"  # no build date: rebuilds are byte-identical
@@ -184,8 +189,8 @@ CONTAINER = ('<?xml version="1.0" encoding="UTF-8"?>\n'
              "</container>\n")
 
 
-def build_epub(pub: Publication) -> bytes:
-    """The EPUB 3 file of one edition, as bytes (reproducible)."""
+def build_epub(pub: Publication) -> "Data":
+    """The EPUB 3 file of one edition (reproducible): bytes, or a FileData when the MP3 is one."""
     audio = f"audio/{pub.name('mp3')}"
     docs = [(_chapter_file(i, c, "xhtml"), _chapter_file(i, c, "smil"), c) for i, c in enumerate(pub.chapters, 1)]
     entries: list[tuple[str, bytes, bool]] = [
@@ -202,14 +207,29 @@ def build_epub(pub: Publication) -> bytes:
     return zip_bytes([("mimetype", b"application/epub+zip", False), *entries])
 
 
-def zip_bytes(entries: list[tuple[str, bytes, bool]]) -> bytes:
-    """A zip of (name, data, deflate) in this order, with fixed dates and attributes."""
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w") as zf:
-        for name, data, deflate in entries:
-            info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
-            info.create_system = 3
-            info.external_attr = 0o644 << 16
-            info.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
-            zf.writestr(info, data, compresslevel=9 if deflate else None)
-    return buf.getvalue()
+def zip_bytes(entries: list[tuple[str, "Data", bool]]) -> "Data":
+    """A zip of (name, data, deflate) in this order, with fixed dates and attributes.
+
+    Bytes, or a temporary file (filedata.FileData) when an entry is one: the edition's MP3 is
+    streamed into the zip rather than held again.
+    """
+    from ..filedata import FileData, new_file, write_to
+
+    spooled = any(isinstance(data, FileData) for _, data, _ in entries)
+    fh, path = new_file() if spooled else (io.BytesIO(), "")
+    with fh:
+        with zipfile.ZipFile(fh, "w") as zf:
+            for name, data, deflate in entries:
+                info = zipfile.ZipInfo(name, date_time=ZIP_DATE)
+                info.create_system = 3
+                info.external_attr = 0o644 << 16
+                info.compress_type = zipfile.ZIP_DEFLATED if deflate else zipfile.ZIP_STORED
+                if isinstance(data, FileData) and not deflate:
+                    info.file_size = len(data)  # what writestr sets before it opens the entry
+                    with zf.open(info, "w") as dest:
+                        write_to(dest, data)
+                else:
+                    zf.writestr(info, bytes(data), compresslevel=9 if deflate else None)
+        if not spooled:
+            return fh.getvalue()
+    return FileData(path, os.path.getsize(path))

@@ -217,6 +217,7 @@ def zip_bytes(entries: list[tuple[str, "Data", bool]]) -> "Data":
 
     spooled = any(isinstance(data, FileData) for _, data, _ in entries)
     fh, path = new_file() if spooled else (io.BytesIO(), "")
+    done = FileData(path, 0) if spooled else None  # removes the file if the zip is not finished
     with fh:
         with zipfile.ZipFile(fh, "w") as zf:
             for name, data, deflate in entries:
@@ -230,6 +231,7 @@ def zip_bytes(entries: list[tuple[str, "Data", bool]]) -> "Data":
                         write_to(dest, data)
                 else:
                     zf.writestr(info, bytes(data), compresslevel=9 if deflate else None)
-        if not spooled:
+        if done is None:
             return fh.getvalue()
-    return FileData(path, os.path.getsize(path))
+    done.size = os.path.getsize(path)
+    return done

@@ -73,8 +73,10 @@ def chunks(data: Data) -> Iterator[bytes]:
     """The bytes of ``data`` in order (bytes as one chunk)."""
     if isinstance(data, FileData):
         yield from data.chunks()
-    elif data:
-        yield bytes(data) if not isinstance(data, bytes) else data
+        return
+    view = memoryview(data)  # TypeError for anything that is not bytes, as file.write would raise
+    if view.nbytes:
+        yield data if isinstance(data, bytes) else view.tobytes()
 
 
 def sha256(data: Data) -> str:

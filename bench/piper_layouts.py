@@ -48,7 +48,7 @@ LAYOUTS: dict[str, tuple[dict, str, int]] = {
 
 def jobs_of(path: Path, limit: int):
     """(text, voice) per sentence the English build speaks, default voices."""
-    from voiceover.build import load_script
+    from voiceover.script_input import load_script
     from voiceover.sentences import split_sentences
     from voiceover.voices import VoiceConfig
 

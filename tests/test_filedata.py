@@ -87,3 +87,19 @@ def test_write_file_replaces_a_hard_link_with_streamed_data(tmp_path: Path):
     os.link(live, staged)
     write_file(staged, spool([b"new ", b"bytes"]))
     assert live.read_bytes() == b"old" and staged.read_bytes() == b"new bytes"
+
+
+def test_files_of_a_killed_process_are_swept(tmp_path, monkeypatch):
+    import subprocess
+    import sys
+    import tempfile
+
+    from voiceover import filedata
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    stale = tmp_path / f"voiceover-{dead.stdout.strip()}-abc.part"
+    stale.write_bytes(b"left by a killed build")
+    mine = spool([b"kept"])
+    assert not stale.exists() and os.path.exists(mine.path)  # swept when a new file was made
+    assert filedata.sweep(str(tmp_path)) == 0 and bytes(mine) == b"kept"

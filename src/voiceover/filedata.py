@@ -93,10 +93,36 @@ def write_to(fh: BinaryIO, data: Data) -> None:
         fh.write(block)
 
 
+PREFIX, SUFFIX = "voiceover-", ".part"
+
+
+def sweep(folder: str | None = None) -> int:
+    """Remove temporary files left by processes that no longer run (a killed build cannot remove
+    its own); returns how many went. Names carry the owner's pid: ``voiceover-<pid>-….part``."""
+    folder = folder or tempfile.gettempdir()
+    gone = 0
+    with contextlib.suppress(OSError):
+        for name in os.listdir(folder):
+            if not (name.startswith(PREFIX) and name.endswith(SUFFIX)):
+                continue
+            pid = name[len(PREFIX):].split("-", 1)[0]
+            if not pid.isdigit() or int(pid) == os.getpid():
+                continue
+            try:
+                os.kill(int(pid), 0)
+            except ProcessLookupError:
+                _unlink(os.path.join(folder, name))
+                gone += 1
+            except OSError:  # alive, another user's
+                pass
+    return gone
+
+
 def new_file() -> tuple[BinaryIO, str]:
-    """An empty private temporary file, open for writing, and its path."""
+    """An empty private temporary file, open for writing, and its path (stale ones swept first)."""
+    sweep()
     try:
-        fd, path = tempfile.mkstemp(prefix="voiceover-", suffix=".part")
+        fd, path = tempfile.mkstemp(prefix=f"{PREFIX}{os.getpid()}-", suffix=SUFFIX)
     except OSError as exc:
         raise OutputError(f"cannot create a temporary file in {tempfile.gettempdir()} ({exc.strerror}); "
                           "check free space or set TMPDIR") from None

@@ -38,7 +38,7 @@ from voiceover.voices import VoiceConfig
 from voiceover.sentences import split_sentences
 from voiceover.tts import get_engine
 from voiceover.audio import encode_mp3
-from voiceover.tts.base import PCM
+from voiceover.core import PCM
 script = load_script(sys.argv[1])
 config = VoiceConfig.load(sys.argv[2]) if len(sys.argv) > 2 else VoiceConfig.default()
 voices = config.assign(script, "en")

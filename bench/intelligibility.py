@@ -147,8 +147,9 @@ PAUSE_SENTENCES: list[tuple[str, str]] = [
 
 def measure_rules(candidate: tuple[str, str, int], rate: int = 155) -> dict:
     """For one voice: errors before/after per rule and left-out rewrite, seconds before/after per pause rule."""
+    from voiceover.core import Voice
     from voiceover.speech_text import for_speech
-    from voiceover.tts import Voice, get_engine
+    from voiceover.tts import get_engine
 
     engine_name, voice_id, pitch = candidate
     engine = get_engine(engine_name)
@@ -227,7 +228,8 @@ def _set_piper_noise(noise: tuple[float, float] | None) -> None:
 
 def measure(candidate: tuple[str, str, int], rate: int = 155, sentences: int = len(SENTENCES)) -> dict:
     """Speak every sentence with one voice, decode it, return errors, words and timings."""
-    from voiceover.tts import Voice, get_engine
+    from voiceover.core import Voice
+    from voiceover.tts import get_engine
 
     engine_name, voice_id, pitch = candidate
     engine = get_engine(engine_name)

@@ -29,8 +29,9 @@ REPO = Path(__file__).resolve().parents[1]
 SHARED_INTERVIEW = REPO.parent / "shared" / "interview.txt"
 ESPEAK_ONLY_VOICES = REPO / "voices" / "espeak-only.toml"  # every role on espeak: fast, no optional voices
 
+from voiceover.core import PCM, Voice  # noqa: E402
 from voiceover.persona import CALIBRATION  # noqa: E402
-from voiceover.tts import PCM, Engine, Voice, register, unregister  # noqa: E402
+from voiceover.tts import Engine, register, unregister  # noqa: E402
 
 
 class FakeEngine(Engine):

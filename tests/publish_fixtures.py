@@ -36,7 +36,7 @@ def _quick_fake():
     import numpy as np
 
     from conftest import FakeEngine
-    from voiceover.tts import PCM
+    from voiceover.core import PCM
 
     class QuickFake(FakeEngine):
         def synthesize(self, text, voice, language):

@@ -9,10 +9,10 @@ import pytest
 
 from voiceover.assemble import CUE, Pauses, assemble, speech_plan
 from voiceover.audio import DEFAULT_SAMPLE_RATE
+from voiceover.core import PCM, Voice
 from voiceover.errors import ConfigError, VoiceoverError
 from voiceover.mp3info import frame_samples
 from voiceover.script import Script
-from voiceover.tts import PCM, Voice
 
 
 def test_pauses_defaults_grow_with_the_change():

@@ -12,8 +12,8 @@ import pytest
 
 from voiceover import audio, ffmpeg
 from voiceover.audio import Timeline, encode_mp3
+from voiceover.core import PCM
 from voiceover.errors import EncodeError, UsageError
-from voiceover.tts.base import PCM
 
 
 def tone(

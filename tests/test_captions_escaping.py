@@ -18,10 +18,9 @@ from hypothesis import strategies as st
 from voiceover import ffmpeg, tags
 from voiceover.audio import encode_mp3
 from voiceover.captions import layout
-from voiceover.companions import ChapterTime, Cue, chapters_json, m3u8, srt, transcript_md, transcript_txt, webvtt as to_vtt
+from voiceover.companions import chapters_json, m3u8, srt, transcript_md, transcript_txt, webvtt as to_vtt
+from voiceover.core import PCM, Cue, TimedChapter
 from voiceover.script import Chapter, Script, Segment, Speaker
-from voiceover.tags import ChapterMark
-from voiceover.tts.base import PCM
 
 HOSTILE = "Bad\x00 na\x1bme\x7f\u2028end\x85\r"  # NUL, ESC, DEL, U+2028, NEL, CR
 CONTROLS = {chr(c) for c in (*range(0x00, 0x09), *range(0x0B, 0x20), *range(0x7F, 0xA0))} | {"\u2028", "\u2029"}
@@ -98,7 +97,7 @@ def test_transcripts_carry_no_control_characters():
 
 
 def test_chapters_json_and_playlists_carry_no_control_characters():
-    doc = json.loads(chapters_json([ChapterTime("q01", f"Q {HOSTILE}", 0, 1000)], title=HOSTILE))
+    doc = json.loads(chapters_json([TimedChapter("q01", f"Q {HOSTILE}", 0, 1000)], title=HOSTILE))
     assert doc["title"] == "Bad name end" and doc["chapters"][0]["title"] == "Q Bad name end"
     playlist = m3u8([(HOSTILE, 12.0, "a.mp3")], title=HOSTILE)
     assert not CONTROLS & (set(playlist) - {"\n"})
@@ -114,7 +113,7 @@ def test_nul_and_cr_never_cut_id3_frames(tmp_path):
     path = tmp_path / "x.mp3"
     path.write_bytes(encode_mp3(pcm, bitrate_kbps=32))
     tags.write_tags(path, title="Inter\x00view", artist="Al\x00Jazeera\r, Roman", album="A\nB", language="eng",
-                    chapters=[ChapterMark("q01", "Why\x00 now?", 0, 1000)], comment="C\x00D",
+                    chapters=[TimedChapter("q01", "Why\x00 now?", 0, 1000)], comment="C\x00D",
                     extra_text={"NOTE": "x\x00y"})
     read = tags.read_tags(path)
     assert (read["TIT2"], read["TPE1"], read["TALB"]) == ("Interview", "AlJazeera , Roman", "A B")

@@ -26,7 +26,8 @@ from voiceover.check import (
     wer,
     word_errors,
 )
-from voiceover.companions import Cue, webvtt
+from voiceover.companions import webvtt
+from voiceover.core import Cue
 from voiceover.errors import EngineUnavailable, InputError, UsageError
 from voiceover.sentences import split_sentences
 

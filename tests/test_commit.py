@@ -109,7 +109,8 @@ def test_a_failed_build_leaves_no_staging_and_no_lock(tmp_path, fake_voices, fak
 DRIVER = textwrap.dedent("""
     import math, os, signal, struct, sys
     from voiceover import edition
-    from voiceover.tts import PCM, Engine, register
+    from voiceover.core import PCM
+    from voiceover.tts import Engine, register
 
     class Tone(Engine):
         name = "fake"

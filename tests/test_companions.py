@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 
 from voiceover.captions import LINE_CHARS, MAX_LINES, layout
-from voiceover.companions import ChapterTime, Cue, chapters_json, srt, transcript_md, transcript_txt, webvtt
+from voiceover.companions import chapters_json, srt, transcript_md, transcript_txt, webvtt
+from voiceover.core import Cue, TimedChapter
 from voiceover.script import Chapter, Script, Segment, Speaker
 
 
@@ -78,6 +79,6 @@ def test_srt_numbering_and_comma_times():
 
 
 def test_chapters_json_podcasting_2():
-    doc = json.loads(chapters_json([ChapterTime("intro", "Intro", 0, 1234), ChapterTime("q01", "Вопрос", 1234, 5000)], title="T"))
+    doc = json.loads(chapters_json([TimedChapter("intro", "Intro", 0, 1234), TimedChapter("q01", "Вопрос", 1234, 5000)], title="T"))
     assert doc["version"] == "1.2"
     assert doc["chapters"][1] == {"startTime": 1.234, "endTime": 5.0, "title": "Вопрос"}

@@ -11,13 +11,12 @@ from mutagen import id3
 
 from voiceover import ffmpeg, tags
 from voiceover.audio import encode_mp3
+from voiceover.core import PCM, TimedChapter
 from voiceover.errors import UsageError
-from voiceover.tags import ChapterMark
-from voiceover.tts.base import PCM
 
 pytestmark = pytest.mark.slow
 
-CHAPTERS = [ChapterMark("intro", "Introduction", 0, 1500), ChapterMark("q01", "Очень длинный вопрос о реке", 1500, 3000)]
+CHAPTERS = [TimedChapter("intro", "Introduction", 0, 1500), TimedChapter("q01", "Очень длинный вопрос о реке", 1500, 3000)]
 TAGS = dict(title="Dam talks", artist="Ada Moss", album="Dam talks (Russian)", language="rus", chapters=CHAPTERS)
 
 
@@ -60,7 +59,7 @@ def test_cover_round_trip(mp3, image, mime):
 def test_cover_keeps_chapters_first_and_readable_by_ffmpeg(mp3):
     tags.write_tags(mp3, cover=png(64, 64), **TAGS)
     assert tags.chap_frame_order(mp3) == ["intro", "q01"]
-    assert [t for t, _, _ in ffmpeg.ffmetadata_chapters(mp3)] == [c.title for c in CHAPTERS]
+    assert [c.title for c in ffmpeg.ffmetadata_chapters(mp3)] == [c.title for c in CHAPTERS]
     # ffmpeg sees the picture as an extra (video) stream; audio decoding and duration are unaffected
     assert abs(ffmpeg.probe_duration(mp3) - 3.0) <= 0.06
     assert abs(ffmpeg.decode_to_pcm(mp3).duration - 3.0) <= 0.06

@@ -10,8 +10,9 @@ import threading
 
 import pytest
 
+from voiceover.core import PCM, Voice
 from voiceover.errors import VoiceNotFound
-from voiceover.tts import ENGINES, PCM, Voice, get_engine
+from voiceover.tts import ENGINES, get_engine
 from voiceover.tts.espeak import EspeakEngine
 
 pytestmark = pytest.mark.slow

@@ -15,8 +15,9 @@ import pytest
 import requests
 
 from voiceover.audio import encode_mp3
+from voiceover.core import PCM, Voice
 from voiceover.errors import ConfigError, EngineUnavailable, SynthesisError, VoiceNotFound
-from voiceover.tts import ENGINES, PCM, Voice, get_engine
+from voiceover.tts import ENGINES, get_engine
 from voiceover.tts import gtts as gtts_engine
 from voiceover.tts.gtts import GttsEngine
 from voiceover.voices import VoiceConfig

@@ -18,10 +18,11 @@ from voiceover.build import build
 from voiceover.options import BuildOptions
 from voiceover.script_input import load_script
 from voiceover.cache import unseal
+from voiceover.core import Voice
 from voiceover.errors import Interrupted
 from voiceover.persona import CALIBRATION
 from voiceover.synth import LOG_ENV
-from voiceover.tts import Voice, get_engine
+from voiceover.tts import get_engine
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLE = REPO / "examples" / "interview.txt"

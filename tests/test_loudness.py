@@ -9,8 +9,8 @@ import pytest
 
 from voiceover import loudness
 from voiceover.audio import Timeline, encode_mp3
+from voiceover.core import PCM
 from voiceover.loudness import Loudness, measure, measure_mp3, normalise, normalise_mp3
-from voiceover.tts.base import PCM
 
 SR = 22050
 SENTENCES = [
@@ -34,7 +34,8 @@ def samples(pcm: PCM) -> np.ndarray:
 @pytest.fixture(scope="module")
 def speech() -> PCM:
     """About a minute of real espeak speech, two voices, assembled with pauses like an edition."""
-    from voiceover.tts import Voice, get_engine
+    from voiceover.core import Voice
+    from voiceover.tts import get_engine
 
     engine = get_engine("espeak")
     voices = [Voice("espeak", "en-us"), Voice("espeak", "en-us+f3", rate=175)]

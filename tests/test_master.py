@@ -11,9 +11,9 @@ import pytest
 from voiceover import ffmpeg, master, masterpack
 from voiceover.audio import Timeline, frame_samples
 from voiceover.cache import Cache
+from voiceover.core import PCM
 from voiceover.loudness import integrated_lufs, measure_mp3
 from voiceover.master import analyse, block_period, cuts, gated_lufs, master_edition
-from voiceover.tts.base import PCM
 
 
 def _speechlike(seconds: float, rate: int, seed: int, level: float = 0.3) -> PCM:
@@ -180,7 +180,8 @@ def test_pack_rejects_damage():
 
 @pytest.mark.slow
 def test_espeak_edition_meets_the_loudness_target_on_the_joined_mp3():
-    from voiceover.tts import Voice, get_engine
+    from voiceover.core import Voice
+    from voiceover.tts import get_engine
 
     engine = get_engine("espeak")
     voices = [Voice("espeak", "en-us"), Voice("espeak", "en-us+f3", rate=175)]
@@ -201,7 +202,8 @@ def test_predicted_loudness_is_what_the_mp3_measures(voice, lang, hot_db):
     """lameenc at 64 kbps: the master records loudness predicted from its PCM (no decode); the file,
     decoded by ffmpeg, measures within 0.15 LU of it (the gate allows 0.2) and its true peak stays
     under the predicted bound, itself ≤ -1 dBTP."""
-    from voiceover.tts import Voice, get_engine
+    from voiceover.core import Voice
+    from voiceover.tts import get_engine
 
     engine = get_engine("espeak")
     lines = {"en": ["The snow melted in March, six weeks early.", "Why did the floods come so early this year?"],

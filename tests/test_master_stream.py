@@ -7,12 +7,11 @@ import numpy as np
 from voiceover import audio
 from voiceover.audio import Timeline
 from voiceover.cache import Cache
+from voiceover.core import PCM, Voice
 from voiceover.master import master_edition
 from voiceover.sentence_cache import Spoken
 from voiceover.speech_job import Job
 from voiceover.synth import Synthesizer
-from voiceover.tts import Voice
-from voiceover.tts.base import PCM
 
 from test_master import _speechlike, chapters_of, edition
 

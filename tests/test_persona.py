@@ -9,8 +9,9 @@ import pytest
 
 from voiceover import pitch
 from voiceover.cache import Cache
+from voiceover.core import PCM, Voice
 from voiceover.script import Script, Speaker
-from voiceover.tts import PCM, Engine, Voice, register, unregister
+from voiceover.tts import Engine, register, unregister
 from voiceover.voices import VoiceConfig
 
 from test_release import built, edition  # noqa: F401  (a real en/ru/kk build to break)

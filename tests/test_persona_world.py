@@ -9,8 +9,9 @@ import sys
 import pytest
 
 from voiceover import pitch
+from voiceover.core import Voice
 from voiceover.errors import VoiceNotFound
-from voiceover.tts import ENGINES, Voice
+from voiceover.tts import ENGINES
 from voiceover.tts.world import Persona, parse_persona
 
 JOE = "en_US-joe-medium"

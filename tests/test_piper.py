@@ -14,8 +14,9 @@ from pathlib import Path
 
 import pytest
 
+from voiceover.core import PCM, Voice
 from voiceover.errors import ConfigError, VoiceNotFound
-from voiceover.tts import ENGINES, PCM, Voice, get_engine
+from voiceover.tts import ENGINES, get_engine
 from voiceover.tts.piper import (
     ENV_DIRS,
     NOMINAL_WPM,

@@ -20,9 +20,9 @@ from voiceover.build import build
 from voiceover.options import BuildOptions
 from voiceover.caption_check import read_vtt
 from voiceover.companions import m3u8
+from voiceover.core import PCM, TimedChapter
 from voiceover.errors import EncodeError
 from voiceover.tts import register, unregister
-from voiceover.tts.base import PCM
 
 pytestmark = pytest.mark.slow
 LANGS = ["en", "ru", "kk"]
@@ -176,7 +176,7 @@ def test_chapter_title_changed_in_one_reader_only(edition):
     out, slug, folder = edition
     mp3 = mp3_of(folder, slug, "en")
     marks = tags.read_chapters(mp3)
-    marks[1] = tags.ChapterMark(marks[1].id, "A different title", marks[1].start_ms, marks[1].end_ms)
+    marks[1] = TimedChapter(marks[1].id, "A different title", marks[1].start_ms, marks[1].end_ms)
     old = tags.read_tags(mp3)
     tags.write_tags(mp3, title=old["TIT2"], artist=old["TPE1"], album=old["TALB"], language="en", chapters=marks)
     refresh_manifest(folder)
@@ -189,7 +189,7 @@ def test_different_chapter_ids_across_languages(edition):
     out, slug, folder = edition
     mp3 = mp3_of(folder, slug, "kk")
     marks = tags.read_chapters(mp3)
-    marks[-1] = tags.ChapterMark("q99", marks[-1].title, marks[-1].start_ms, marks[-1].end_ms)
+    marks[-1] = TimedChapter("q99", marks[-1].title, marks[-1].start_ms, marks[-1].end_ms)
     old = tags.read_tags(mp3)
     tags.write_tags(mp3, title=old["TIT2"], artist=old["TPE1"], album=old["TALB"], language="kk", chapters=marks)
     refresh_manifest(folder)
@@ -265,24 +265,24 @@ def test_split_files_and_playlist_are_checked_when_present(edition):
 def test_split_chapters_cuts_on_exact_samples():
     sr = 22050
     pcm = PCM(np.random.default_rng(0).integers(-3000, 3000, sr * 3).astype("<i2").tobytes(), sr)
-    chapters = [("a", "A", 0, 1000), ("b", "B", 1000, 2001), ("c", "C", 2001, 3000)]
+    chapters = [TimedChapter("a", "A", 0, 1000), TimedChapter("b", "B", 1000, 2001), TimedChapter("c", "C", 2001, 3000)]
     pieces = split_chapters(pcm, chapters)
     assert [cid for cid, _ in pieces] == ["a", "b", "c"]
     assert b"".join(p.samples for _, p in pieces) == pcm.samples
     # cuts on the sample each mark rounds to (Timeline.samples_for): 1000 ms → 22050, 2001 ms → 44122
     assert [len(p.samples) // 2 for _, p in pieces] == [22050, 44122 - 22050, 3 * sr - 44122]
     assert all(p.sample_rate == sr for _, p in pieces)
-    # objects with id/start_ms/end_ms work too; an end past the audio is cut at the end
-    marks = [tags.ChapterMark("a", "A", 0, 1500), tags.ChapterMark("b", "B", 1500, 3004)]
+    # an end past the audio is cut at the end
+    marks = [TimedChapter("a", "A", 0, 1500), TimedChapter("b", "B", 1500, 3004)]
     assert [len(p.samples) // 2 for _, p in split_chapters(pcm, marks)] == [33075, 3 * sr - 33075]
 
 
 @pytest.mark.parametrize(
     "bad,match",
     [
-        ([("a", "A", 1000, 2000), ("b", "B", 0, 1000)], "playing order"),
-        ([("a", "A", 0, 1000), ("b", "B", 5000, 6000)], "past the end"),
-        ([("a", "A", 1000, 1000)], "no audio"),
+        ([TimedChapter("a", "A", 1000, 2000), TimedChapter("b", "B", 0, 1000)], "playing order"),
+        ([TimedChapter("a", "A", 0, 1000), TimedChapter("b", "B", 5000, 6000)], "past the end"),
+        ([TimedChapter("a", "A", 1000, 1000)], "no audio"),
     ],
 )
 def test_split_chapters_rejects_bad_marks(bad, match):

@@ -11,9 +11,10 @@ import pytest
 
 from test_build import INTERVIEW
 from voiceover.build import build
+from voiceover.core import Voice
 from voiceover.options import BuildOptions
 from voiceover.script_input import load_script
-from voiceover.tts import Voice, get_engine
+from voiceover.tts import get_engine
 
 from conftest import ESPEAK_ONLY_VOICES
 

@@ -16,11 +16,12 @@ from voiceover.options import BuildOptions
 from voiceover.script_input import load_script
 from voiceover.cache import Cache
 from voiceover.cli.cache import cache_app, parse_size
+from voiceover.core import PCM, Voice
 from voiceover.errors import CacheMiss, UsageError
 from voiceover.sentence_cache import pack_pcm, speech_key, unpack_pcm
 from voiceover.speech_job import Job
 from voiceover.synth import Synthesizer
-from voiceover.tts import PCM, Voice, register, unregister
+from voiceover.tts import register, unregister
 
 try:
     runner = CliRunner(mix_stderr=False)

@@ -11,9 +11,8 @@ from mutagen import id3
 
 from voiceover import ffmpeg, tags
 from voiceover.audio import encode_mp3
+from voiceover.core import PCM, TimedChapter
 from voiceover.errors import EncodeError, UsageError
-from voiceover.tags import ChapterMark
-from voiceover.tts.base import PCM
 
 pytestmark = pytest.mark.slow
 
@@ -26,7 +25,7 @@ TITLES = [
     "Another rather long English chapter title that sorts late by size",
     "Жоқ",
 ]
-CHAPTERS = [ChapterMark(f"ch{i:02d}", t, i * 1000, (i + 1) * 1000) for i, t in enumerate(TITLES)]
+CHAPTERS = [TimedChapter(f"ch{i:02d}", t, i * 1000, (i + 1) * 1000) for i, t in enumerate(TITLES)]
 TAGS = dict(title="Интервью · Сұхбат", artist="voiceover", album="Interviews", language="kaz")
 
 
@@ -66,17 +65,17 @@ def test_chapters_read_back_with_mutagen_following_ctoc(mp3):
 def test_chapters_read_back_with_ffmpeg(mp3):
     tags.write_tags(mp3, chapters=CHAPTERS, **TAGS)
     seen = ffmpeg.ffmetadata_chapters(mp3)
-    assert [t for t, _, _ in seen] == TITLES
+    assert [c.title for c in seen] == TITLES
     # ffmpeg shifts chapters by the stream start it skips (encoder+decoder delay, ~50 ms at 22.05 kHz)
-    for (_, start, end), ch in zip(seen, CHAPTERS):
-        assert abs(start - ch.start_ms) <= 60 and abs(end - ch.end_ms) <= 60
+    for f, ch in zip(seen, CHAPTERS):
+        assert abs(f.start_ms - ch.start_ms) <= 60 and abs(f.end_ms - ch.end_ms) <= 60
 
 
 def test_ffmetadata_escapes_are_undone(mp3):
-    odd = [ChapterMark("a", "a=b;c#d\\e [x]", 0, 1000), ChapterMark("b", "two\nlines", 1000, 2000)]
+    odd = [TimedChapter("a", "a=b;c#d\\e [x]", 0, 1000), TimedChapter("b", "two\nlines", 1000, 2000)]
     tags.write_tags(mp3, chapters=odd, **TAGS)
     # a title is one line in ID3 (control characters become spaces or go)
-    assert [t for t, _, _ in ffmpeg.ffmetadata_chapters(mp3)] == ["a=b;c#d\\e [x]", "two lines"]
+    assert [c.title for c in ffmpeg.ffmetadata_chapters(mp3)] == ["a=b;c#d\\e [x]", "two lines"]
 
 
 def test_ctoc_is_top_level_ordered_and_lists_every_chapter(mp3):
@@ -156,12 +155,12 @@ def test_language_codes():
 @pytest.mark.parametrize(
     "bad",
     [
-        [ChapterMark("a", "A", 0, 10), ChapterMark("a", "B", 10, 20)],
-        [ChapterMark("a", "A", 10, 20), ChapterMark("b", "B", 0, 10)],
-        [ChapterMark("a", "A", 20, 10)],
-        [ChapterMark("", "A", 0, 10)],
-        [ChapterMark("глава", "A", 0, 10)],
-        [ChapterMark("a", "A", -1, 10)],
+        [TimedChapter("a", "A", 0, 10), TimedChapter("a", "B", 10, 20)],
+        [TimedChapter("a", "A", 10, 20), TimedChapter("b", "B", 0, 10)],
+        [TimedChapter("a", "A", 20, 10)],
+        [TimedChapter("", "A", 0, 10)],
+        [TimedChapter("глава", "A", 0, 10)],
+        [TimedChapter("a", "A", -1, 10)],
     ],
 )
 def test_invalid_chapters_are_rejected(mp3, bad):

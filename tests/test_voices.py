@@ -6,9 +6,9 @@ from pathlib import Path
 
 import pytest
 
+from voiceover.core import Voice
 from voiceover.errors import ConfigError
 from voiceover.script import ROLES, Script, Speaker
-from voiceover.tts import Voice
 from voiceover.voices import VoiceConfig, default_voices_path
 
 MAIN_ROLES = ("narrator", "interviewer", "interviewee")

@@ -12,15 +12,13 @@ from dataclasses import dataclass, fields
 from typing import Any, Sequence
 
 from .audio import Timeline
-from .captions import Cue
-from .companions import ChapterTime
+from .core import PCM, Cue, TimedChapter, Voice
 from .errors import ConfigError, VoiceoverError
 from .mp3info import frame_samples
 from .script import Script
 from .sentences import split_sentences
 from .speech_text import for_speech
 from .speech_job import Job
-from .tts import PCM, Voice
 
 MAX_PAUSE_MS = 60_000
 CUE = -1  # sentence index of a spoken speaker cue in a plan
@@ -83,7 +81,7 @@ class Assembled:
 
     timeline: Timeline
     starts: list[int]  # the sample each chapter starts at (mid-pause, on an MP3 frame: master.py)
-    chapters: list[ChapterTime]
+    chapters: list[TimedChapter]
     cues: list[Cue]
     duration_ms: int  # lead-out included
 
@@ -132,9 +130,9 @@ def assemble(script: Script, plan: Sequence[tuple[Job, tuple[int, int, Any]]], p
         raise VoiceoverError("the script has nothing to speak; check the input or the edited script.json")
     timeline.silence(pauses.lead_out_ms)
     total = timeline.duration_ms
-    chapters: list[ChapterTime] = []
+    chapters: list[TimedChapter] = []
     for k, (ci, start) in enumerate(starts):
         end = timeline.ms(starts[k + 1][1]) if k + 1 < len(starts) else total
         ch = script.chapters[ci]
-        chapters.append(ChapterTime(ch.id, ch.title, timeline.ms(start), end, ch.question))
+        chapters.append(TimedChapter(ch.id, ch.title, timeline.ms(start), end, ch.question))
     return Assembled(timeline, [s for _, s in starts], chapters, cues, total)

@@ -41,7 +41,7 @@ from .mp3info import (  # noqa: F401 - re-exported: the MP3 frame layer lives in
     frame_samples,
     lame_info_frame,
 )
-from .tts.base import PCM
+from .core import PCM, TimedChapter
 
 DEFAULT_SAMPLE_RATE = 22050
 ENCODERS = ("lameenc", "ffmpeg")
@@ -322,11 +322,10 @@ def duration_ms(pcm: PCM) -> int:
 
 
 # -- per-chapter files ------------------------------------------------------------------------
-def split_chapters(pcm: PCM, chapters: Sequence[Any]) -> list[tuple[str, PCM]]:
+def split_chapters(pcm: PCM, chapters: Sequence[TimedChapter]) -> list[tuple[str, PCM]]:
     """The edition cut at its chapter marks: [(chapter id, that chapter's PCM)] in order.
 
-    chapters are (id, title, start_ms, end_ms) tuples or objects with those attributes
-    (ChapterTime, ChapterMark). Cuts fall on the sample a millisecond mark rounds to (as
+    Cuts fall on the sample a millisecond mark rounds to (as
     Timeline.samples_for), so adjacent chapters share their boundary sample-exactly and, when
     the chapters tile the edition, the pieces concatenate back to the whole. A last chapter
     ending past the audio (ms rounding) is cut at its end.
@@ -339,10 +338,7 @@ def split_chapters(pcm: PCM, chapters: Sequence[Any]) -> list[tuple[str, PCM]]:
     out: list[tuple[str, PCM]] = []
     prev_start = -1
     for i, ch in enumerate(chapters):
-        if isinstance(ch, (tuple, list)):
-            cid, _title, start_ms, end_ms = ch
-        else:
-            cid, start_ms, end_ms = ch.id, ch.start_ms, ch.end_ms
+        cid, start_ms, end_ms = ch.id, ch.start_ms, ch.end_ms
         start = (2 * int(start_ms) * rate + 1000) // 2000
         end = min(total, (2 * int(end_ms) * rate + 1000) // 2000)
         where = f"chapter {i} ({cid!r})"

@@ -23,6 +23,7 @@ from . import replay
 from .assemble import assemble, speech_plan
 from .captions import prefetch as prefetch_captions
 from .cache import Cache, damage_reports
+from .core import Voice
 from .edition import EditionLayout, EditionWriter, edition_slug
 from .edition_files import Edition, edition_files
 from .errors import Interrupted, NotInMemory
@@ -39,7 +40,7 @@ from .reporter import NullReporter, Reporter
 from .script import Script
 from .synth import Synthesizer
 from .translate import TranslationResult, disclosure_lines, translate_script
-from .tts import ENGINES, Voice, get_engine
+from .tts import ENGINES, get_engine
 from .voices import VoiceConfig
 
 Voices = dict[str, dict[str, Voice]]  # language → speaker id → voice

@@ -31,6 +31,7 @@ from importlib import resources
 from typing import Iterator, Sequence
 
 from .cleantext import one_line
+from .core import Cue
 
 LINE_CHARS = 42  # per line (a common broadcast and web limit)
 MAX_LINES = 2
@@ -51,18 +52,6 @@ _SHORT = 200  # a cue under MIN_CUE_MS
 _LONG = 200  # a cue over MAX_CUE_MS
 _ORPHAN = 300  # one word alone when its paragraph has more
 _BALANCE = 20  # parts of one sentence: prefer parts of similar length to one full and one scrap
-
-
-@dataclass(frozen=True)
-class Cue:
-    """One spoken sentence (or part of one) with its time in the audio: what assemble.py records."""
-
-    start_ms: int
-    end_ms: int
-    speaker: str
-    text: str
-    segment_id: str = ""
-    chapter_id: str = ""
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,7 @@ from .pitch import measure
 from .script import Script
 from .sentences import split_sentences
 from .speech_text import for_speech, spoken_numbers
-from .tts.base import PCM, Voice
+from .core import PCM, Voice
 
 RATE = 16000  # what the en-us acoustic model expects
 PAD_MS = 150  # audio kept around a cue (never into a neighbouring one): onsets and tails are soft

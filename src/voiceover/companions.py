@@ -4,25 +4,14 @@ Podcasting 2.0 chapters JSON, M3U8 playlists. Pure text in, text out — edition
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 from typing import Iterable, Sequence
 
-from .captions import Cue, break_lines, cue_identifier, layout, srt_words
+from .captions import break_lines, cue_identifier, layout, srt_words
 from .cleantext import clean, one_line
+from .core import Cue, TimedChapter
 from .script import Script
 
-__all__ = ["ChapterTime", "Cue", "chapters_json", "m3u8", "srt", "transcript_md", "transcript_txt", "webvtt"]
-
-
-@dataclass(frozen=True)
-class ChapterTime:
-    """A chapter's place in the audio."""
-
-    id: str
-    title: str
-    start_ms: int
-    end_ms: int
-    question: str = ""  # the full question behind a shortened title ("" for intro and note)
+__all__ = ["chapters_json", "m3u8", "srt", "transcript_md", "transcript_txt", "webvtt"]
 
 
 # -- transcripts ------------------------------------------------------------------------------
@@ -109,7 +98,7 @@ def srt(cues: Sequence[Cue], *, language: str = "") -> str:
     return "\n".join(lines)
 
 
-def chapters_json(chapters: Sequence[ChapterTime], *, title: str = "") -> str:
+def chapters_json(chapters: Sequence[TimedChapter], *, title: str = "") -> str:
     """Podcasting 2.0 JSON chapters (version 1.2, startTime in seconds)."""
     doc: dict = {"version": "1.2", "chapters": []}
     if title:

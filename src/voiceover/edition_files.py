@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from . import __version__
-from .captions import Cue
-from .companions import ChapterTime, chapters_json, m3u8, srt, transcript_md, transcript_txt, webvtt
+from .companions import chapters_json, m3u8, srt, transcript_md, transcript_txt, webvtt
+from .core import Cue, TimedChapter, Voice
 from .edition import EditionLayout
 from .languages import english_name, iso639_2
 from .publish import Publication, publications, timed_chapters
 from .script import Script
-from .tags import ChapterMark, tag_mp3, tag_mp3_bytes
-from .tts import Voice
+from .tags import tag_mp3, tag_mp3_bytes
 
 
 @dataclass
@@ -27,7 +26,7 @@ class Edition:
     script: Script
     mp3: bytes
     duration_ms: int
-    chapters: list[ChapterTime]
+    chapters: list[TimedChapter]
     cues: list[Cue]
     voices: dict[str, Voice]
     engine_versions: dict[str, str]
@@ -67,11 +66,10 @@ def edition_files(edition: Edition, layout: EditionLayout, *, cover: bytes | Non
     album = f"{script.title} ({english_name(lang)})"
     tags = dict(artist=_artist(script), album=album, language=iso639_2(lang), comment=comment,
                 extra_text=extra, cover=cover)
-    marks = [ChapterMark(c.id, c.title, c.start_ms, c.end_ms) for c in edition.chapters]
     name = functools.partial(layout.name, lang)
     mp3_name = name("mp3")
     files = {
-        mp3_name: tag_mp3(edition.mp3, title=script.title, chapters=marks, **tags),  # a temporary file
+        mp3_name: tag_mp3(edition.mp3, title=script.title, chapters=edition.chapters, **tags),  # a temporary file
         name("txt"): transcript_txt(script, header=edition.header).encode(),
         name("md"): transcript_md(script, header=edition.header).encode(),
         name("vtt"): webvtt(edition.cues, language=lang).encode(),
@@ -85,7 +83,7 @@ def edition_files(edition: Edition, layout: EditionLayout, *, cover: bytes | Non
             part_name = layout.chapter_name(lang, i, ch.id)
             length = ch.end_ms - ch.start_ms
             files[part_name] = tag_mp3_bytes(part, title=f"{script.title}: {ch.title}",
-                                             chapters=[ChapterMark(ch.id, ch.title, 0, length)], **tags)
+                                             chapters=[TimedChapter(ch.id, ch.title, 0, length)], **tags)
             playlist.append((ch.title, length / 1000, part_name))
     files[name("m3u8")] = m3u8(playlist, title=album).encode()
     files.update(edition.extra_files)

@@ -18,7 +18,7 @@ import tempfile
 from pathlib import Path
 
 from .errors import EncodeError, EngineUnavailable, InputError
-from .tts.base import PCM
+from .core import PCM, TimedChapter
 
 _DURATION_RE = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _RATE_RE = re.compile(r"Stream #\d+:\d+.*?: Audio: .*?(\d+) Hz")
@@ -111,11 +111,11 @@ def encode_mp3(pcm: PCM, bitrate_kbps: int) -> bytes:
         os.unlink(tmp)
 
 
-def ffmetadata_chapters(path: str | Path) -> list[tuple[str, int, int]]:
-    """Chapters as ffmpeg sees them: [(title, start_ms, end_ms)] in ffmpeg's order."""
+def ffmetadata_chapters(path: str | Path) -> list[TimedChapter]:
+    """Chapters as ffmpeg sees them, in ffmpeg's order (ffmpeg reads no chapter ids: ``id`` is "")."""
     p = _existing(path)
     out = run(["-v", "error", "-i", url(p), "-f", "ffmetadata", "-"]).stdout.decode("utf-8", "replace")
-    chapters: list[tuple[str, int, int]] = []
+    chapters: list[TimedChapter] = []
     current: dict[str, str] | None = None
 
     def close() -> None:
@@ -124,7 +124,7 @@ def ffmetadata_chapters(path: str | Path) -> list[tuple[str, int, int]]:
         num, _, den = current.get("TIMEBASE", "1/1000").partition("/")
         num_i, den_i = int(num), int(den or 1)
         to_ms = lambda v: round(int(v) * num_i * 1000 / den_i)  # noqa: E731
-        chapters.append((current.get("title", ""), to_ms(current.get("START", 0)), to_ms(current.get("END", 0))))
+        chapters.append(TimedChapter("", current.get("title", ""), to_ms(current.get("START", 0)), to_ms(current.get("END", 0))))
 
     for line in _logical_lines(out):
         if line.startswith("["):

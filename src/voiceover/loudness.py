@@ -35,9 +35,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+from .core import PCM
 from .errors import EncodeError
 from .kweighting import KWeighting as _KWeighting
-from .tts.base import PCM
 from .truepeak import OVERSAMPLE, true_peak_dbtp  # noqa: F401 - part of this module's interface
 
 MONO_TARGET = -19.0  # LUFS integrated, mono speech (AES TD1004 / Apple podcasts mono)

@@ -41,11 +41,7 @@ def manifest_entry(edition: "Edition", layout: EditionLayout, files: dict[str, b
             {"path": layout.rel(edition.language, name), "bytes": len(data), "sha256": sha256(data)}
             for name, data in sorted(files.items())
         ],
-        "chapters": [
-            {"id": c.id, "title": c.title, **({"question": c.question} if c.question else {}),
-             "start_s": round(c.start_ms / 1000, 3), "end_s": round(c.end_ms / 1000, 3)}
-            for c in edition.chapters
-        ],
+        "chapters": [c.to_manifest() for c in edition.chapters],
         "speakers": [
             {
                 "id": s.id,

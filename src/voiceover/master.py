@@ -51,7 +51,7 @@ from .errors import EncodeError
 from .masterblocks import Analysis, analyse, gated_lufs
 from .masterpack import _code_digest, _encoder_version, _pack, _unpack
 from .mp3info import ENCODER_DELAY, count_frames, frame_samples, lame_info_frame
-from .tts.base import PCM
+from .core import PCM
 
 MASTER_NS = "master"
 FORMAT = 2  # bump when a key or a stored value changes meaning

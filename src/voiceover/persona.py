@@ -19,12 +19,12 @@ import sys
 from dataclasses import asdict, dataclass, field
 
 from .cache import Cache
+from .core import DEFAULT_PITCH, DEFAULT_RATE, Voice
 from .errors import VoiceoverError
 from .pitch import FEMALE_MIN_HZ, MALE_MAX_HZ, VoiceMeasure, measure
 from .script import Script
 from .speech_job import engine_version
-from .tts import ENGINES, Engine, Voice, get_engine
-from .tts.base import DEFAULT_PITCH, DEFAULT_RATE
+from .tts import ENGINES, Engine, get_engine
 
 REFERENCE = "en"  # the language whose role voices set the pitch order (all editions are translated from it)
 BAND_SPLIT_HZ = (MALE_MAX_HZ + FEMALE_MIN_HZ) / 2

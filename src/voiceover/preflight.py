@@ -13,10 +13,11 @@ import contextlib
 from typing import TYPE_CHECKING, Iterator, NamedTuple
 
 from .cache import Cache
+from .core import Voice
 from .errors import ScriptError, UsageError, VoiceoverError
 from .script import Script
 from .translate import check_routes
-from .tts import Voice, get_engine
+from .tts import get_engine
 from .voices import VoiceConfig
 
 if TYPE_CHECKING:

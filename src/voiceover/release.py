@@ -40,6 +40,7 @@ from typing import Any, Sequence
 
 from . import pitch
 from .caption_check import caption_problems, read_vtt
+from .core import TimedChapter
 from .edition import EditionLayout
 from .errors import InputError, VoiceoverError
 from .publish.verify import check_publications
@@ -199,28 +200,28 @@ def _check_mp3(mp3: Path, rel: str, lang: str, entry: dict[str, Any], script, ch
     # mutagen (CTOC order) against ffmpeg (CHAP frames in file order)
     if len(marks) != len(seen):
         failures.append(f"{rel}: mutagen reads {len(marks)} chapters, ffmpeg {len(seen)}")
-    for i, (m, (title, start, end)) in enumerate(zip(marks, seen)):
-        if m.title != title:
-            failures.append(f"{rel}: chapter {i + 1} is {m.title!r} to mutagen but {title!r} to ffmpeg")
-        elif abs(start - m.start_ms) > FFMPEG_SLACK_MS or abs(end - m.end_ms) > FFMPEG_SLACK_MS:
+    for i, (m, f) in enumerate(zip(marks, seen)):
+        if m.title != f.title:
+            failures.append(f"{rel}: chapter {i + 1} is {m.title!r} to mutagen but {f.title!r} to ffmpeg")
+        elif abs(f.start_ms - m.start_ms) > FFMPEG_SLACK_MS or abs(f.end_ms - m.end_ms) > FFMPEG_SLACK_MS:
             failures.append(
                 f"{rel}: chapter {i + 1} ({m.id}) spans {m.start_ms}–{m.end_ms} ms to mutagen "
-                f"but {start}–{end} ms to ffmpeg"
+                f"but {f.start_ms}–{f.end_ms} ms to ffmpeg"
             )
 
     # against the manifest
     listed = entry.get("chapters") or []
-    want = [(c.get("id"), c.get("title"), round(1000 * c.get("start_s", -1)), round(1000 * c.get("end_s", -1)))
-            for c in listed if isinstance(c, dict)]
-    if [w[0] for w in want] != [m.id for m in marks]:
+    want = [TimedChapter.from_manifest(c) for c in listed if isinstance(c, dict)]
+    if [w.id for w in want] != [m.id for m in marks]:
         failures.append(f"{rel}: chapter ids {_short([m.id for m in marks])} differ from the manifest's "
-                        f"{_short([w[0] for w in want])}")
+                        f"{_short([w.id for w in want])}")
     else:
-        for m, (cid, title, start, end) in zip(marks, want):
-            if m.title != title:
-                failures.append(f"{rel}: chapter {cid} is titled {m.title!r}, the manifest says {title!r}")
-            elif abs(m.start_ms - start) > MANIFEST_SLACK_MS or abs(m.end_ms - end) > MANIFEST_SLACK_MS:
-                failures.append(f"{rel}: chapter {cid} spans {m.start_ms}–{m.end_ms} ms, the manifest says {start}–{end}")
+        for m, w in zip(marks, want):
+            if m.title != w.title:
+                failures.append(f"{rel}: chapter {w.id} is titled {m.title!r}, the manifest says {w.title!r}")
+            elif abs(m.start_ms - w.start_ms) > MANIFEST_SLACK_MS or abs(m.end_ms - w.end_ms) > MANIFEST_SLACK_MS:
+                failures.append(f"{rel}: chapter {w.id} spans {m.start_ms}–{m.end_ms} ms, "
+                                f"the manifest says {w.start_ms}–{w.end_ms}")
 
     # against the script it was spoken from
     if script is not None:

@@ -12,9 +12,9 @@ from dataclasses import asdict
 from typing import Sequence
 
 from .cache import Cache
+from .core import PCM
 from .errors import SynthesisError
 from .speech_job import Job, normalise
-from .tts import PCM
 
 SPEECH_NS = "speech"
 SPEECH_FORMAT = 1  # bump when the key or the stored value changes meaning

@@ -9,8 +9,9 @@ from __future__ import annotations
 import unicodedata
 from dataclasses import dataclass
 
+from .core import PCM, Voice
 from .errors import SynthesisError
-from .tts import PCM, Engine, Voice
+from .tts import Engine
 
 
 @dataclass(frozen=True)

@@ -28,9 +28,10 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 from . import interrupts
+from .core import PCM
 from .errors import SynthesisError
 from .speech_job import Job, speak_job
-from .tts import PCM, Engine
+from .tts import Engine
 
 MIN_PARALLEL = 6  # fewer misses than this are spoken in the parent: a worker takes ~0.3 s to start
 PROBE_S = 0.25  # speak this long in the parent to learn the engine's pace before starting workers

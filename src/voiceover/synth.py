@@ -19,12 +19,13 @@ from typing import Callable, Sequence
 
 from . import interrupts
 from .cache import Cache
+from .core import PCM, Voice
 from .errors import SynthesisError
 from .frozen import frozen_error
 from .sentence_cache import SPEECH_NS, Spoken, cached_pcm, pack_pcm, speech_key
 from .speech_job import Job, complete, engine_version, normalise
 from .speech_workers import speak_all
-from .tts import PCM, Voice, get_engine
+from .tts import get_engine
 
 LOG_ENV = "VOICEOVER_SYNTH_LOG"  # debug: append one line per synthesised sentence to this file
 

@@ -17,11 +17,11 @@ import contextlib
 import os
 import struct
 import tempfile
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Sequence
 
 from .cleantext import one_line
+from .core import TimedChapter
 from .errors import EncodeError, InputError, UsageError
 
 if TYPE_CHECKING:
@@ -34,16 +34,6 @@ _LATIN1, _UTF16 = 0, 1
 _FRAME_ORDER = ("TIT2", "TPE1", "TALB", "TLAN", "COMM", "TXXX", "CTOC", "CHAP", "APIC")
 COVER_MAX_BYTES = 10 * 1024 * 1024  # ID3 allows more; players choke well before this
 _IMAGE_MAGIC = ((b"\x89PNG\r\n\x1a\n", "image/png"), (b"\xff\xd8\xff", "image/jpeg"))
-
-
-@dataclass(frozen=True)
-class ChapterMark:
-    """One chapter of an edition: a stable id, its title and where it plays, in milliseconds."""
-
-    id: str
-    title: str
-    start_ms: int
-    end_ms: int
 
 
 def language_code(language: str) -> str:
@@ -67,7 +57,7 @@ def _encoding(*texts: str) -> int:
     return _LATIN1
 
 
-def _check_chapters(chapters: list[ChapterMark]) -> None:
+def _check_chapters(chapters: list[TimedChapter]) -> None:
     seen: set[str] = set()
     prev_start = -1
     for i, ch in enumerate(chapters):
@@ -159,7 +149,7 @@ def write_tags(
     artist: str,
     album: str,
     language: str,
-    chapters: list[ChapterMark],
+    chapters: Sequence[TimedChapter],
     comment: str | None = None,
     extra_text: dict[str, str] | None = None,
     cover: bytes | None = None,
@@ -188,7 +178,7 @@ def write_tags(
     extra_text = {one_line(k): one_line(v) for k, v in (extra_text or {}).items()}
     lang = language_code(language)
     mime = cover_mime(cover, max_bytes=max(len(cover), COVER_MAX_BYTES)) if cover is not None else None
-    chapters = [ChapterMark(ch.id, one_line(ch.title), ch.start_ms, ch.end_ms) for ch in chapters]
+    chapters = [TimedChapter(ch.id, one_line(ch.title), ch.start_ms, ch.end_ms) for ch in chapters]
     _check_chapters(chapters)
     id3, EditionID3 = _id3_classes()
 
@@ -323,7 +313,7 @@ def _load(path: str | Path):
         raise InputError(f"{p}: unreadable ID3 tag ({exc})") from None
 
 
-def read_chapters(path: str | Path) -> list[ChapterMark]:
+def read_chapters(path: str | Path) -> list[TimedChapter]:
     """Chapters as a CTOC-aware player sees them: the top-level CTOC's order (else by start time)."""
     from mutagen.id3 import CTOCFlags
 
@@ -338,7 +328,7 @@ def read_chapters(path: str | Path) -> list[ChapterMark]:
     out = []
     for f in ordered:
         tit2 = f.sub_frames.get("TIT2")
-        out.append(ChapterMark(f.element_id, str(tit2) if tit2 else "", f.start_time, f.end_time))
+        out.append(TimedChapter(f.element_id, str(tit2) if tit2 else "", f.start_time, f.end_time))
     return out
 
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 
-from .tts.base import PCM
+from .core import PCM
 
 OVERSAMPLE = 4  # true-peak oversampling factor (BS.1770-4 annex 2)
 _HALF = 10 * OVERSAMPLE  # the filter's half length, in output samples (as resample_poly)

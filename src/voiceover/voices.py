@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .core import DEFAULT_PITCH, DEFAULT_RATE, Voice
 from .errors import ConfigError, EngineUnavailable, VoiceNotFound
 from .languages import LANGUAGES
 from .script import ROLES, Script
-from .tts import ENGINES, Voice, get_engine
-from .tts.base import DEFAULT_PITCH, DEFAULT_RATE
+from .tts import ENGINES, get_engine
 
 RATE_RANGE = (80, 450)  # words per minute, espeak's own limits
 PITCH_RANGE = (0, 100)  # 50 = the voice's normal pitch

@@ -1,6 +1,6 @@
 """The edition as a reader sees it (``Publication``): chapters → paragraphs → timed sentences, each with a stable id.
 
-Built from the script and the build's sentence timings (captions.Cue: one per spoken sentence,
+Built from the script and the build's sentence timings (core.Cue: one per spoken sentence,
 times from the audio), so the EPUB overlays, the HTML page and the captions share one timing.
 """
 
@@ -11,8 +11,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
-from ..captions import Cue
-from ..companions import ChapterTime
+from ..core import Cue, TimedChapter
 from ..script import Script
 
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9_.-]")
@@ -44,14 +43,10 @@ class Paragraph:
 
 
 @dataclass(frozen=True)
-class Chapter:
-    """A chapter's title, its place in the audio and its paragraphs."""
+class Chapter(TimedChapter):
+    """A timed chapter with its paragraphs, as a reader sees it."""
 
-    id: str
-    title: str
-    start_ms: int
-    end_ms: int
-    paragraphs: tuple[Paragraph, ...]
+    paragraphs: tuple[Paragraph, ...] = ()
 
     @property
     def sentences(self) -> list[Sentence]:
@@ -64,7 +59,7 @@ def element_id(raw: str, prefix: str) -> str:
     return prefix + _ID_UNSAFE.sub("_", raw)
 
 
-def timed_chapters(script: Script, cues: Sequence[Cue], chapters: Sequence[ChapterTime]) -> list[Chapter]:
+def timed_chapters(script: Script, cues: Sequence[Cue], chapters: Sequence[TimedChapter]) -> list[Chapter]:
     """Group the cues (in order, one per spoken sentence) under the script's chapters and segments."""
     by_segment: dict[str, list[Cue]] = {}
     for cue in cues:
@@ -92,7 +87,7 @@ def timed_chapters(script: Script, cues: Sequence[Cue], chapters: Sequence[Chapt
         t = times.get(chapter.id)
         start = t.start_ms if t else paragraphs[0].sentences[0].start_ms
         end = t.end_ms if t else paragraphs[-1].sentences[-1].end_ms
-        out.append(Chapter(chapter.id, chapter.title, start, end, tuple(paragraphs)))
+        out.append(Chapter(chapter.id, chapter.title, start, end, paragraphs=tuple(paragraphs)))
     return out
 
 

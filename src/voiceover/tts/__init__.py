@@ -6,7 +6,7 @@ Heavy libraries load inside each engine when it is first used, never at import t
 from __future__ import annotations
 
 from ..errors import EngineUnavailable
-from .base import PCM, Engine, Voice
+from .base import Engine
 
 ENGINES: dict[str, type[Engine]] = {}
 _INSTANCES: dict[str, Engine] = {}
@@ -53,4 +53,4 @@ def _register_builtins() -> None:
 
 _register_builtins()
 
-__all__ = ["ENGINES", "PCM", "Engine", "Voice", "get_engine", "register", "unregister"]
+__all__ = ["ENGINES", "Engine", "get_engine", "register", "unregister"]

@@ -1,42 +1,11 @@
-"""The engine interface every speech engine implements, and the PCM value they return."""
+"""The engine interface every speech engine implements (the values it takes and returns are in core.py)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar
 
-DEFAULT_RATE = 155  # words per minute: a voice's pace when the voice config names none
-DEFAULT_PITCH = 50  # the voice's normal pitch (0–100)
-
-
-@dataclass(frozen=True)
-class Voice:
-    """Which engine speaks, with which voice, how fast and how high.
-
-    rate is in words per minute (80–450); pitch is 0–100 (50 = the voice's normal pitch).
-    """
-
-    engine: str
-    voice: str
-    rate: int = DEFAULT_RATE
-    pitch: int = DEFAULT_PITCH
-
-    def key(self) -> str:
-        """A stable text form, used in manifests and cache keys."""
-        return f"{self.engine}:{self.voice}@{self.rate}wpm/p{self.pitch}"
-
-
-@dataclass(frozen=True)
-class PCM:
-    """Mono signed 16-bit little-endian samples at sample_rate."""
-
-    samples: bytes
-    sample_rate: int
-
-    @property
-    def duration(self) -> float:
-        """Length in seconds."""
-        return len(self.samples) / 2 / self.sample_rate
+from ..core import PCM, Voice
+from ..errors import VoiceNotFound
 
 
 class Engine:
@@ -71,8 +40,6 @@ class Engine:
 
     def validate(self, voice: Voice, language: str) -> None:
         """Raise VoiceNotFound / EngineUnavailable if this voice cannot speak this language."""
-        from ..errors import VoiceNotFound
-
         if voice.voice not in self.voices(language):
             raise VoiceNotFound(
                 f"{self.name} has no voice {voice.voice!r} for {language!r}; "

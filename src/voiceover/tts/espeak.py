@@ -13,7 +13,8 @@ from pathlib import Path
 
 from .. import interrupts
 from ..errors import EngineUnavailable, SynthesisError, VoiceNotFound
-from .base import PCM, Engine, Voice
+from ..core import PCM, Voice
+from .base import Engine
 
 SAMPLE_RATE = 22050  # what libespeak-ng produces; confirmed by espeak_Initialize at load
 

@@ -19,7 +19,8 @@ import time
 from importlib import metadata
 
 from ..errors import EncodeError, EngineUnavailable, SynthesisError, VoiceNotFound
-from .base import PCM, Engine, Voice
+from ..core import PCM, Voice
+from .base import Engine
 
 # Accents (Google hosts) offered per language; any of them speaks the language.
 TLDS: dict[str, tuple[str, ...]] = {

@@ -26,7 +26,8 @@ from pathlib import Path
 from ..errors import EngineUnavailable, SynthesisError, VoiceNotFound
 from ..voice_store import voices_dir
 from . import world
-from .base import PCM, Engine, Voice
+from ..core import PCM, Voice
+from .base import Engine
 from .world import Persona, parse_persona
 
 ENV_DIRS = "VOICEOVER_PIPER_VOICES"

@@ -202,3 +202,19 @@ def test_decode_to_pcm_can_resample(tmp_path, speechlike):
     pcm = ffmpeg.decode_to_pcm(path, sample_rate=16000)
     assert pcm.sample_rate == 16000
     assert abs(pcm.duration - speechlike.duration) < 0.01
+
+
+@pytest.mark.slow
+def test_one_decoder_for_files_and_bytes(tmp_path, speechlike):
+    mp3 = encode_mp3(speechlike)
+    path = tmp_path / "a.mp3"
+    path.write_bytes(mp3)
+    from_file, from_bytes = ffmpeg.decode_to_pcm(path), ffmpeg.decode_to_pcm(mp3)
+    assert from_bytes.sample_rate == from_file.sample_rate == 22050
+    # a pipe cannot be seeked: the encoder delay is trimmed, the end padding (under one frame) is not
+    assert from_bytes.samples.startswith(from_file.samples)
+    assert len(from_bytes.samples) - len(from_file.samples) < 2 * 1152
+    pcm, errors = ffmpeg.decode_checked(mp3[: len(mp3) // 2] + b"\xff\xfb" + bytes(300) + mp3[len(mp3) // 2 :])
+    assert pcm.sample_rate == 22050 and errors
+    with pytest.raises(EncodeError, match="ffmpeg failed"):
+        ffmpeg.decode_to_pcm(b"not an mp3" * 20)

@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 from .caption_check import CaptionRead, edition_caption_problems, read_vtt
 from .captions import caption_words
+from .core import PCM, Voice
 from .distance import edit_distance
 from .edition import EditionLayout
 from .errors import EngineUnavailable, InputError, UsageError
@@ -31,7 +32,6 @@ from .pitch import measure
 from .script import Script
 from .sentences import split_sentences
 from .speech_text import for_speech, spoken_numbers
-from .core import PCM, Voice
 
 RATE = 16000  # what the en-us acoustic model expects
 PAD_MS = 150  # audio kept around a cue (never into a neighbouring one): onsets and tails are soft

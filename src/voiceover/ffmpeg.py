@@ -17,8 +17,8 @@ import subprocess
 import tempfile
 from pathlib import Path
 
-from .errors import EncodeError, EngineUnavailable, InputError
 from .core import PCM, TimedChapter
+from .errors import EncodeError, EngineUnavailable, InputError
 
 _DURATION_RE = re.compile(r"Duration:\s*(\d+):(\d{2}):(\d{2}(?:\.\d+)?)")
 _RATE_RE = re.compile(r"Stream #\d+:\d+.*?: Audio: .*?(\d+) Hz")
@@ -187,46 +187,52 @@ def probe_duration(path: str | Path, *, header: bool = False) -> float:
     return decode_to_pcm(p).duration
 
 
-def decode_to_pcm(path: str | Path, sample_rate: int | None = None) -> PCM:
-    """Decode any audio file to mono 16-bit PCM (at its own rate unless sample_rate is given)."""
-    p = _existing(path)
-    args = ["-v", "info", "-i", url(p), "-map", "0:a:0", "-ac", "1"]
-    if sample_rate is not None:
-        args += ["-ar", str(int(sample_rate))]
-    proc = run([*args, "-f", "s16le", "-acodec", "pcm_s16le", "pipe:1"])
-    rate = sample_rate
-    if rate is None:
-        # The output stream's rate is the input's; the first "Audio: ... Hz" line is the input.
-        m = _RATE_RE.search(proc.stderr.decode("utf-8", "replace"))
-        if not m:
-            raise EncodeError(f"{p}: ffmpeg did not report a sample rate; is it an audio file?")
-        rate = int(m.group(1))
-    data = proc.stdout
-    if len(data) % 2:
-        data = data[:-1]
-    return PCM(data, rate)
+def decode_to_pcm(source: str | Path | bytes, sample_rate: int | None = None) -> PCM:
+    """Decode audio (a file, or MP3 bytes) to mono 16-bit PCM, at its own rate unless sample_rate is given.
+
+    The one decoder. A file decodes gapless (the encoder delay and end padding its LAME header
+    records are trimmed); bytes come through a pipe, where ffmpeg trims the delay but cannot seek
+    to trim the padding, so they decode to up to one frame more at the end.
+    """
+    return _decode(source, sample_rate, "info")[0]
 
 
 _LEVEL_RE = re.compile(r"^(?:\[[^\]]*\] )*\[(error|fatal|panic)\] ?(.*)$")
 
 
-def decode_checked(path: str | Path) -> tuple[PCM, list[str]]:
-    """Decode an MP3 to mono PCM at its own rate, with every error the decoder logged on the way.
+def decode_checked(source: str | Path | bytes) -> tuple[PCM, list[str]]:
+    """Decode like ``decode_to_pcm``, with every error the decoder logged on the way.
 
     A truncated or garbled file decodes "successfully" to shorter or damaged audio; the errors
     ("Header missing", "invalid block type", …) are how a player would stumble over it.
     """
-    p = _existing(path)
-    proc = run(["-loglevel", "repeat+level+info", "-i", url(p), "-map", "0:a:0", "-ac", "1",
-                "-f", "s16le", "-acodec", "pcm_s16le", "pipe:1"])
-    log = proc.stderr.decode("utf-8", "replace")
-    m = _RATE_RE.search(log)
-    if not m:
-        raise EncodeError(f"{p}: ffmpeg did not report a sample rate; is it an audio file?")
+    pcm, log = _decode(source, None, "repeat+level+info")
     errors = []
     for line in log.splitlines():
         hit = _LEVEL_RE.match(line.strip())
         if hit:
             errors.append(hit.group(2).strip())
-    data = proc.stdout
-    return PCM(data[: len(data) // 2 * 2], int(m.group(1))), errors
+    return pcm, errors
+
+
+def _decode(source: str | Path | bytes, sample_rate: int | None, loglevel: str) -> tuple[PCM, str]:
+    """(PCM, ffmpeg's log) of a file, or of MP3 bytes sent through a pipe."""
+    if isinstance(source, (bytes, bytearray)):
+        what, data, inputs = "the MP3 bytes", bytes(source), ["-f", "mp3", "-i", "pipe:0"]
+    else:
+        p = _existing(source)
+        what, data, inputs = str(p), None, ["-i", url(p)]
+    args = ["-v", loglevel, *inputs, "-map", "0:a:0", "-ac", "1"]
+    if sample_rate is not None:
+        args += ["-ar", str(int(sample_rate))]
+    proc = run([*args, "-f", "s16le", "-acodec", "pcm_s16le", "pipe:1"], input=data)
+    log = proc.stderr.decode("utf-8", "replace")
+    rate = sample_rate
+    if rate is None:
+        # The output stream's rate is the input's; the first "Audio: ... Hz" line is the input.
+        m = _RATE_RE.search(log)
+        if not m:
+            raise EncodeError(f"{what}: ffmpeg did not report a sample rate; is it an audio file?")
+        rate = int(m.group(1))
+    samples = proc.stdout
+    return PCM(samples[: len(samples) // 2 * 2], rate), log

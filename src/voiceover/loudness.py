@@ -35,6 +35,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, NamedTuple
 
+from . import ffmpeg
 from .core import PCM
 from .errors import EncodeError
 from .kweighting import KWeighting as _KWeighting
@@ -192,28 +193,10 @@ def measure(pcm: PCM) -> Loudness:
 
 def measure_mp3(source: str | Path | bytes) -> Loudness:
     """Loudness of an MP3 (a path or its bytes) as a player hears it: decoded by the bundled ffmpeg."""
-    return measure(decode_mp3(source))
-
-
-def decode_mp3(source: str | Path | bytes) -> PCM:
-    """An MP3 (a path or its bytes) decoded by the bundled ffmpeg, gapless, mono 16-bit."""
-    from . import ffmpeg
-
-    if isinstance(source, (bytes, bytearray)):
-        proc = ffmpeg.run(
-            ["-v", "info", "-f", "mp3", "-i", "pipe:0", "-map", "0:a:0", "-ac", "1",
-             "-f", "s16le", "-acodec", "pcm_s16le", "pipe:1"],
-            input=bytes(source),
-        )
-        m = ffmpeg._RATE_RE.search(proc.stderr.decode("utf-8", "replace"))
-        if not m:
-            raise EncodeError("ffmpeg did not report a sample rate for the MP3 bytes; are they an MP3?")
-        pcm = PCM(proc.stdout[: len(proc.stdout) // 2 * 2], int(m.group(1)))
-    else:
-        pcm = ffmpeg.decode_to_pcm(source)
+    pcm = ffmpeg.decode_to_pcm(source)
     if not pcm.samples:
         raise EncodeError("the MP3 decoded to no audio; is it a valid MP3?")
-    return pcm
+    return measure(pcm)
 
 
 # -- normalising -----------------------------------------------------------------------------

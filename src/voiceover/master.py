@@ -44,14 +44,15 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Callable, NamedTuple, Sequence
 
+from . import ffmpeg
 from . import loudness as lo
 from .audio import encode_frames, encode_mp3
 from .cache import Cache
+from .core import PCM
 from .errors import EncodeError
 from .masterblocks import Analysis, analyse, gated_lufs
 from .masterpack import _code_digest, _encoder_version, _pack, _unpack
 from .mp3info import ENCODER_DELAY, count_frames, frame_samples, lame_info_frame
-from .core import PCM
 
 MASTER_NS = "master"
 FORMAT = 2  # bump when a key or a stored value changes meaning
@@ -243,7 +244,7 @@ class _Master:
         body = e.body
 
         def make():
-            pcm = lo.decode_mp3(self.standalone(e))
+            pcm = ffmpeg.decode_to_pcm(self.standalone(e))
             length = p.end - p.start
             data = pcm.samples[:2 * length].ljust(2 * length, b"\0")
             an = analyse(data, self.rate, 0, p.last)

@@ -12,8 +12,8 @@ import threading
 from pathlib import Path
 
 from .. import interrupts
-from ..errors import EngineUnavailable, SynthesisError, VoiceNotFound
 from ..core import PCM, Voice
+from ..errors import EngineUnavailable, SynthesisError, VoiceNotFound
 from .base import Engine
 
 SAMPLE_RATE = 22050  # what libespeak-ng produces; confirmed by espeak_Initialize at load

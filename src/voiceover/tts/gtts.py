@@ -18,8 +18,9 @@ import threading
 import time
 from importlib import metadata
 
-from ..errors import EncodeError, EngineUnavailable, SynthesisError, VoiceNotFound
+from .. import ffmpeg
 from ..core import PCM, Voice
+from ..errors import EncodeError, EngineUnavailable, SynthesisError, VoiceNotFound
 from .base import Engine
 
 # Accents (Google hosts) offered per language; any of them speaks the language.
@@ -199,15 +200,16 @@ def _root_cause(exc: BaseException) -> str:
 
 
 def decode_mp3(mp3: bytes) -> PCM:
-    """MP3 bytes → mono 16-bit PCM at the MP3's own rate (the bundled ffmpeg)."""
-    from ..ffmpeg import decode_to_pcm
+    """Google's MP3 → mono 16-bit PCM at its own rate; a file that does not decode is a SynthesisError.
 
+    Decoded from a file, not a pipe: only a seekable input lets ffmpeg trim the end padding.
+    """
     fd, tmp = tempfile.mkstemp(suffix=".mp3", prefix="voiceover-gtts-")
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(mp3)
         try:
-            return decode_to_pcm(tmp)
+            return ffmpeg.decode_to_pcm(tmp)
         except EncodeError as exc:
             raise SynthesisError(f"gtts: Google's audio could not be decoded ({exc})") from None
     finally:

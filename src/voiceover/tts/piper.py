@@ -23,10 +23,10 @@ from dataclasses import dataclass, field
 from importlib import metadata
 from pathlib import Path
 
-from ..errors import EngineUnavailable, SynthesisError, VoiceNotFound
-from ..voice_store import voices_dir
 from . import world
 from ..core import PCM, Voice
+from ..errors import EngineUnavailable, SynthesisError, VoiceNotFound
+from ..voice_store import voices_dir
 from .base import Engine
 from .world import Persona, parse_persona
 

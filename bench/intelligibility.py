@@ -26,7 +26,7 @@ import time
 from concurrent.futures import ProcessPoolExecutor
 
 # The recogniser and the word error count are shared with `voiceover check` (check.py).
-from voiceover.check import new_decoder, normalise, transcribe, word_errors
+from voiceover.check import comparable_words, new_decoder, transcribe, word_errors
 
 # (text given to the engine, what a listener should hear — numbers written as spoken)
 SENTENCES: list[tuple[str, str]] = [
@@ -159,11 +159,11 @@ def measure_rules(candidate: tuple[str, str, int], rate: int = 155) -> dict:
     cases = [(r, t, for_speech(t, "en"), ref) for r, t, ref in RULE_SENTENCES]
     cases += [(f"({name})", t, rewritten, ref) for name, t, rewritten, ref in LEFT_OUT]
     for rule, text, rewritten, reference in cases:
-        ref = normalise(reference)
+        ref = comparable_words(reference)
         row = rules.setdefault(rule, [0, 0, 0])  # words, errors before, errors after
         row[0] += len(ref)
         for k, spoken in ((1, text), (2, rewritten)):
-            row[k] += word_errors(ref, normalise(transcribe(decoder, engine.synthesize(spoken, voice, "en"))))
+            row[k] += word_errors(ref, comparable_words(transcribe(decoder, engine.synthesize(spoken, voice, "en"))))
     pauses: dict[str, list[float]] = {}
     for rule, text in PAUSE_SENTENCES:
         row = pauses.setdefault(rule, [0.0, 0.0])
@@ -245,8 +245,8 @@ def measure(candidate: tuple[str, str, int], rate: int = 155, sentences: int = l
         synth_s += time.perf_counter() - t0
         audio_s += pcm.duration
         hyp = transcribe(decoder, pcm)
-        ref = normalise(reference)
-        e = word_errors(ref, normalise(hyp))
+        ref = comparable_words(reference)
+        e = word_errors(ref, comparable_words(hyp))
         errors, words = errors + e, words + len(ref)
         if e / len(ref) > worst[1]:
             worst = (hyp, e / len(ref))
@@ -284,7 +284,7 @@ def main(argv: list[str] | None = None) -> int:
         cands = [parse_candidate(v) for v in args.voices]
     noise = tuple(float(x) for x in args.piper_noise.split(",")) if args.piper_noise else None
     used = SENTENCES[:n_sentences]
-    print(f"{len(used)} sentences, {sum(len(normalise(r)) for _, r in used)} words, "
+    print(f"{len(used)} sentences, {sum(len(comparable_words(r)) for _, r in used)} words, "
           f"rate {args.rate} wpm, pocketsphinx en-us", file=sys.stderr)
     with ProcessPoolExecutor(max_workers=args.jobs, initializer=_set_piper_noise, initargs=(noise,)) as pool:
         rows = list(pool.map(measure, cands, [args.rate] * len(cands), [n_sentences] * len(cands)))

@@ -21,7 +21,7 @@ from voiceover.check import (
     CheckReport,
     SpeakerRow,
     check_edition,
-    normalise,
+    comparable_words,
     reference_words,
     wer,
     word_errors,
@@ -56,7 +56,7 @@ def test_wer_normalises_case_and_punctuation():
     assert wer("Hello, World!", "hello world") == 0.0
     assert wer("one two three four", "one two three") == 0.25
     assert wer("", "anything") == 1.0  # no reference words: errors over max(1, 0)
-    assert normalise("Kazakhstan’s ex-Soviet DON'T") == ["kazakhstan's", "ex", "soviet", "don't"]
+    assert comparable_words("Kazakhstan’s ex-Soviet DON'T") == ["kazakhstan's", "ex", "soviet", "don't"]
 
 
 def test_only_dictionary_words_without_digits_are_scored():

@@ -10,7 +10,7 @@ import pytest
 from voiceover import loudness
 from voiceover.audio import Timeline, encode_mp3
 from voiceover.core import PCM
-from voiceover.loudness import Loudness, measure, measure_mp3, normalise, normalise_mp3
+from voiceover.loudness import Loudness, measure, measure_mp3, normalise_loudness, normalise_loudness_mp3
 
 SR = 22050
 SENTENCES = [
@@ -94,9 +94,9 @@ def test_streamed_pieces_give_the_same_numbers(monkeypatch):
     rng = np.random.default_rng(1)
     x = rng.normal(0, 0.1, SR * 7) * np.sin(np.linspace(0, 20, SR * 7)) ** 2
     pcm = pcm_of(x)
-    whole = measure(pcm), normalise(pcm)
+    whole = measure(pcm), normalise_loudness(pcm)
     monkeypatch.setattr(loudness, "PIECE_SAMPLES", 10_007)
-    pieces = measure(pcm), normalise(pcm)
+    pieces = measure(pcm), normalise_loudness(pcm)
     assert pieces[0].integrated_lufs == pytest.approx(whole[0].integrated_lufs, abs=1e-6)
     assert pieces[0].true_peak_dbtp == pytest.approx(whole[0].true_peak_dbtp, abs=1e-4)
     assert pieces[1] == whole[1]
@@ -120,7 +120,7 @@ def test_measure_mp3_reads_bytes_and_paths_alike(tmp_path, speech):
 @pytest.mark.slow
 def test_espeak_speech_meets_the_target_after_mp3(speech):
     before = measure(speech)
-    out = normalise(speech)
+    out = normalise_loudness(speech)
     assert len(out.samples) == len(speech.samples)  # chapter and caption times stay valid
     after = measure_mp3(encode_mp3(out))
     assert abs(after.integrated_lufs - loudness.MONO_TARGET) <= 0.5, (before, after)
@@ -133,7 +133,7 @@ def test_espeak_speech_meets_the_target_after_mp3(speech):
 def test_quiet_or_hot_speech_is_brought_to_target(speech, gain_db):
     """-12 dB needs a lot of gain (peaks must be limited hard); +6 dB clips at the source."""
     x = samples(speech) / 32768.0 * 10 ** (gain_db / 20)
-    after = measure_mp3(encode_mp3(normalise(pcm_of(x))))
+    after = measure_mp3(encode_mp3(normalise_loudness(pcm_of(x))))
     assert abs(after.integrated_lufs - loudness.MONO_TARGET) <= 0.5
     assert after.true_peak_dbtp <= loudness.TRUE_PEAK_MAX
 
@@ -142,7 +142,7 @@ def test_quiet_or_hot_speech_is_brought_to_target(speech, gain_db):
 def test_quiet_speech_with_loud_clicks_is_limited_not_clipped(speech):
     x = samples(speech) / 32768.0 * 0.3
     x[SR // 4 :: SR] = 0.99  # a click every second, 10 dB over the speech peaks
-    out = normalise(pcm_of(x))
+    out = normalise_loudness(pcm_of(x))
     assert np.abs(samples(out)).max() <= 32768 * 10 ** (loudness.LIMIT_CEILING_DBFS / 20) + 1
     after = measure_mp3(encode_mp3(out))
     assert abs(after.integrated_lufs - loudness.MONO_TARGET) <= 0.5
@@ -152,7 +152,7 @@ def test_quiet_speech_with_loud_clicks_is_limited_not_clipped(speech):
 def test_loud_square_wave_does_not_clip():
     t = np.arange(SR * 10) / SR
     square = np.sign(np.sin(2 * np.pi * 220 * t))
-    out = normalise(pcm_of(square))
+    out = normalise_loudness(pcm_of(square))
     s = samples(out)
     assert np.abs(s).max() < 32767 * 10 ** (loudness.LIMIT_CEILING_DBFS / 20)
     after = measure_mp3(encode_mp3(out))
@@ -162,27 +162,27 @@ def test_loud_square_wave_does_not_clip():
 
 def test_silence_is_returned_untouched_and_gain_is_capped():
     silent = PCM(bytes(2 * SR * 3), SR)
-    assert normalise(silent) == silent
+    assert normalise_loudness(silent) == silent
     hiss = pcm_of(1e-4 * np.random.default_rng(0).normal(size=SR * 3))  # ≈ -80 dBFS: under the -70 LUFS gate
-    assert normalise(hiss) == hiss
+    assert normalise_loudness(hiss) == hiss
     faint = pcm_of(0.001 * np.sin(2 * np.pi * 440 * np.arange(SR * 3) / SR))  # -63 LUFS
-    out = normalise(faint)
+    out = normalise_loudness(faint)
     gain_db = 20 * math.log10(np.abs(samples(out)).max() / np.abs(samples(faint)).max())
     assert gain_db == pytest.approx(loudness.MAX_GAIN_DB, abs=0.1)
 
 
 @pytest.mark.slow
 def test_same_input_same_bytes(speech):
-    a, b = normalise(speech), normalise(PCM(bytes(speech.samples), speech.sample_rate))
+    a, b = normalise_loudness(speech), normalise_loudness(PCM(bytes(speech.samples), speech.sample_rate))
     assert a.samples == b.samples
     assert encode_mp3(a) == encode_mp3(b)
 
 
 @pytest.mark.slow
-def test_normalise_mp3_corrects_a_wrong_calibration(speech, monkeypatch):
+def test_normalise_loudness_mp3_corrects_a_wrong_calibration(speech, monkeypatch):
     monkeypatch.setattr(loudness, "MP3_LOUDNESS_SHIFT_LU", 1.5)  # as if another encoder moved it +1.5 LU
-    assert abs(measure_mp3(encode_mp3(normalise(speech, mp3_shift_lu=1.5))).integrated_lufs + 19) > 1
-    mp3, pcm, loud = normalise_mp3(speech, encode_mp3)
+    assert abs(measure_mp3(encode_mp3(normalise_loudness(speech, mp3_shift_lu=1.5))).integrated_lufs + 19) > 1
+    mp3, pcm, loud = normalise_loudness_mp3(speech, encode_mp3)
     assert abs(loud.integrated_lufs - loudness.MONO_TARGET) <= loudness.FIT_TOLERANCE_LU
     assert loud == measure_mp3(mp3) and mp3 == encode_mp3(pcm)
 

@@ -41,14 +41,14 @@ INSTALL_HINT = "pip install 'voiceover[check]'  (or: pip install pocketsphinx)"
 
 
 # -- words and errors -------------------------------------------------------------------------
-def normalise(text: str) -> list[str]:
+def comparable_words(text: str) -> list[str]:
     """Lower-case words, punctuation dropped (apostrophes kept inside words)."""
     return re.findall(r"[a-z0-9]+(?:'[a-z]+)?", text.lower().replace("’", "'"))
 
 
 def reference_words(text: str, language: str = "en") -> list[str]:
     """The words a listener should hear: the text as spoken (speech_text), numbers as words."""
-    return normalise(spoken_numbers(for_speech(text, language), language))
+    return comparable_words(spoken_numbers(for_speech(text, language), language))
 
 
 @functools.lru_cache(maxsize=1)
@@ -71,8 +71,8 @@ def word_errors(reference: list[str], hypothesis: list[str]) -> int:
 
 def wer(reference: str, hypothesis: str) -> float:
     """Word error rate of one hypothesis against one reference (0.0 = perfect)."""
-    ref = normalise(reference)
-    return word_errors(ref, normalise(hypothesis)) / max(1, len(ref))
+    ref = comparable_words(reference)
+    return word_errors(ref, comparable_words(hypothesis)) / max(1, len(ref))
 
 
 # -- recogniser -------------------------------------------------------------------------------
@@ -378,7 +378,7 @@ def check_edition(folder: Path, *, limit_seconds: float | None = None,
         audio_of.setdefault(p.speaker_id, []).append(audio[p.start_ms * RATE // 1000 * 2:p.end_ms * RATE // 1000 * 2])
         ref = scorable(reference_words(p.text, lang))
         utterances.append(Utterance(p.speaker_id, p.start_ms, p.end_ms, p.text, hyp, len(ref),
-                                    word_errors(ref, normalise(hyp))))
+                                    word_errors(ref, comparable_words(hyp))))
         if progress:
             progress(done, len(chosen))
     rows: list[SpeakerRow] = []

@@ -2,7 +2,7 @@
 
 Targets: -19 LUFS integrated for mono (-16 for stereo), true peak at most -1 dBTP, measured on
 the encoded MP3. Raw engine speech sits at -19…-22 LUFS with peaks near 0 dBFS, so plain gain
-would clip; ``normalise`` applies gain plus a look-ahead peak limiter whose gain envelope is
+would clip; ``normalise_loudness`` applies gain plus a look-ahead peak limiter whose gain envelope is
 computed on 1 ms chunks with vectorised numpy (no per-sample Python loop):
 
 * each chunk's peak asks for a gain reduction (to the ceiling);
@@ -54,7 +54,7 @@ MAX_GAIN_DB = 24.0  # never amplify more than this (near-silence must not become
 ATTACK_DB_PER_MS = 2.0  # how fast the limiter may pull the gain down before a peak (look-ahead)
 RELEASE_DB_PER_MS = 0.1  # how fast the gain recovers after it (6 dB in 60 ms)
 SMOOTH_MS = 2  # half-width of the moving average that rounds the envelope's corners
-FIT_TOLERANCE_LU = 0.25  # normalise_mp3 re-encodes when the MP3 lands further than this from target
+FIT_TOLERANCE_LU = 0.25  # normalise_loudness_mp3 re-encodes when the MP3 lands further than this from target
 PEAK_MARGIN_DB = 0.3  # ...or its true peak comes within this of the maximum
 ENCODER_PEAK_RISE_DB = 1.2  # the most lameenc (≥ 64 kbps) raises true peak over its PCM's: ≤ +0.82 measured, + margin
 
@@ -226,7 +226,7 @@ def _limiter_gain_db(peak_db, ceiling_db: float, chunk_ms: float, np):
     return np.convolve(padded, kernel, mode="valid")
 
 
-def normalise(
+def normalise_loudness(
     pcm: PCM,
     *,
     target_lufs: float = MONO_TARGET,
@@ -326,14 +326,14 @@ def apply_gain(a, gain_db: float, env_db, chunk: int) -> bytes:
 
 
 class Normalised(NamedTuple):
-    """What normalise_mp3 made: the MP3 bytes, the PCM they encode, and their measured loudness."""
+    """What normalise_loudness_mp3 made: the MP3 bytes, the PCM they encode, and their measured loudness."""
 
     mp3: bytes
     pcm: PCM
     loudness: Loudness
 
 
-def normalise_mp3(
+def normalise_loudness_mp3(
     pcm: PCM,
     encode: Callable[[PCM], bytes],
     *,
@@ -352,7 +352,7 @@ def normalise_mp3(
     shift, ceiling = MP3_LOUDNESS_SHIFT_LU, LIMIT_CEILING_DBFS
     mp3, out, loud = b"", pcm, Loudness(float("-inf"), float("-inf"))
     for _ in range(max(1, attempts)):
-        out = normalise(pcm, target_lufs=target_lufs, ceiling_dbfs=ceiling, mp3_shift_lu=shift)
+        out = normalise_loudness(pcm, target_lufs=target_lufs, ceiling_dbfs=ceiling, mp3_shift_lu=shift)
         mp3 = encode(out)
         loud = measure_mp3(mp3)
         if not math.isfinite(loud.integrated_lufs):

@@ -30,7 +30,7 @@ pieces between cuts are worked on alone, in parallel threads, through the cache:
    input), and the release gate (`voiceover verify`) measures the real file. Other settings
    keep the **heard** pass (keyed by the piece's MP3): each piece decoded by ffmpeg and measured
    on its own block grid (within ~0.01 LU of the whole file's); a miss corrects the calibration
-   and re-encodes, as loudness.normalise_mp3 does.
+   and re-encodes, as loudness.normalise_loudness_mp3 does.
 5. **Join**: the frames under one Xing/LAME Info header (delay 576, the last piece's padding).
 
 With ``--encoder ffmpeg`` the edition is one piece (ffmpeg writes its own header).

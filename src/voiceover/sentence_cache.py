@@ -14,7 +14,7 @@ from typing import Sequence
 from .cache import Cache
 from .core import PCM
 from .errors import SynthesisError
-from .speech_job import Job, normalise
+from .speech_job import Job, canonical_text
 
 SPEECH_NS = "speech"
 SPEECH_FORMAT = 1  # bump when the key or the stored value changes meaning
@@ -24,7 +24,7 @@ _MAGIC = b"VOPCM1"
 def speech_key(job: Job, version: str) -> str:
     """The sentence cache key of a job."""
     return Cache.key(SPEECH_NS, SPEECH_FORMAT, job.voice.engine, asdict(job.voice), version, job.language,
-                     normalise(job.text))
+                     canonical_text(job.text))
 
 
 def pack_pcm(pcm: PCM) -> bytes:

@@ -24,7 +24,7 @@ class Job:
     label: str = ""
 
 
-def normalise(text: str) -> str:
+def canonical_text(text: str) -> str:
     """What the engine is given: NFC, whitespace runs collapsed, ends stripped."""
     return " ".join(unicodedata.normalize("NFC", text).split())
 
@@ -39,7 +39,7 @@ def engine_version(engine: Engine, voice: Voice) -> str:
 
 def speak_job(engine: Engine, job: Job) -> PCM:
     """The engine's PCM for one job (SynthesisError when the engine returns something else)."""
-    pcm = engine.synthesize(normalise(job.text), job.voice, job.language)
+    pcm = engine.synthesize(canonical_text(job.text), job.voice, job.language)
     if not isinstance(pcm, PCM):
         raise SynthesisError(f"engine {job.voice.engine!r} returned {type(pcm).__name__}, not PCM")
     return pcm

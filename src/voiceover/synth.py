@@ -23,7 +23,7 @@ from .core import PCM, Voice
 from .errors import SynthesisError
 from .frozen import frozen_error
 from .sentence_cache import SPEECH_NS, Spoken, cached_pcm, pack_pcm, speech_key
-from .speech_job import Job, complete, engine_version, normalise
+from .speech_job import Job, canonical_text, complete, engine_version
 from .speech_workers import speak_all
 from .tts import get_engine
 
@@ -142,4 +142,4 @@ def _log(key: str, job: Job) -> None:
     path = os.environ.get(LOG_ENV)
     if path:
         with open(path, "a", encoding="utf-8") as fh:
-            fh.write(f"{key[:16]}\t{job.language}\t{job.label}\t{normalise(job.text)}\n")
+            fh.write(f"{key[:16]}\t{job.language}\t{job.label}\t{canonical_text(job.text)}\n")

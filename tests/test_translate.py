@@ -121,7 +121,14 @@ def test_pivot_through_russian(install, no_network):
     assert prov["route"] == ["en", "ru", "kk"]
     assert [p["name"] for p in prov["packages"]] == ["translate-en_ru", "translate-ru_kk"]
     assert all(len(p["sha256"]) == 64 for p in prov["packages"])
+    # provenance names what ran: CTranslate2 and SentencePiece on argos packages (argostranslate never runs)
     assert prov["engine"] == "ctranslate2" and prov["engine_version"] == metadata.version("ctranslate2")
+    assert prov["tokenizer"] == "sentencepiece" and prov["tokenizer_version"] == metadata.version("sentencepiece")
+    assert prov["package_format"] == "argos"
+    assert disclosure_lines(prov)[0] == (
+        f"Machine translation from English into Kazakh via Russian: CTranslate2 {metadata.version('ctranslate2')} + "
+        f"SentencePiece {metadata.version('sentencepiece')} running the argos packages "
+        f"translate-en_ru {prov['packages'][0]['version']}, translate-ru_kk {prov['packages'][1]['version']}, {prov['date']}.")
     # kk glossary applies at the end of the pivot
     assert {s.id: s.name for s in result.script.speakers}["roman-vassilenko"] == "Роман Василенко"
     assert "Астана халықаралық форумы" in _texts(result.script)["s006"]
@@ -208,7 +215,7 @@ def test_fully_reviewed_has_no_disclosure(install, no_network, tmp_path):
     src = sample_script()
     first = translate_script(src, "ru", po_path=po_path)
     lines = disclosure_lines(first.provenance)
-    assert lines and f"ctranslate2 {metadata.version('ctranslate2')}" in lines[0] and "translate-en_ru 1.0" in lines[0]
+    assert lines and f"CTranslate2 {metadata.version('ctranslate2')}" in lines[0] and "translate-en_ru 1.0" in lines[0]
     po = polib.pofile(str(po_path))
     for e in po:
         if "fuzzy" in e.flags:

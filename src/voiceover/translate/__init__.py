@@ -9,8 +9,8 @@ argostranslate itself (which imports Stanza and torch) is never needed to transl
 
 from __future__ import annotations
 
-from .engine import TranslationResult, build_date, disclosure_lines, translate_script
 from .packages import InstalledPackage, Route, check_routes, installed_packages, packages_dir
+from .pipeline import TranslationResult, build_date, disclosure_lines, translate_script
 
 __all__ = [
     "InstalledPackage",

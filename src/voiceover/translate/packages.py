@@ -22,7 +22,7 @@ from ..cache import Cache
 from ..errors import InputError, ModelMissing, UsageError
 from ..languages import check_language
 from . import archive as archive_checks
-from . import catalogue
+from . import catalogue, runner
 
 SPLITTER_DIRS = ("minisbd", "stanza", "spacy")
 PIVOTS = ("en", "ru")  # preferred intermediate languages, in order
@@ -317,16 +317,12 @@ def install_archive(archive: str | Path, *, directory: Path | None = None, force
                 remove_package(old)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    from . import runner
-
     runner.forget(dest)
     return read_package(dest)
 
 
 def remove_package(pkg: InstalledPackage) -> None:
     """Delete an installed package and forget any loaded model for it."""
-    from . import runner
-
     runner.forget(pkg.path)
     shutil.rmtree(pkg.path)
 

@@ -13,8 +13,12 @@ from __future__ import annotations
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .packages import InstalledPackage
+from ..errors import ModelMissing
+
+if TYPE_CHECKING:
+    from .packages import InstalledPackage
 
 MAX_BATCH = 32
 _loaded: dict[tuple, "Runner"] = {}
@@ -81,8 +85,6 @@ class Runner:
 
 def get_runner(pkg: InstalledPackage, *, threads: int | None = None) -> Runner:
     """A loaded runner for ``pkg``, reused while the package on disk is unchanged."""
-    from ..errors import ModelMissing
-
     model_bin = pkg.model_dir / "model.bin"
     try:
         st = model_bin.stat()

@@ -1,7 +1,9 @@
-"""Translate a whole Script: sentences ▸ PO reviews ▸ glossary ▸ translation memory ▸ MT ▸ restore.
+"""Translating a whole Script, stage by stage: sentences ▸ PO reviews ▸ glossary ▸ translation memory ▸
+MT (runner.py) ▸ restore, with the provenance of what ran.
 
 The translated script keeps every chapter id, segment id and speaker id of the source, so the
-audio editions line up across languages.
+audio editions line up across languages. What translates is CTranslate2 (the model) with
+SentencePiece (the tokenizer) on an argos package's files; argostranslate itself never runs.
 """
 
 from __future__ import annotations
@@ -17,9 +19,13 @@ from ..cache import Cache
 from ..errors import NotInMemory
 from ..script import Chapter, Script, Segment, Speaker
 from ..sentences import split_sentences
+from .glossary import Glossary
 from .packages import check_routes
+from .po import PoEntry, Reviews, write_po
+from .runner import get_runner
 
-ENGINE = "ctranslate2"  # argos packages run on CTranslate2 + SentencePiece; argostranslate is not used
+ENGINE = "ctranslate2"  # runs the package's model (runner.py); argostranslate is not used
+TOKENIZER = "sentencepiece"  # cuts sentences into the model's tokens and joins them back
 MEMORY_NS = "mt"
 MEMORY_VERSION = "mt-v1"
 CHUNK = 16  # sentences per progress tick; CTranslate2 still batches up to runner.MAX_BATCH
@@ -92,9 +98,6 @@ def translate_script(
         ModelMissing: no installed route (the message names the fixing command).
         UsageError: unknown language code.
     """
-    from .glossary import Glossary
-    from .po import PoEntry, Reviews, write_po
-
     route = check_routes(script.language, [target])[target]
     target = route.target
     glossary = Glossary.load(target, glossary_dir)
@@ -161,8 +164,6 @@ def translate_script(
         if missing and memory_only:
             raise NotInMemory(missing)
         if missing:
-            from .runner import get_runner
-
             runner = get_runner(pkg, threads=threads)
             for start in range(0, len(missing), CHUNK):
                 chunk = missing[start:start + CHUNK]
@@ -203,7 +204,9 @@ def translate_script(
     counts["sentences"] = len(units)
     provenance = {
         "engine": ENGINE,
-        "engine_version": _ct2_version(),
+        "engine_version": _version(ENGINE),
+        "tokenizer": TOKENIZER,
+        "tokenizer_version": _version(TOKENIZER),
         "package_format": "argos",
         "source_language": script.language,
         "target_language": target,
@@ -251,28 +254,37 @@ def _mem_key(checksum: str, beam_size: int, text: str) -> str:
     return Cache.key(MEMORY_VERSION, checksum, {"beam_size": beam_size}, text)
 
 
-def _ct2_version() -> str:
+def _version(distribution: str) -> str:
     try:
-        return metadata.version("ctranslate2")
+        return metadata.version(distribution)
     except metadata.PackageNotFoundError:
         return "?"
+
+
+_DISPLAY = {"ctranslate2": "CTranslate2", "sentencepiece": "SentencePiece"}
 
 
 _NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
 
 
 def disclosure_lines(provenance: dict | None) -> list[str]:
-    """Header lines disclosing machine translation (engine, packages, version, date); [] when fully reviewed."""
+    """Header lines disclosing machine translation (what ran, on which packages, when); [] when fully reviewed."""
     if not provenance or provenance.get("reviewed"):
         return []
     codes = provenance.get("route") or []
     names = [_NAMES.get(c, c) for c in codes]
     via = f" via {', '.join(names[1:-1])}" if len(names) > 2 else ""
-    pkgs = ", ".join(f"{p['name']} {p.get('version') or '?'}" for p in provenance.get("packages", []))
+    packages = provenance.get("packages", [])
+    pkgs = ", ".join(f"{p['name']} {p.get('version') or '?'}" for p in packages)
+    parts = (("engine", provenance.get("engine", ENGINE)), ("tokenizer", provenance.get("tokenizer")))
+    ran = " + ".join(f"{_DISPLAY.get(name, name)} {provenance.get(key + '_version', '')}".strip()
+                     for key, name in parts if name)
+    fmt = provenance.get("package_format")
+    on = f"the {fmt} package{'s' if len(packages) > 1 else ''} " if fmt else ""
     c = provenance.get("counts", {})
     lines = [
         f"Machine translation from {names[0] if names else '?'} into {names[-1] if names else '?'}{via}: "
-        f"{provenance.get('engine', ENGINE)} {provenance.get('engine_version', '')} ({pkgs}), {provenance.get('date', '')}.",
+        f"{ran} running {on}{pkgs}, {provenance.get('date', '')}.",
         f"{c.get('machine', 0)} of {c.get('sentences', 0)} sentences are machine translated and not reviewed; "
         f"{c.get('reviewed', 0)} reviewed by a person.",
     ]

@@ -17,6 +17,7 @@ from typing import Callable
 
 from ..cache import Cache
 from ..errors import NotInMemory
+from ..languages import BY_CODE
 from ..script import Chapter, Script, Segment, Speaker
 from ..sentences import split_sentences
 from .glossary import Glossary
@@ -264,15 +265,12 @@ def _version(distribution: str) -> str:
 _DISPLAY = {"ctranslate2": "CTranslate2", "sentencepiece": "SentencePiece"}
 
 
-_NAMES = {"en": "English", "ru": "Russian", "kk": "Kazakh"}
-
-
 def disclosure_lines(provenance: dict | None) -> list[str]:
     """Header lines disclosing machine translation (what ran, on which packages, when); [] when fully reviewed."""
     if not provenance or provenance.get("reviewed"):
         return []
     codes = provenance.get("route") or []
-    names = [_NAMES.get(c, c) for c in codes]
+    names = [BY_CODE[c].english if c in BY_CODE else c for c in codes]  # a pivot may be a code we do not speak
     via = f" via {', '.join(names[1:-1])}" if len(names) > 2 else ""
     packages = provenance.get("packages", [])
     pkgs = ", ".join(f"{p['name']} {p.get('version') or '?'}" for p in packages)

@@ -26,6 +26,8 @@ import warnings
 from array import array
 from typing import Any, Sequence
 
+from . import ffmpeg
+from .core import PCM, TimedChapter
 from .errors import EncodeError, UsageError
 from .mp3info import (  # noqa: F401 - re-exported: the MP3 frame layer lives in mp3info.py
     _MPEG1_BITRATES,
@@ -41,7 +43,6 @@ from .mp3info import (  # noqa: F401 - re-exported: the MP3 frame layer lives in
     frame_samples,
     lame_info_frame,
 )
-from .core import PCM, TimedChapter
 
 DEFAULT_SAMPLE_RATE = 22050
 ENCODERS = ("lameenc", "ffmpeg")
@@ -173,9 +174,7 @@ def _pydub_segment():
         from pydub import AudioSegment
     if not getattr(AudioSegment, "_voiceover_ffmpeg", False):
         try:
-            from .ffmpeg import ffmpeg_exe
-
-            AudioSegment.converter = ffmpeg_exe()
+            AudioSegment.converter = ffmpeg.ffmpeg_exe()
         except Exception:  # resampling needs no ffmpeg; exporting would report it then
             pass
         AudioSegment._voiceover_ffmpeg = True
@@ -281,8 +280,6 @@ def encode_mp3(pcm: PCM, *, bitrate_kbps: int = DEFAULT_BITRATE_KBPS, encoder: s
     if len(pcm.samples) % 2:
         raise EncodeError(f"PCM has an odd number of bytes ({len(pcm.samples)}); expected 16-bit samples")
     if encoder == "ffmpeg":
-        from . import ffmpeg
-
         return ffmpeg.encode_mp3(pcm, bitrate_kbps)
     return _encode_lameenc(pcm, bitrate_kbps)
 

@@ -22,6 +22,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
+from . import ffmpeg
 from .caption_check import CaptionRead, edition_caption_problems, read_vtt
 from .captions import caption_words
 from .core import PCM, Voice
@@ -348,8 +349,6 @@ def check_edition(folder: Path, *, limit_seconds: float | None = None,
         InputError: its MP3, captions or script are missing.
         EngineUnavailable: pocketsphinx (or the bundled ffmpeg) is not installed.
     """
-    from .ffmpeg import decode_to_pcm
-
     lang, mp3, vtt, script, voices = _edition_files(Path(folder))
     decoder = new_decoder()  # before the slow decode: fail fast without pocketsphinx
     cues = read_vtt(vtt.read_text(encoding="utf-8"))
@@ -363,7 +362,7 @@ def check_edition(folder: Path, *, limit_seconds: float | None = None,
             continue
         budget[p.speaker_id] = used + (p.end_ms - p.start_ms) / 1000
         chosen.append(i)
-    audio = decode_to_pcm(mp3, RATE).samples
+    audio = ffmpeg.decode_to_pcm(mp3, RATE).samples
     total_ms = len(audio) // 2 * 1000 // RATE
     if progress:
         progress(0, len(chosen))

@@ -13,6 +13,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import ffmpeg
+from .caption_check import read_vtt
+
 F0_MIN, F0_MAX = 60.0, 400.0
 THRESHOLD = 0.15
 WINDOW_S, HOP_S = 0.025, 0.010
@@ -143,12 +146,9 @@ def compare_languages(measures: dict[str, dict[str, VoiceMeasure]], genders: dic
 
 def measure_edition(mp3: Path, vtt: Path, script) -> dict[str, VoiceMeasure]:
     """Speaker id → measure of one built edition, its audio cut by the caption cues."""
-    from .caption_check import read_vtt
-    from .ffmpeg import decode_to_pcm
-
     rate = 16000
     speaker_of = {seg.id: seg.speaker for _, seg in script.segments()}
-    audio = decode_to_pcm(mp3, rate).samples
+    audio = ffmpeg.decode_to_pcm(mp3, rate).samples
     pieces: dict[str, list[bytes]] = {}
     for cue in read_vtt(vtt.read_text(encoding="utf-8")):
         sid = speaker_of.get(cue.segment_id)

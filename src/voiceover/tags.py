@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Sequence
 from .cleantext import one_line
 from .core import TimedChapter
 from .errors import EncodeError, InputError, UsageError
+from .languages import iso639_2
 
 if TYPE_CHECKING:
     from .filedata import Data, FileData
@@ -42,8 +43,6 @@ def language_code(language: str) -> str:
     if len(code) == 3 and code.isascii() and code.isalpha():
         return code
     if len(code) == 2:
-        from .languages import iso639_2
-
         return iso639_2(code)
     raise UsageError(f"language {language!r} is not an ISO 639-2 code; use three letters such as eng, rus or kaz")
 

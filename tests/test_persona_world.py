@@ -65,7 +65,7 @@ def test_persona_is_higher_deterministic_and_intelligible(engine):
     assert high.f0_hz == pytest.approx(joe.f0_hz * 1.9, rel=0.15)  # ×1.9 of joe's real pitch, not of a harmonic
     assert high.centroid_hz > joe.centroid_hz
     assert high_err <= joe_err + 0.15 * words  # about as clear as joe
-    code = ("import hashlib,sys; sys.path.insert(0, 'src'); from voiceover.tts import get_engine, Voice; "
+    code = ("import hashlib,sys; sys.path.insert(0, 'src'); from voiceover.core import Voice; from voiceover.tts import get_engine; "
             f"p = get_engine('piper').synthesize({SENTENCES[0]!r}, Voice('piper', {HIGH!r}, 155, 50), 'en'); "
             "print(hashlib.sha256(p.samples).hexdigest())")
     other = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()

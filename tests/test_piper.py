@@ -79,7 +79,7 @@ def test_same_text_same_samples_in_another_process(engine):
     here = sha(engine.synthesize(SENTENCE, Voice("piper", JOE, 160), "en"))
     code = (
         "import hashlib\n"
-        "from voiceover.tts import Voice, get_engine\n"
+        "from voiceover.core import Voice\nfrom voiceover.tts import get_engine\n"
         f"pcm = get_engine('piper').synthesize({SENTENCE!r}, Voice('piper', {JOE!r}, 160), 'en')\n"
         "print(hashlib.sha256(pcm.samples).hexdigest())\n"
     )

@@ -52,7 +52,7 @@ def test_same_sentence_after_any_predecessor_is_identical(voice):
 
 def test_a_fresh_process_speaks_the_same_bytes():
     code = (
-        "import hashlib; from voiceover.tts import get_engine, Voice; e = get_engine('espeak');"
+        "import hashlib; from voiceover.core import Voice; from voiceover.tts import get_engine; e = get_engine('espeak');"
         "e.synthesize('Hello there.', Voice('espeak', 'en-us+m6', 155, 30), 'en');"
         f"print(hashlib.sha256(e.synthesize({TARGET!r}, Voice('espeak', 'en-us+f5', 155, 30), 'en').samples).hexdigest())"
     )

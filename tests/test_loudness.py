@@ -82,7 +82,7 @@ def _full_true_peak(pcm: PCM) -> float:
 
 def test_true_peak_equals_oversampling_everything(speech):
     rng = np.random.default_rng(7)
-    hot = normalise(speech)  # limited speech: most windows could hold the peak
+    hot = normalise_loudness(speech)  # limited speech: most windows could hold the peak
     noise = PCM((rng.standard_normal(30000) * 4000).clip(-32768, 32767).astype("<i2").tobytes(), SR)
     click = np.zeros(20000, dtype="<i2")
     click[[5, 9000, 19999]] = [20000, -32768, 32767]  # lone samples, at the very edges too

@@ -228,8 +228,8 @@ def test_an_uncalibrated_bitrate_is_decoded_and_measured(tmp_path, monkeypatch):
     rate = 22050
     samples, bounds = edition(chapters_of(rate, range(2)), rate)
     decoded = []
-    real = master.lo.decode_mp3
-    monkeypatch.setattr(master.lo, "decode_mp3", lambda mp3: decoded.append(1) or real(mp3))
+    real = master.ffmpeg.decode_to_pcm
+    monkeypatch.setattr(master.ffmpeg, "decode_to_pcm", lambda mp3: decoded.append(1) or real(mp3))
     got = master_edition(samples, rate, bounds, bitrate=48)
     assert decoded and not master.predicts("lameenc", 48)
     heard = measure_mp3(got.mp3)

@@ -19,14 +19,14 @@ from voiceover.filedata import FileData, sha256, spool
 from voiceover.manifest import sha256 as manifest_sha256
 from voiceover.master import master_edition
 from voiceover.publish.epub import zip_bytes
-from voiceover.tags import ChapterMark, read_chapters, tag_mp3, tag_mp3_bytes
-from voiceover.tts.base import PCM
+from voiceover.core import PCM, TimedChapter
+from voiceover.tags import read_chapters, tag_mp3, tag_mp3_bytes
 
 from test_master import chapters_of, edition
 
 TAGS = dict(title="Интервью", artist="voiceover", album="Interviews", language="en", comment="A test.",
             extra_text={"LOUDNESS": "-19 LUFS"},
-            chapters=[ChapterMark("c1", "One", 0, 2000), ChapterMark("c2", "Қазақ", 2000, 4000)])
+            chapters=[TimedChapter("c1", "One", 0, 2000), TimedChapter("c2", "Қазақ", 2000, 4000)])
 
 
 @pytest.fixture(scope="module")

@@ -223,7 +223,7 @@ def test_the_loudness_pass_imports_no_scipy():
     code = ("import sys, numpy as np\n"
             "from voiceover.master import master_edition\n"
             "from voiceover.loudness import measure\n"
-            "from voiceover.tts.base import PCM\n"
+            "from voiceover.core import PCM\n"
             "t = np.arange(22050 * 3) / 22050\n"
             "x = (np.sin(2 * np.pi * 220 * t) * 9000 * (t % 1 < 0.6)).astype('<i2').tobytes()\n"
             "master_edition(x, 22050, [0]); measure(PCM(x, 22050))\n"

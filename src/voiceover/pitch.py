@@ -15,6 +15,8 @@ from pathlib import Path
 
 from . import ffmpeg
 from .caption_check import read_vtt
+from .edition import EditionLayout
+from .script import Script
 
 F0_MIN, F0_MAX = 60.0, 400.0
 THRESHOLD = 0.15
@@ -157,18 +159,14 @@ def measure_edition(mp3: Path, vtt: Path, script) -> dict[str, VoiceMeasure]:
     return {sid: measure(p, rate) for sid, p in pieces.items()}
 
 
-def check_editions(folder: Path, slug: str, languages) -> list[str]:
+def check_editions(layout: EditionLayout, languages) -> list[str]:
     """Release gate: every speaker in their gender band and the same pitch order in every language."""
-    from .script import Script
-
-    source = folder / "script.json"
-    if not source.is_file():
+    if not layout.script.is_file():
         return []  # the gate reports the missing script elsewhere
-    script = Script.load(source)
+    script = Script.load(layout.script)
     measures: dict[str, dict[str, VoiceMeasure]] = {}
     for lang in languages:
-        mp3, vtt = (folder / lang / f"{slug}.{lang}.{ext}" for ext in ("mp3", "vtt"))
-        own = folder / lang / f"{slug}.{lang}.script.json"
+        mp3, vtt, own = layout.file(lang, "mp3"), layout.file(lang, "vtt"), layout.file(lang, "script.json")
         if mp3.is_file() and vtt.is_file():
             measures[lang] = measure_edition(mp3, vtt, Script.load(own) if own.is_file() else script)
     names = {sp.id: sp.name for sp in script.speakers}

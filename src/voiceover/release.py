@@ -104,7 +104,7 @@ def verify_edition(edition: EditionLayout | Path, languages: Sequence[str] | Non
             failures.append(
                 f"{lang}: chapter ids {_short(chapter_ids[lang])} differ from {langs[0]}'s {_short(chapter_ids[langs[0]])}"
             )
-    failures += pitch.check_editions(folder, layout.slug, langs)  # gender band and pitch order per speaker
+    failures += pitch.check_editions(layout, langs)  # gender band and pitch order per speaker
     return failures
 
 

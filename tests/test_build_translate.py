@@ -107,3 +107,19 @@ def test_speaking_a_translated_script_goes_back_into_its_edition(tmp_path, sourc
     assert (folder / "ru" / f"{folder.name}.ru.mp3").is_file()
     assert json.loads((folder / "script.json").read_text())["language"] == "en"  # the source stays
     assert set(json.loads((folder / "manifest.json").read_text())["editions"]) == {"en", "ru"}
+
+
+def test_a_cli_build_scans_the_translation_packages_once(tmp_path, source, fake_voices, install, monkeypatch):
+    """Preflight finds every route in one scan; the CLI's build and translation reuse it (issue 8)."""
+    from voiceover.translate import packages
+
+    install("en", "ru")
+    install("ru", "kk")
+    scans = []
+    real = packages.scan
+    monkeypatch.setattr(packages, "scan", lambda *a, **k: scans.append(1) or real(*a, **k))
+    r = runner.invoke(app, ["build", str(source), "--lang", "en", "--lang", "ru", "--lang", "kk",
+                            "--voices", str(fake_voices), "--out", str(tmp_path / "out"), "--quiet"])
+    assert r.exit_code == 0, r.output
+    assert len(scans) == 1
+    assert any((tmp_path / "out").rglob("*.kk.mp3"))

@@ -35,11 +35,11 @@ from .manifest import manifest_entry, sha256, write_manifest
 from .master import master_edition
 from .options import BuildOptions
 from .paths import write_atomic
-from .preflight import preflight
+from .preflight import Ready, preflight
 from .reporter import NullReporter, Reporter
 from .script import Script
 from .synth import Synthesizer
-from .translate import TranslationResult, disclosure_lines, translate_script
+from .translate import Route, TranslationResult, disclosure_lines, translate_script
 from .tts import ENGINES, get_engine
 from .voices import VoiceConfig
 
@@ -57,7 +57,7 @@ class BuildResult:
 
 
 def build(source: Script, options: BuildOptions, *, reporter: Reporter | None = None, input_bytes: bytes = b"",
-          voice_config: VoiceConfig | None = None) -> BuildResult:
+          voice_config: VoiceConfig | None = None, ready: Ready | None = None) -> BuildResult:
     """Build every requested language's edition of ``source`` into ``options.out``.
 
     Holds ``OUT/.<slug>.lock`` throughout (a second build into the same folder waits up to
@@ -66,15 +66,16 @@ def build(source: Script, options: BuildOptions, *, reporter: Reporter | None = 
     fails before any work if anything would be synthesised or translated (errors.CacheMiss).
     """
     reporter = reporter or NullReporter()
-    ready = preflight(source, options, voice_config)  # every problem at once, before any work
+    if ready is None:  # the CLI ran preflight already, gathering its problems with its own
+        ready = preflight(source, options, voice_config)  # every problem at once, before any work
     cache = Cache(options.cache_dir)
     for w in ready.config.plan(source, list(ready.voices), cache=cache).warnings:  # measurements cached by now
         reporter.note(f"warning: {w}")
     layout = EditionLayout.at(options.out, edition_slug(source))
     with _damage_summary(reporter.note), build_lock(layout.root, options.lock_timeout, reporter.note):
         if options.frozen:
-            check_frozen(source, options, ready.voices)
-        return _build_editions(source, options, ready.voices, reporter=reporter, input_bytes=input_bytes)
+            check_frozen(source, options, ready)
+        return _build_editions(source, options, ready, reporter=reporter, input_bytes=input_bytes)
 
 
 def _scripts(source: Script, options: BuildOptions, translated: Callable[[str], TranslationResult | None]
@@ -88,7 +89,7 @@ def _scripts(source: Script, options: BuildOptions, translated: Callable[[str], 
             yield lang, result.script, result
 
 
-def check_frozen(source: Script, options: BuildOptions, voices: Voices) -> None:
+def check_frozen(source: Script, options: BuildOptions, ready: Ready) -> None:
     """--frozen: raise errors.CacheMiss listing what the caches lack; translate and synthesise nothing."""
     cache = Cache(options.cache_dir)
     synthesizer = Synthesizer(cache=cache, use_cache=options.use_cache)
@@ -103,29 +104,29 @@ def check_frozen(source: Script, options: BuildOptions, voices: Voices) -> None:
                 shutil.copyfile(po, po_copy)
             try:
                 return translate_script(source, lang, po_path=po_copy, beam_size=options.beam_size, memory_only=True,
-                                        cache=cache)
+                                        cache=cache, route=ready.routes.get(lang))
             except NotInMemory as miss:
                 translation.extend((lang, s) for s in miss.sentences)
                 return None
 
         for lang, script, _ in _scripts(source, options, from_memory):
-            plan = speech_plan(script, voices[lang], speaker_cues=options.speaker_cues)
+            plan = speech_plan(script, ready.voices[lang], speaker_cues=options.speaker_cues)
             speech += synthesizer.missing([job for job, _ in plan])
     if speech or translation:
         raise frozen_error(speech, translation)
 
 
-def _build_editions(source: Script, options: BuildOptions, voices: Voices, *,
+def _build_editions(source: Script, options: BuildOptions, ready: Ready, *,
                     reporter: Reporter, input_bytes: bytes = b"") -> BuildResult:
     """The stages for every language, in order (build() holds the lock around this)."""
-    _announce_online(voices, reporter)
+    _announce_online(ready.voices, reporter)
     warnings = list(source.meta.get("warnings", [])) if isinstance(source.meta, dict) else []
     layout = EditionLayout.at(options.out, edition_slug(source))
     entries: dict[str, dict] = {}
     writer = EditionWriter(layout)
     try:
         with writer:
-            _write_editions(writer, source, options, reporter, voices, entries, input_bytes)
+            _write_editions(writer, source, options, reporter, ready, entries, input_bytes)
     except KeyboardInterrupt:
         if writer.committed:
             raise Interrupted(f"interrupted after the new edition was published in {layout.root}") from None
@@ -135,14 +136,14 @@ def _build_editions(source: Script, options: BuildOptions, voices: Voices, *,
 
 
 def _write_editions(writer: EditionWriter, source: Script, options: BuildOptions, reporter: Reporter,
-                    voices: Voices, entries: dict[str, dict], input_bytes: bytes) -> None:
+                    ready: Ready, entries: dict[str, dict], input_bytes: bytes) -> None:
     """Speak every language into the staged folder, then the script, manifest and playlist; commit."""
-    staged, layout = writer.staged, writer.layout
+    staged, layout, voices = writer.staged, writer.layout, ready.voices
 
     def translated(lang: str) -> TranslationResult:
         po_path = staged.po(lang)  # reviews are read from, and the PO rewritten in, the staged copy
         writer.clear_language(lang, keep=[po_path.name])
-        result = translate_for(source, lang, options, po_path, reporter)
+        result = translate_for(source, lang, options, po_path, reporter, ready.routes.get(lang))
         # speak it back into this folder
         return replace(result, script=replace(result.script, meta={**result.script.meta, "slug": layout.slug}))
 
@@ -170,7 +171,7 @@ def _write_editions(writer: EditionWriter, source: Script, options: BuildOptions
 
 
 def translate_for(script: Script, lang: str, options: BuildOptions, po_path: Path | None,
-                  reporter: Reporter) -> TranslationResult:
+                  reporter: Reporter, route: Route | None = None) -> TranslationResult:
     """Translate the script into ``lang``, reporting progress."""
     def progress(done: int, total: int) -> None:
         if done == 0:
@@ -179,7 +180,7 @@ def translate_for(script: Script, lang: str, options: BuildOptions, po_path: Pat
             reporter.advance()
 
     result = translate_script(script, lang, po_path=po_path, beam_size=options.beam_size, progress=progress,
-                              cache=Cache(options.cache_dir))
+                              cache=Cache(options.cache_dir), route=route)
     # How warm the memory was is not what was built: kept, a warm rebuild's script.json and
     # manifest would differ from a cold one's (provenance is also the script's meta["translation"]).
     result.provenance.get("counts", {}).pop("memory_hits", None)

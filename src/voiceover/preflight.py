@@ -16,7 +16,7 @@ from .cache import Cache
 from .core import Voice
 from .errors import ScriptError, UsageError, VoiceoverError
 from .script import Script
-from .translate import check_routes
+from .translate.packages import Route, check_routes, installed_packages
 from .tts import get_engine
 from .voices import VoiceConfig
 
@@ -69,6 +69,7 @@ class Ready(NamedTuple):
 
     config: VoiceConfig | None  # None only when a ``problems`` collector was given and it failed to load
     voices: dict[str, dict[str, Voice]]
+    routes: dict[str, Route]  # each translated language's route (the packages scanned once)
 
 
 def preflight(source: Script, options: "BuildOptions", config: VoiceConfig | None = None,
@@ -93,12 +94,17 @@ def preflight(source: Script, options: "BuildOptions", config: VoiceConfig | Non
                 with found.check():
                     get_engine(voice.engine).validate(voice, lang)
     foreign = [lang for lang in options.languages if lang != source.language]
+    routes: dict[str, Route] = {}
+    packages = None
+    if foreign:
+        with found.check():  # scanned once for every language (None: each check says what failed)
+            packages = installed_packages()
     for lang in foreign:  # one message per missing model, all of them
         with found.check():
-            check_routes(source.language, [lang])
+            routes.update(check_routes(source.language, [lang], packages))
     if problems is None:
         found.raise_if_any()
-    return Ready(config, assignments)
+    return Ready(config, assignments, routes)
 
 
 def script_problems(script: Script) -> list[VoiceoverError]:

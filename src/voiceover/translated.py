@@ -16,7 +16,7 @@ from .companions import transcript_md, transcript_txt
 from .edition import EditionLayout, edition_slug
 from .paths import write_atomic
 from .script import Script
-from .translate import check_routes, disclosure_lines, translate_script
+from .translate import Route, check_routes, disclosure_lines, translate_script
 
 
 @dataclass(frozen=True)
@@ -41,22 +41,22 @@ def translate_editions(script: Script, targets: Sequence[str], out: Path, *, glo
     follows the sentences.
     """
     foreign = [t for t in targets if t != script.language]
-    check_routes(script.language, foreign)
+    routes = check_routes(script.language, foreign)  # the packages scanned once, before any work
     slug = edition_slug(script)
-    return _each(script, foreign, EditionLayout.at(out, slug), slug, glossary_dir, beam_size, threads, cache, progress)
+    return _each(script, routes, EditionLayout.at(out, slug), slug, glossary_dir, beam_size, threads, cache, progress)
 
 
-def _each(script: Script, languages: list[str], layout: EditionLayout, slug: str, glossary_dir: Path | None,
+def _each(script: Script, routes: dict[str, Route], layout: EditionLayout, slug: str, glossary_dir: Path | None,
           beam_size: int, threads: int | None, cache: Cache | None,
           progress: Callable[[str, int, int], None] | None) -> Iterator[TranslatedEdition]:
-    for lang in languages:
+    for lang, route in routes.items():
         def step(done: int, total: int, lang: str = lang) -> None:
             if progress is not None:
                 progress(lang, done, total)
 
-        po = layout.file(lang, "po")
+        po = layout.po(lang)
         result = translate_script(script, lang, po_path=po, glossary_dir=glossary_dir, beam_size=beam_size,
-                                  threads=threads, progress=step, cache=cache)
+                                  threads=threads, progress=step, cache=cache, route=route)
         translated = replace(result.script, meta={**result.script.meta, "slug": slug})
         target = write_atomic(layout.file(lang, "script.json"), translated.to_json())
         header = disclosure_lines(result.provenance)

@@ -117,13 +117,13 @@ def _prepare(options: Callable[..., Any], input: Path, languages: Optional[Seque
             script = read_script(input, encoding, list(speakers), source, input_limit)
     if languages is None:
         languages = _own_and_translatable(script.language) if script is not None else ("en",)
-    built = None
+    built = ready = None
     with found.check():  # every option problem at once (options.py validates when made)
         built = options(languages=tuple(languages), cover=cover_bytes)
     if script is not None and built is not None:
-        preflight(script, built, problems=found)  # voices, engines, models
+        ready = preflight(script, built, problems=found)  # voices, engines, models; the build reuses it
     found.raise_if_any()
-    return script, built
+    return script, built, ready
 
 
 def _own_and_translatable(source: str) -> tuple[str, ...]:
@@ -135,12 +135,13 @@ def _own_and_translatable(source: str) -> tuple[str, ...]:
                              if code != source and find_route(source, code, packages) is not None)
 
 
-def _run_build(script, options, source: Path, quiet: bool):
+def _run_build(prepared, source: Path, quiet: bool):
     from ..build import build as run_build
 
+    script, options, ready = prepared
     data = source.read_bytes() if source.is_file() else b""
     with Progress(quiet=quiet) as progress:
-        return run_build(script, options, reporter=progress, input_bytes=data)
+        return run_build(script, options, reporter=progress, input_bytes=data, ready=ready)
 
 
 @handle_errors
@@ -162,8 +163,8 @@ def speak(
         split_chapters=split_chapters,
         speaker_cues=speaker_cues, normalise=not no_normalise,
     )
-    script, options = _prepare(options, script_file, None, cover=cover, max_input=max_input, max_cover=max_cover)
-    result = _run_build(script, options, script_file, quiet)
+    prepared = _prepare(options, script_file, None, cover=cover, max_input=max_input, max_cover=max_cover)
+    result = _run_build(prepared, script_file, quiet)
     if not quiet:
         _print_result(result)
 
@@ -190,10 +191,10 @@ def build(
         split_chapters=split_chapters,
         speaker_cues=speaker_cues, normalise=not no_normalise, epub=not no_epub, base_url=base_url,
     )
-    script, options = _prepare(options, input, lang or None,  # no --lang: the text's own language, and more
-                               encoding=encoding, speakers=speaker, source=source, cover=cover,
-                               max_input=max_input, max_cover=max_cover)
-    result = _run_build(script, options, input, quiet)
+    prepared = _prepare(options, input, lang or None,  # no --lang: the text's own language, and more
+                        encoding=encoding, speakers=speaker, source=source, cover=cover,
+                        max_input=max_input, max_cover=max_cover)
+    result = _run_build(prepared, input, quiet)
     if not quiet:
         _print_result(result)
 
@@ -221,10 +222,11 @@ def release(
         split_chapters=split_chapters,
         speaker_cues=speaker_cues, normalise=True, base_url=base_url,
     )
-    script, options = _prepare(options, input, lang, encoding=encoding, speakers=speaker, source=source,
-                               cover=cover, max_input=max_input, max_cover=max_cover)
-    result = _run_build(script, options, input, quiet)
-    failures = verify_edition(result.folder, list(options.languages), epubcheck=not no_epubcheck)
+    prepared = _prepare(options, input, lang, encoding=encoding, speakers=speaker, source=source,
+                        cover=cover, max_input=max_input, max_cover=max_cover)
+    result = _run_build(prepared, input, quiet)
+    languages = list(prepared[1].languages)
+    failures = verify_edition(result.folder, languages, epubcheck=not no_epubcheck)
     if failures:
         for line in failures:
             err_console.print(f"[red]FAIL[/] {escape(line)}", soft_wrap=True)
@@ -232,7 +234,7 @@ def release(
         raise typer.Exit(1)
     if not quiet:
         _print_result(result)
-        console.print(f"release gate passed: {', '.join(options.languages)}", highlight=False)
+        console.print(f"release gate passed: {', '.join(languages)}", highlight=False)
 
 
 def _print_result(result) -> None:

@@ -217,14 +217,16 @@ def fix_command(source: str, target: str) -> str:
     return f"voiceover models install {source} {target}"
 
 
-def check_routes(source: str, targets: list[str]) -> dict[str, Route]:
+def check_routes(source: str, targets: list[str], packages: list[InstalledPackage] | None = None
+                 ) -> dict[str, Route]:
     """A route for every target, or ModelMissing naming the command that fixes the first gap.
 
+    ``packages``: the installed packages, when the caller has scanned them already (None: scan now).
     Unknown language codes raise UsageError (exit 2). Reads metadata only: cheap, no torch.
     """
     src = check_language(source)
     tgts = [check_language(t) for t in targets]
-    packages = installed_packages()
+    packages = installed_packages() if packages is None else packages
     routes: dict[str, Route] = {}
     for t in tgts:
         route = find_route(src, t, packages)

@@ -21,7 +21,7 @@ from ..languages import BY_CODE
 from ..script import Chapter, Script, Segment, Speaker
 from ..sentences import split_sentences
 from .glossary import Glossary
-from .packages import check_routes
+from .packages import Route, check_routes
 from .po import PoEntry, Reviews, write_po
 from .runner import get_runner
 
@@ -79,6 +79,7 @@ def translate_script(
     memory: bool = True,
     memory_only: bool = False,
     cache: Cache | None = None,
+    route: Route | None = None,
 ) -> TranslationResult:
     """Translate ``script`` into ``target`` offline.
 
@@ -94,12 +95,14 @@ def translate_script(
         memory: use the translation memory (the cache); off only for benchmarks.
         memory_only: translate nothing; raise NotInMemory listing what the memory lacks (--frozen).
         cache: where the translation memory lives (None: the user cache folder).
+        route: the route preflight found (None: look it up now).
 
     Raises:
         ModelMissing: no installed route (the message names the fixing command).
         UsageError: unknown language code.
     """
-    route = check_routes(script.language, [target])[target]
+    if route is None:
+        route = check_routes(script.language, [target])[target]
     target = route.target
     glossary = Glossary.load(target, glossary_dir)
     reviews = Reviews(po_path)

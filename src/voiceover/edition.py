@@ -27,13 +27,12 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable
+from typing import Callable, Iterable
 
 from . import interrupts
 from .errors import OutputError
 
-if TYPE_CHECKING:
-    from .filedata import Data
+from .filedata import Data, write_to
 
 # Per-language files, by extension after "<slug>.<lang>." (add new kinds here).
 LANGUAGE_FILES = ("mp3", "txt", "md", "vtt", "srt", "chapters.json", "m3u8")
@@ -211,8 +210,6 @@ def _link_tree(src: Path, dst: Path) -> None:
 def write_file(path: Path, data: "Data") -> None:
     """Create ``path`` afresh (unlinking first: it may be a hard link into the live edition);
     ``data`` is bytes or a filedata.FileData (copied in chunks)."""
-    from .filedata import write_to
-
     path.unlink(missing_ok=True)
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
     with os.fdopen(fd, "wb") as fh:

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from . import __version__
 from .edition import EditionLayout
+from .filedata import Data
+from .filedata import sha256 as digest
 from .languages import LANGUAGES, english_name
 from .loudness import MONO_TARGET, TRUE_PEAK_MAX
 from .paths import write_atomic
@@ -18,15 +20,12 @@ from .script import Script
 
 if TYPE_CHECKING:
     from .edition_files import Edition
-    from .filedata import Data
 
 MANIFEST_VERSION = 1
 
 
 def sha256(data: "Data") -> str:
     """Hex sha256 of bytes (or of a filedata.FileData, read in chunks)."""
-    from .filedata import sha256 as digest
-
     return digest(data)
 
 

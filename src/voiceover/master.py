@@ -50,6 +50,7 @@ from .audio import encode_frames, encode_mp3
 from .cache import Cache
 from .core import PCM
 from .errors import EncodeError
+from .filedata import spool as spooled
 from .masterblocks import Analysis, analyse, gated_lufs
 from .masterpack import _code_digest, _encoder_version, _pack, _unpack
 from .mp3info import ENCODER_DELAY, count_frames, frame_samples, lame_info_frame
@@ -320,8 +321,6 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
                               "run `voiceover cache prune --all` and rebuild")
         parts = [header, *(e.body for e in encoded)]
         if spool:  # written out as it is joined: the edition is never held twice
-            from .filedata import spool as spooled
-
             m.stats.mp3 = spooled(parts)
         else:
             m.stats.mp3 = b"".join(parts)  # one copy of the edition

@@ -21,7 +21,10 @@ from pathlib import Path
 from typing import Any, Callable
 
 from .cache import Cache
+from .languages import english_name
 from .masterpack import _pack, _unpack
+from .speech_job import engine_version
+from .tts import get_engine
 
 REPLAY_NS = "edition"
 FORMAT = 1
@@ -63,9 +66,6 @@ def _options(options: Any) -> list[str]:
 
 def key(options: Any, script: Any, voices: dict[str, Any], slug: str, translation: Any, po: Path) -> str:
     """The cache key of one language's published files."""
-    from .speech_job import engine_version
-    from .tts import get_engine
-
     engines = [(sid, repr(v), engine_version(get_engine(v.engine), v)) for sid, v in sorted(voices.items())]
     reviews = hashlib.sha256(po.read_bytes()).hexdigest() if translation is not None and po.is_file() else ""
     return Cache.key(REPLAY_NS, FORMAT, code_digest(), script.language, slug, script.to_json(), engines,
@@ -97,8 +97,6 @@ def edition(options: Any, parts: tuple, make: Callable[[], tuple[dict[str, bytes
 
 
 def _replayed(reporter: Any, lang: str, sentences: int) -> None:
-    from .languages import english_name
-
     reporter.stage(f"speaking {english_name(lang)}", sentences)
     reporter.advance(sentences)
     reporter.note(f"{english_name(lang)}: {sentences} of {sentences} sentences from the cache, 0 synthesised "

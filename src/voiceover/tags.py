@@ -18,15 +18,14 @@ import os
 import struct
 import tempfile
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 from .cleantext import one_line
 from .core import TimedChapter
 from .errors import EncodeError, InputError, UsageError
 from .languages import iso639_2
 
-if TYPE_CHECKING:
-    from .filedata import Data, FileData
+from .filedata import Data, FileData, spool
 
 TAG_PADDING = 1024  # bytes of padding after the frames, so later small edits need no rewrite
 TOC_ID = "toc"
@@ -254,8 +253,6 @@ def tag_mp3(mp3: "Data", **tags: Any) -> "FileData":
     128 bytes). An MP3 whose tail holds "TAG" (by chance, in frame data) is tagged in place instead,
     so the result stays what mutagen would write.
     """
-    from .filedata import FileData, spool
-
     tail = mp3.read(max(0, len(mp3) - 256)) if isinstance(mp3, FileData) else bytes(mp3[-256:])
     if b"TAG" not in tail:
         return spool([tag_header(**tags), mp3])

@@ -135,6 +135,14 @@ def _own_and_translatable(source: str) -> tuple[str, ...]:
                              if code != source and find_route(source, code, packages) is not None)
 
 
+def _options(*, cache_dir: Optional[Path], no_cache: bool, **flags: Any) -> Callable[..., Any]:
+    """BuildOptions with a build command's flags bound (the languages and cover are added by _prepare);
+    the cache flags mean the same in every command."""
+    from ..options import BuildOptions
+
+    return partial(BuildOptions, cache_dir=resolve_cache_dir(cache_dir), use_cache=not no_cache, **flags)
+
+
 def _run_build(prepared, source: Path, quiet: bool):
     from ..build import build as run_build
 
@@ -155,12 +163,9 @@ def speak(
     max_input: MaxInput = "20M", max_cover: MaxCover = "10M",
 ) -> None:
     """Speak a script in its own language: the audio edition and its companions, no translation."""
-    from ..options import BuildOptions
-
-    options = partial(
-        BuildOptions, out=out, voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs, frozen=frozen,
-        cache_dir=resolve_cache_dir(cache_dir), use_cache=not no_cache, lock_timeout=lock_timeout,
-        split_chapters=split_chapters,
+    options = _options(
+        out=out, voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs, frozen=frozen, cache_dir=cache_dir,
+        no_cache=no_cache, lock_timeout=lock_timeout, split_chapters=split_chapters,
         speaker_cues=speaker_cues, normalise=not no_normalise,
     )
     prepared = _prepare(options, script_file, None, cover=cover, max_input=max_input, max_cover=max_cover)
@@ -183,12 +188,9 @@ def build(
     base_url: BaseUrl = None, quiet: Quiet = False, max_input: MaxInput = "20M", max_cover: MaxCover = "10M",
 ) -> None:
     """Build chaptered MP3 editions with transcripts, captions, EPUB, HTML page and a manifest (all stages)."""
-    from ..options import BuildOptions
-
-    options = partial(
-        BuildOptions, out=out, voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs, frozen=frozen,
-        cache_dir=resolve_cache_dir(cache_dir), use_cache=not no_cache, lock_timeout=lock_timeout,
-        split_chapters=split_chapters,
+    options = _options(
+        out=out, voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs, frozen=frozen, cache_dir=cache_dir,
+        no_cache=no_cache, lock_timeout=lock_timeout, split_chapters=split_chapters,
         speaker_cues=speaker_cues, normalise=not no_normalise, epub=not no_epub, base_url=base_url,
     )
     prepared = _prepare(options, input, lang or None,  # no --lang: the text's own language, and more
@@ -213,13 +215,11 @@ def release(
         "--no-epubcheck", help="Skip EPUBCheck (the EPUB's overlays are still checked).")] = False,
 ) -> None:
     """Build every language, then verify the editions (files, chapters, ids, loudness, audio per segment, EPUB, page, feed)."""
-    from ..options import BuildOptions
     from ..release import verify_edition
 
-    options = partial(
-        BuildOptions, out=out, voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs, frozen=frozen,
-        cache_dir=resolve_cache_dir(cache_dir), use_cache=not no_cache, lock_timeout=lock_timeout,
-        split_chapters=split_chapters,
+    options = _options(
+        out=out, voices=voices, bitrate=bitrate, encoder=encoder, jobs=jobs, frozen=frozen, cache_dir=cache_dir,
+        no_cache=no_cache, lock_timeout=lock_timeout, split_chapters=split_chapters,
         speaker_cues=speaker_cues, normalise=True, base_url=base_url,
     )
     prepared = _prepare(options, input, lang, encoding=encoding, speakers=speaker, source=source,

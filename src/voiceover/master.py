@@ -169,6 +169,7 @@ class _Master:
         shas = pool.map(lambda se: hashlib.sha256(source.read(*se)).hexdigest(), zip(starts, ends))
         self.pieces = [_Piece(s, e, e == n, s % block_period(rate), sha) for s, e, sha in zip(starts, ends, shas)]
         self.digest = _code_digest() if cache is not None else ""
+        self.encoder_version = _encoder_version(encoder)  # once: with ffmpeg it runs the binary
         self.stats = Mastered(b"", {}, [], len(self.pieces))
 
     def _cached(self, kind: str, parts: Sequence[Any], make):
@@ -230,7 +231,7 @@ class _Master:
             return {"n": n, "frames": parsed[1], **peak}, [body]
 
         settings = (p.sha, self.rate, p.last, steps, round(ceiling, 4) if steps is not None else None,
-                    self.bitrate, self.encoder, _encoder_version(self.encoder), self.predict)
+                    self.bitrate, self.encoder, self.encoder_version, self.predict)
         (meta, blobs), fresh = self._cached("piece", settings, make)  # checked when made; sha256 when read
         self.stats.encoded += fresh
         peak = meta.get("peak")

@@ -39,6 +39,33 @@ def test_every_command_has_help(cmd):
     assert "Usage" in res.output
 
 
+def _commands(group, path=()):
+    """Every (path, click command) under the app, sub-groups included."""
+    import click
+    for name, cmd in sorted(group.commands.items()):
+        yield path + (name,), cmd
+        if isinstance(cmd, click.Group):
+            yield from _commands(cmd, path + (name,))
+
+
+def test_every_option_help_is_shown_whole():
+    """Rich reads "[…]" in help text as markup and drops it: every option's help must appear whole."""
+    import typer.main
+
+    group = typer.main.get_command(app)
+    checked = 0
+    for path, cmd in _commands(group):
+        res = runner.invoke(app, [*path, "--help"], terminal_width=400, env={"COLUMNS": "400"})
+        assert res.exit_code == 0, res.output
+        shown = " ".join(res.output.replace("│", " ").split())
+        for param in cmd.params:
+            text = getattr(param, "help", None)
+            if text:
+                checked += 1
+                assert " ".join(text.split()) in shown, (path, param.name, text)
+    assert checked > 50
+
+
 def test_help_does_not_import_heavy_modules():
     code = (
         "import sys\n"

@@ -18,7 +18,7 @@ from .common import console, err_console, handle_errors
 @handle_errors
 def verify_command(
     folder: Annotated[Path, typer.Argument(help="An edition folder: OUT/<slug>.", show_default=False)],
-    lang: Annotated[List[str], typer.Option("--lang", "-l", help="Languages that must be there (repeatable) [every one in the manifest].")] = [],
+    lang: Annotated[List[str], typer.Option("--lang", "-l", help="Languages that must be there (repeatable; default: every one in the manifest).")] = [],
     no_loudness: Annotated[bool, typer.Option("--no-loudness", help="Skip the loudness measurement.")] = False,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print failures only.")] = False,
 ) -> None:

@@ -108,7 +108,7 @@ def models_convert(
     model_dir: Annotated[Path, typer.Argument(help="An unpacked OPUS-MT / Tatoeba Marian model folder.", show_default=False)],
     from_code: Annotated[str, typer.Option("--from", help="Source language code, e.g. en.")],
     to_code: Annotated[str, typer.Option("--to", help="Target language code, e.g. kk.")],
-    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Archive to write [translate-FROM_TO.argosmodel].")] = None,
+    output: Annotated[Optional[Path], typer.Option("-o", "--output", help="Archive to write (default: translate-FROM_TO.argosmodel).")] = None,
     lang_token: Annotated[Optional[str], typer.Option(help="Source-side target token, e.g. '>>kaz_Cyrl<<' ('none' to omit).")] = None,
     version: Annotated[str, typer.Option(help="package_version in metadata.json.")] = "1.0",
     quantization: Annotated[str, typer.Option(help="CTranslate2 weight type: int8 (small, fast), float32, float16…")] = "int8",

@@ -32,11 +32,11 @@ Out = Annotated[Path, typer.Option("--out", "-o", help="Output folder; editions 
 Voices = Annotated[Optional[Path], typer.Option("--voices", help="Voice config TOML (default: voices/default.toml).")]
 Bitrate = Annotated[int, typer.Option("--bitrate", help="MP3 bitrate in kbps (mono).")]
 Encoder = Annotated[str, typer.Option("--encoder", help="MP3 encoder: lameenc (in-process) or ffmpeg (bundled).")]
-Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", help="Sentences spoken in parallel [usable cores].")]
+Jobs = Annotated[Optional[int], typer.Option("--jobs", "-j", help="Sentences spoken in parallel (default: the usable cores).")]
 Frozen = Annotated[bool, typer.Option(
     "--frozen", help="Cache only: fail, listing them, if anything needs synthesis or translation.")]
 CacheDir = Annotated[Optional[Path], typer.Option(
-    "--cache-dir", help="Cache folder [$VOICEOVER_CACHE_DIR, else the user cache].")]
+    "--cache-dir", help="Cache folder (default: $VOICEOVER_CACHE_DIR, else the user cache).")]
 NoCache = Annotated[bool, typer.Option(
     "--no-cache", help="Speak every sentence again (translation memory is still used).")]
 LockTimeout = Annotated[float, typer.Option(

@@ -22,9 +22,9 @@ def translate_command(
     out: Annotated[Path, typer.Option("--out", help="Output folder.")] = Path("output"),
     beam_size: Annotated[int, typer.Option("--beam-size", min=1, max=8, help="Beam size (1 is fastest).")] = 2,
     threads: Annotated[Optional[int], typer.Option(
-        "--threads", min=1, help="CPU threads per model [cores, ≤4].")] = None,
+        "--threads", min=1, help="CPU threads per model (default: the cores, at most 4).")] = None,
     glossary: Annotated[Optional[Path], typer.Option("--glossary", help="Folder with <lang>.toml glossaries.")] = None,
-    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Input text encoding [detected].")] = None,
+    encoding: Annotated[Optional[str], typer.Option("--encoding", help="Input text encoding (default: detected).")] = None,
     source: Annotated[Optional[str], typer.Option(
         "--from", help="The text's language (en, ru, kk); default: detected from the text.")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="Print nothing but errors.")] = False,

@@ -174,3 +174,21 @@ def test_missing_and_untagged_files(tmp_path, mp3):
     assert tags.read_chapters(mp3) == []
     assert tags.chap_frame_order(mp3) == []
     assert ffmpeg.ffmetadata_chapters(mp3) == []
+
+
+def test_more_than_255_chapters_get_nested_tables_read_back_in_order(mp3):
+    """A CTOC counts its entries in one byte: 600 chapters go into ordered sub-tables of ≤ 255."""
+    many = [TimedChapter(f"c{i}", f"Question {i}", 1000 + i * 10, 1010 + i * 10) for i in range(600)]
+    tags.write_tags(mp3, chapters=many, **TAGS)
+    tocs = {t.element_id: t for t in id3.ID3(mp3).getall("CTOC")}
+    top = [t for t in tocs.values() if t.flags & id3.CTOCFlags.TOP_LEVEL]
+    assert len(top) == 1 and top[0].child_element_ids == ["toc-001", "toc-002", "toc-003"]
+    assert [len(tocs[i].child_element_ids) for i in top[0].child_element_ids] == [255, 255, 90]
+    assert all(tocs[i].flags & id3.CTOCFlags.ORDERED for i in top[0].child_element_ids)
+    assert tags.read_chapters(mp3) == many
+    assert [c.title for c in ffmpeg.ffmetadata_chapters(mp3)] == [c.title for c in many]
+
+
+def test_a_chapter_id_may_not_take_a_table_of_contents_id(mp3):
+    with pytest.raises(EncodeError, match="reserved"):
+        tags.write_tags(mp3, chapters=[TimedChapter("toc-001", "x", 0, 10)], **TAGS)

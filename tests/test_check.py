@@ -218,3 +218,19 @@ def test_the_command_says_what_is_wrong_in_one_line(tmp_path):
     assert res.exit_code == 2 and "English model only" in res.stderr and "Traceback" not in res.output
     res = runner.invoke(app, ["check", str(tmp_path / "x" / "en")])
     assert res.exit_code == 1 and "no such edition" in res.stderr
+
+
+def test_speech_at_another_rate_reaches_the_recogniser_at_16k_unchanged_in_pitch():
+    import numpy as np
+
+    from voiceover.core import PCM
+
+    rate = 22050
+    t = np.arange(rate * 2) / rate
+    tone = (np.sin(2 * np.pi * 1000 * t) * 12000).astype("<i2")
+    got = np.frombuffer(check.to_16k(PCM(tone.tobytes(), rate)), "<i2")
+    assert abs(got.size - 2 * check.RATE) <= 64  # two seconds at 16 kHz
+    spectrum = np.abs(np.fft.rfft(got[1000:-1000] * np.hanning(got.size - 2000)))
+    assert np.argmax(spectrum) * check.RATE / (got.size - 2000) == pytest.approx(1000, abs=2)
+    assert np.abs(got).max() == pytest.approx(12000, rel=0.05)
+    assert check.to_16k(PCM(got.tobytes(), check.RATE)) == got.tobytes()  # already 16 kHz: as is

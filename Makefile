@@ -24,7 +24,7 @@ help:
 	@echo "make release [INPUT=…]     build en, ru, kk and run the release gate (exit 1 listing failures)"
 	@echo "make check [INPUT=…]       intelligibility of the English edition (pocketsphinx word errors per voice)"
 	@echo "make test                  run the test suite"
-	@echo "make bench                 measure speed (figures go in README)"
+	@echo "make bench                 measure speed, and make setup on a fresh clone (figures go in README)"
 	@echo "make clean                 remove outputs and caches"
 
 # The packages install with uv (from PyPI, into $(TOOLS)/uv: 7× faster than pip here, and no .pyc
@@ -85,6 +85,7 @@ check: audio
 bench: setup
 	$(PY) bench/bench.py
 	$(PY) bench/translate_bench.py
+	$(PY) bench/install_bench.py
 
 clean:
 	find $(OUT) -mindepth 1 ! -name .gitkeep -exec rm -rf {} +

@@ -94,6 +94,8 @@ def main() -> None:
                               check=True).stdout.strip()
         subprocess.run(["git", "clone", "-q", str(REPO), str(clone)], check=True)
         system = {tool: shutil.which(tool) is not None for tool in ("ffmpeg", "java", "chromium", "npm")}
+        uv_cache = Path(os.environ.get("UV_CACHE_DIR") or Path.home() / ".cache" / "uv")
+        cache_mb = round(du_mb(uv_cache)) if uv_cache.is_dir() else 0
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         t = time.perf_counter()
         proc = subprocess.run(["make", "-C", str(clone), "setup"], env=env, capture_output=True, text=True)
@@ -108,6 +110,7 @@ def main() -> None:
             "setup_s": round(wall, 1),
             "setup_cpu_s": round(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime, 1),
             "installer": "uv" if uv else "pip",
+            "uv_cache_mb_before": cache_mb,
             "venv_mb": round(du_mb(venv)),
             "tools_mb": round(du_mb(clone / ".tools"), 1),
             "largest": [(name, round(mb)) for name, mb in largest(venv)],
@@ -130,7 +133,8 @@ def main() -> None:
     ok_time = "✓" if f["setup_s"] < BEFORE["setup_s"] else "✗"
     ok_size = "✓" if max(f["venv_mb"], f["venv_used_mb"]) <= TARGET_MB else "✗"
     missing = [tool for tool, there in f["system_already_there"].items() if not there]
-    print(f"`make setup` on a fresh clone of {f['commit']} (installer: {f['installer']}; "
+    print(f"`make setup` on a fresh clone of {f['commit']} (installer: {f['installer']}, its cache "
+          f"{f['uv_cache_mb_before']} MB before: {'warm' if f['uv_cache_mb_before'] > 300 else 'cold, so this includes downloads'}; "
           + ("ffmpeg, Java, chromium and npm already installed, so its apt steps were skipped)" if not missing
              else f"{', '.join(missing)} installed by it, so the time includes apt)"))
     rows = [

@@ -90,6 +90,23 @@ def test_true_peak_equals_oversampling_everything(speech):
         assert loudness.true_peak_dbtp(pcm) == pytest.approx(_full_true_peak(pcm), abs=1e-4)
 
 
+def test_true_peak_of_blocks_equals_the_whole(speech):
+    """TruePeak fed a chapter in uneven blocks (as a streamed master feeds it) = the whole at once."""
+    from voiceover.truepeak import TruePeak
+
+    rng = np.random.default_rng(11)
+    hot = normalise_loudness(speech)
+    a = np.frombuffer(hot.samples, "<i2")
+    for sizes in ([1, 255, 256, 257], [5000], [a.size]):
+        meter, i, k = TruePeak(), 0, 0
+        while i < a.size:
+            step = sizes[k % len(sizes)] if k < 40 else int(rng.integers(1, 9000))
+            meter.add(a[i:i + step] if k % 2 else a[i:i + step].tobytes())
+            i, k = i + step, k + 1
+        assert meter.dbtp() == pytest.approx(_full_true_peak(hot), abs=1e-4)
+    assert TruePeak().dbtp() == float("-inf")
+
+
 def test_streamed_pieces_give_the_same_numbers(monkeypatch):
     rng = np.random.default_rng(1)
     x = rng.normal(0, 0.1, SR * 7) * np.sin(np.linspace(0, 20, SR * 7)) ** 2

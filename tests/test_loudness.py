@@ -214,7 +214,7 @@ def test_check_reports_both_problems():
 
 @pytest.mark.parametrize("rate", [11025, 16000, 22050, 44100, 48000])
 def test_k_weighting_is_pyloudnorms_filter(rate):
-    """numpy's FFT overlap-add of the cut impulse response = pyloudnorm's recursive biquads."""
+    """numpy's block state-space run of the cascade = pyloudnorm's recursive biquads."""
     import pyloudnorm
     from scipy.signal import lfilter
 

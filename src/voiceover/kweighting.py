@@ -3,9 +3,20 @@ more than the loudness pass of a one-sentence edit).
 
 The coefficients are pyloudnorm's (its "K-weighting" class: RBJ-cookbook high shelf, +4 dB at
 1500 Hz, Q 1/√2, then a 38 Hz high pass, Q 0.5), so the figures match pyloudnorm's meter
-(tests/test_loudness.py). The cascade is run as its impulse response, cut where it has decayed
-below 1e-18 of its peak (~4500 taps at 22.05 kHz), by FFT overlap-add: the same output as the
-recursive filter to ~1e-13, at about the speed of scipy's sosfilt.
+(tests/test_loudness.py). The cascade is run exactly, as the recursion it is, in blocks of _BLOCK
+samples written as a state-space system (the two biquads' four transposed-direct-form states):
+
+* each block's output is its own input through the first _BLOCK taps of the impulse response (a
+  Toeplitz matrix) plus the state it starts in through C·Aᵏ, and its end state is F = A^_BLOCK
+  times its start state plus its input through A^(_BLOCK−1−k)·B — all matrix products over every
+  block at once;
+* the block start states, s_{j+1} = F·s_j + u_j, are the same kind of recursion, solved the same
+  way _LEVEL blocks at a time, and so on up until a few are left for a loop.
+
+BLAS does the multiply-adds (~60 per sample, ~2× faster than the FFT overlap-add of the cut
+impulse response this replaces, and no cut). Each product stays under OpenBLAS's threading
+threshold (m·n·k ≤ 2¹⁸): one thread, no spinning helpers taking the other core from the build.
+Agrees with scipy's lfilter to ~1e-12 of the signal's peak, carrying the state from call to call.
 """
 
 from __future__ import annotations
@@ -13,8 +24,10 @@ from __future__ import annotations
 import math
 
 _SECTIONS = (("high_shelf", 4.0, 1 / math.sqrt(2), 1500.0), ("high_pass", 0.0, 0.5, 38.0))
-_TAIL = 1e-18  # the impulse response is cut where |h| stays below this, relative to its peak
-_responses: dict[int, tuple] = {}
+_BLOCK = 32  # samples per row of the block products
+_LEVEL = 8  # block states per row at each level of the state recursion
+_MNK = 1 << 18  # OpenBLAS multiplies on one thread up to this m·n·k
+_models: dict[int, "_Model"] = {}
 
 
 def coefficients(rate: int) -> list[tuple[list[float], list[float]]]:
@@ -37,61 +50,107 @@ def coefficients(rate: int) -> list[tuple[list[float], list[float]]]:
     return out
 
 
-def _response(rate: int):
-    """The cascade's impulse response (cut at _TAIL), its FFT size and spectrum."""
-    if rate not in _responses:
-        import numpy as np
+def _matmul(a, b, np):
+    """a @ b in row slices small enough for one BLAS thread."""
+    out = np.empty((a.shape[0], b.shape[1]))
+    step = max(1, _MNK // (a.shape[1] * b.shape[1]))
+    for r in range(0, a.shape[0], step):
+        np.matmul(a[r:r + step], b, out=out[r:r + step])
+    return out
 
-        h = np.zeros(1)
-        h[0] = 1.0
-        n = 1 << 12
-        while True:  # run the recursion on an impulse until the response has died away
-            x = np.zeros(n)
-            x[0] = 1.0
-            for b, a in coefficients(rate):
-                y = np.zeros(n)
-                x1 = x2 = y1 = y2 = 0.0
-                for i in range(n):  # a few thousand steps, once per rate
-                    v = b[0] * x[i] + b[1] * x1 + b[2] * x2 - a[1] * y1 - a[2] * y2
-                    x2, x1, y2, y1 = x1, x[i], y1, v
-                    y[i] = v
-                x = y
-            peak = float(np.abs(x).max())
-            alive = np.flatnonzero(np.abs(x) > _TAIL * peak)
-            if alive[-1] < n - 64 or n >= 1 << 17:
-                h = x[: alive[-1] + 1]
-                break
-            n *= 2
-        nfft = 1 << max(15, (4 * h.size - 1).bit_length())
-        _responses[rate] = (h.size, nfft, np.fft.rfft(h, nfft))
-    return _responses[rate]
+
+class _Model:
+    """The cascade as s' = A·s + B·x, y = C·s + D·x, and its block matrices (row-vector form)."""
+
+    def __init__(self, rate: int, np) -> None:
+        secs = coefficients(rate)
+
+        def step(s, x):  # one sample through both sections (transposed direct form II)
+            out, y = [], x
+            for i, (b, a) in enumerate(secs):
+                yy = b[0] * y + s[2 * i]
+                out += [b[1] * y - a[1] * yy + s[2 * i + 1], b[2] * y - a[2] * yy]
+                y = yy
+            return np.array(out), y
+
+        n = 2 * len(secs)
+        a, c = np.zeros((n, n)), np.zeros(n)
+        for j in range(n):
+            a[:, j], c[j] = step(np.eye(n)[j], 0.0)
+        bv, d = step(np.zeros(n), 1.0)
+        powers = [np.eye(n)]
+        for _ in range(_BLOCK):
+            powers.append(a @ powers[-1])
+        h = np.array([d] + [c @ powers[k - 1] @ bv for k in range(1, _BLOCK)])
+        toeplitz = np.zeros((_BLOCK, _BLOCK))  # toeplitz[k, i] = h[i − k]: input k → output i
+        for k in range(_BLOCK):
+            toeplitz[k, k:] = h[:_BLOCK - k]
+        self.gain = np.stack([powers[_BLOCK - 1 - k] @ bv for k in range(_BLOCK)])  # input k → end state
+        self.zero_state = np.concatenate([toeplitz, self.gain], axis=1)  # one product for both
+        self.from_state = np.stack([c @ powers[k] for k in range(_BLOCK)], axis=1)  # start state → output k
+        self.powers = powers
+        self.levels: list[tuple] = []  # per level of the block-state recursion: (F, Mᵀ, Pᵀ)
+        self._level_for(powers[_BLOCK], np)
+
+    def _level_for(self, f, np) -> None:
+        n = f.shape[0]
+        pw = [np.eye(n)]
+        for _ in range(_LEVEL):
+            pw.append(f @ pw[-1])
+        within = np.zeros((_LEVEL * n, _LEVEL * n))  # u_l → state after step i: F^(i−l), l ≤ i
+        for i in range(_LEVEL):
+            for l_ in range(i + 1):
+                within[l_ * n:(l_ + 1) * n, i * n:(i + 1) * n] = pw[i - l_].T
+        carry = np.concatenate([pw[i + 1].T for i in range(_LEVEL)], axis=1)  # start → after step i
+        self.levels.append((f, within, carry))
+
+    def states(self, u, s0, level: int, np):
+        """s (m+1 rows): s[0] = s0, s[k+1] = F·s[k] + u[k], F being this level's matrix."""
+        if level == len(self.levels):
+            self._level_for(np.linalg.matrix_power(self.levels[-1][0], _LEVEL), np)
+        f, within, carry = self.levels[level]
+        m, n = u.shape
+        out = np.empty((m + 1, n))
+        out[0] = s0
+        groups = m // _LEVEL if m >= 4 * _LEVEL else 0
+        if groups:
+            z = _matmul(u[:groups * _LEVEL].reshape(groups, _LEVEL * n), within, np)
+            starts = self.states(z[:, -n:], s0, level + 1, np)  # each group's start state
+            out[1:groups * _LEVEL + 1] = (_matmul(starts[:-1], carry, np) + z).reshape(-1, n)
+        ft = f.T
+        for k in range(groups * _LEVEL, m):  # what does not fill a group
+            out[k + 1] = out[k] @ ft + u[k]
+        return out
 
 
 class KWeighting:
-    """K-weighting run piece by piece: each call filters the next samples, carrying the tail."""
+    """K-weighting run piece by piece: each call filters the next samples, carrying the state."""
 
     def __init__(self, rate: int) -> None:
         import numpy as np
 
-        self.taps, self.nfft, self.spectrum = _response(rate)
-        self.tail = np.zeros(self.taps - 1)
+        if rate not in _models:
+            _models[rate] = _Model(rate, np)
+        self.model = _models[rate]
+        self.state = np.zeros(self.model.gain.shape[1])
 
     def __call__(self, x):
         import numpy as np
 
         x = np.asarray(x, dtype=np.float64)
-        n, m = x.size, self.taps - 1
-        if n == 0:
-            return x.copy()
-        step = self.nfft - m  # input samples per FFT block
-        blocks = -(-n // step)
-        padded = np.zeros(blocks * step)
-        padded[:n] = x
-        y = np.fft.irfft(np.fft.rfft(padded.reshape(blocks, step), self.nfft, axis=1) * self.spectrum,
-                         self.nfft, axis=1)
-        out = np.zeros((blocks + 1) * step)  # m < step: each block's tail reaches into the next only
-        out[: blocks * step] = y[:, :step].reshape(-1)
-        out[step:].reshape(blocks, step)[:, :m] += y[:, step:]
-        out[:m] += self.tail
-        self.tail = out[n:n + m].copy()
-        return out[:n]
+        m = self.model
+        blocks, rest = divmod(x.size, _BLOCK)
+        out = np.empty(x.size)
+        s = self.state
+        if blocks:
+            rows = x[:blocks * _BLOCK].reshape(blocks, _BLOCK)
+            zu = _matmul(rows, m.zero_state, np)
+            starts = m.states(zu[:, _BLOCK:], s, 0, np)
+            out[:blocks * _BLOCK] = (zu[:, :_BLOCK] + _matmul(starts[:-1], m.from_state, np)).reshape(-1)
+            s = starts[-1]
+        if rest:  # a part block: the first outputs of a whole one, and the state after `rest` inputs
+            tail = x[blocks * _BLOCK:]
+            out[blocks * _BLOCK:] = tail @ m.zero_state[:rest, :rest] + s @ m.from_state[:, :rest]
+            s = s @ m.powers[rest].T + tail @ np.stack([m.powers[rest - 1 - k] @ m.gain[-1] for k in range(rest)])
+        self.state = s
+        return out

@@ -119,18 +119,24 @@ def analyse(data: bytes, rate: int, phase: int, last: bool) -> Analysis:
         x = a[start:stop] / 32768.0
         if x.size < stop - start:
             x = np.concatenate([x, np.zeros(stop - start - x.size)])
-        zz = kw(x) ** 2
+        zz = kw(x)
+        np.square(zz, out=zz)
         c = np.cumsum(zz)
         sel = (queries > start) & (queries <= stop)
         csum[sel] = total + c[queries[sel] - start - 1]
         total += float(c[-1])
         own = min(stop, n) - start
-        if own > 0:
-            m = -(-own // chunk)
-            xs, zs = np.zeros(m * chunk), np.zeros(m * chunk)
-            xs[:own], zs[:own] = np.abs(x[:own]), zz[:own]
-            peak[start // chunk:start // chunk + m] = xs.reshape(m, chunk).max(axis=1)
-            energy[start // chunk:start // chunk + m] = zs.reshape(m, chunk).sum(axis=1)
+        if own > 0:  # whole chunks straight from the arrays, a part chunk padded with zeros
+            whole, c0 = own // chunk, start // chunk
+            pcm = a[start:start + whole * chunk].reshape(whole, chunk)
+            top = np.maximum(pcm.max(axis=1).astype(np.int32), -pcm.min(axis=1).astype(np.int32))
+            peak[c0:c0 + whole] = top / 32768.0
+            energy[c0:c0 + whole] = zz[:whole * chunk].reshape(whole, chunk).sum(axis=1)
+            if own > whole * chunk:
+                zs = np.zeros(chunk)
+                zs[:own - whole * chunk] = zz[whole * chunk:own]
+                peak[c0 + whole] = float(np.abs(x[whole * chunk:own]).max())
+                energy[c0 + whole] = zs.sum()
     blocks = (csum[np.searchsorted(queries, hi)] - csum[np.searchsorted(queries, lo_)]) / (lo._BLOCK_S * rate)
     return Analysis(rate, n, phase, last, blocks, peak, energy)
 

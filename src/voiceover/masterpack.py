@@ -45,7 +45,8 @@ def _unpack(data: bytes | None) -> tuple[dict[str, Any], list[bytes]] | None:
 def _code_digest() -> str:
     """sha256 of the modules that shape MP3 bytes: a code change must not serve old pieces."""
     h = hashlib.sha256()
-    for name in ("audio", "ffmpeg", "loudness", "master", "masterblocks", "masterpack", "mp3info", "truepeak"):
+    for name in ("audio", "ffmpeg", "kweighting", "loudness", "master", "masterblocks", "masterpack", "mp3info",
+                 "truepeak"):
         try:
             h.update(Path(importlib.import_module(f"voiceover.{name}").__file__).read_bytes())
         except (ImportError, OSError, TypeError):

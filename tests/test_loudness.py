@@ -247,3 +247,17 @@ def test_the_loudness_pass_imports_no_scipy():
             "print(sorted(m for m in sys.modules if m.split('.')[0] in ('scipy', 'pyloudnorm')))\n")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("chunk", [22, 11, 48])
+def test_limiter_envelope_interpolates_as_np_interp(chunk):
+    """apply_gain's envelope, a row per segment between chunk centres, is np.interp bit for bit
+    (so the limited samples are too), for any piece of the signal."""
+    rng = np.random.default_rng(chunk)
+    for n_chunks in (1, 2, 3, 40):
+        lin = rng.uniform(0.2, 3.0, n_chunks)
+        centres = (np.arange(n_chunks) + 0.5) * chunk
+        for start in (0, 1, chunk // 2, chunk, 7 * chunk + 3):
+            for size in (1, chunk, 5 * chunk + 7, n_chunks * chunk + 40):
+                ref = np.interp(np.arange(start, start + size, dtype=np.float64), centres, lin)
+                assert np.array_equal(loudness._interpolated(lin, chunk, start, size, np), ref)

@@ -13,17 +13,15 @@ voice only when a band runs out of voices, and then the plan says so.
 
 from __future__ import annotations
 
-import json
-import subprocess
-import sys
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 from .cache import Cache
-from .core import DEFAULT_PITCH, DEFAULT_RATE, Voice
+from .core import DEFAULT_PITCH, DEFAULT_RATE, PCM, Voice
 from .errors import VoiceoverError
 from .pitch import FEMALE_MIN_HZ, MALE_MAX_HZ, VoiceMeasure, measure
 from .script import Script
-from .speech_job import engine_version
+from .speech_job import Job, engine_version
+from .speech_workers import open_worker
 from .tts import ENGINES, Engine, get_engine
 
 REFERENCE = "en"  # the language whose role voices set the pitch order (all editions are translated from it)
@@ -102,12 +100,14 @@ def _calibration(voice: Voice, language: str) -> tuple[Engine, str, str] | None:
 def measure_voices(pairs, cache: Cache | None = None) -> dict[tuple[Voice, str], float | None]:
     """The calibration f0 of every (voice, language), from the cache or measured once and cached.
 
-    Voices of engines that must not speak in the build's process are measured together in one
-    child process, so a plan costs one process start however many voices it weighs.
+    Voices of engines that must not speak in the build's process are spoken together in one
+    fresh speech worker process (speech_workers.py), used for nothing else, so a plan costs one
+    process start however many voices it weighs; their pitch is measured here, and numpy's
+    import here overlaps the worker's start.
     """
     cache = cache or Cache()
     out: dict[tuple[Voice, str], float | None] = {}
-    todo: list[tuple[tuple[Voice, str], str, str, bool]] = []  # (pair, key, sentence, isolate)
+    todo: list[tuple[tuple[Voice, str], str, str, Engine]] = []  # (pair, key, sentence, engine)
     for pair in dict.fromkeys(pairs):
         cal = _calibration(*pair)
         out[pair] = None
@@ -117,10 +117,11 @@ def measure_voices(pairs, cache: Cache | None = None) -> dict[tuple[Voice, str],
         if hit is not None:
             out[pair] = None if hit.decode() == "none" else float(hit.decode())
         else:
-            todo.append((pair, cal[1], cal[2], cal[0].isolate_side_calls))
-    isolated = [t for t in todo if t[3]]
-    here = [t for t in todo if not t[3]]
-    results = _measure_in_child([(p[0], p[1], text) for p, _, text, _ in isolated]) if isolated else []
+            todo.append((pair, cal[1], cal[2], cal[0]))
+    isolated = [t for t in todo if t[3].isolate_side_calls]
+    here = [t for t in todo if not t[3].isolate_side_calls]
+    spoken = _speak_in_child([(t[3], Job(t[2], t[0][0], t[0][1])) for t in isolated]) if isolated else []
+    results = [_FAILED if pcm is None else _f0(pcm) for pcm in spoken]
     results += [_measure(p[0], p[1], text) for p, _, text, _ in here]
     for (pair, key, _, _), f0 in zip(isolated + here, results):
         if f0 == _FAILED:
@@ -134,37 +135,44 @@ def measure_voices(pairs, cache: Cache | None = None) -> dict[tuple[Voice, str],
 _FAILED = "failed"
 
 
+def _f0(pcm: PCM) -> float | None:
+    return measure([pcm.samples], pcm.sample_rate, centroid=False).f0_hz
+
+
 def _measure(voice: Voice, language: str, text: str):
     """Median f0 of ``voice`` speaking ``text`` in this process; _FAILED when the engine refuses."""
     try:
         pcm = get_engine(voice.engine).synthesize(text, voice, language)
     except VoiceoverError:
         return _FAILED
-    m: VoiceMeasure = measure([pcm.samples], pcm.sample_rate)
-    return m.f0_hz
+    return _f0(pcm)
 
 
-def _measure_in_child(requests: list[tuple[Voice, str, str]]) -> list:
-    """_measure of each (voice, language, sentence) in one fresh child process, so the build's own
-    process never speaks the calibration.
-
-    The child runs in its own session: a Ctrl-C reaches the build alone, which stops the child.
-    """
-    payload = json.dumps([{"voice": asdict(v), "language": lang, "text": text} for v, lang, text in requests])
-    done = subprocess.run([sys.executable, "-m", "voiceover.persona"], input=payload, capture_output=True,
-                          text=True, start_new_session=True, check=False)
+def _speak_in_child(requests: list[tuple[Engine, Job]]) -> list[PCM | None]:
+    """Each job spoken in a fresh speech worker process (one per engine) that speaks nothing
+    else, so the build's own process never speaks the calibration (None: the engine refused,
+    or no worker could speak it). The worker ignores Ctrl-C (the build handles it) and stops
+    when its stdin closes."""
+    out: list[PCM | None] = [None] * len(requests)
+    by_engine: dict[type, list[int]] = {}
+    for i, (engine, _) in enumerate(requests):
+        by_engine.setdefault(type(engine), []).append(i)
+    workers = {cls: open_worker(cls) for cls in by_engine}  # they start now…
+    import numpy  # noqa: F401 - …while this process loads what measures their pitch
     try:
-        answers = json.loads(done.stdout) if done.returncode == 0 else None
-    except ValueError:
-        answers = None
-    if not isinstance(answers, list) or len(answers) != len(requests):
-        return [_FAILED] * len(requests)
-    return answers
-
-
-def _child_main() -> None:
-    requests = json.loads(sys.stdin.read())
-    print(json.dumps([_measure(Voice(**r["voice"]), r["language"], r["text"]) for r in requests]))
+        for cls, indices in by_engine.items():
+            worker = workers[cls]
+            for i in indices if worker is not None else ():  # one job a call: a voice refused fails alone
+                got = worker.speak([requests[i][1]])
+                if isinstance(got, list):
+                    out[i] = got[0]
+                elif not isinstance(got, VoiceoverError):
+                    break  # the worker is gone: the rest stay unmeasured
+    finally:
+        for w in workers.values():
+            if w is not None:
+                w.close()
+    return out
 
 
 def installed_neural(language: str, rate: int) -> list[Voice]:
@@ -275,6 +283,3 @@ def make_plan(config, script: Script, languages, *, cache: Cache | None = None) 
         plan.rows[lang] = [rows[sp.id] for sp in script.speakers]
     return plan
 
-
-if __name__ == "__main__":
-    _child_main()

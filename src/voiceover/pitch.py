@@ -55,8 +55,9 @@ def _frames(x, size: int, hop: int):
     return np.lib.stride_tricks.sliding_window_view(x, size)[::hop][:n]
 
 
-def f0_track(samples, sample_rate: int):
-    """(f0 per frame in Hz, 0 = unvoiced; centroid per frame in Hz) of float samples."""
+def f0_track(samples, sample_rate: int, centroid: bool = True):
+    """(f0 per frame in Hz, 0 = unvoiced; centroid per frame in Hz, or None without ``centroid``)
+    of float samples."""
     import numpy as np
 
     x = np.asarray(samples, dtype=np.float64)
@@ -66,9 +67,11 @@ def f0_track(samples, sample_rate: int):
     hop = int(HOP_S * sample_rate)
     frames = _frames(x, w + tau_max, hop)
     if not len(frames):
-        return np.zeros(0), np.zeros(0)
+        return np.zeros(0), (np.zeros(0) if centroid else None)
     head = frames[:, :w]
-    m = 1 << int(np.ceil(np.log2(w + tau_max + w)))
+    # lags 0…tau_max of a w-sample head against its (w + tau_max)-sample frame: a circular
+    # correlation of any length ≥ w + tau_max never wraps into them
+    m = 1 << int(np.ceil(np.log2(w + tau_max)))
     cross = np.fft.irfft(np.fft.rfft(frames, m) * np.conj(np.fft.rfft(head, m)), m)[:, : tau_max + 1]
     sq = np.concatenate([np.zeros((len(frames), 1)), np.cumsum(frames * frames, axis=1)], axis=1)
     taus = np.arange(tau_max + 1)
@@ -83,34 +86,40 @@ def f0_track(samples, sample_rate: int):
     below = cmnd < THRESHOLD
     first = np.where(below.any(axis=1), below.argmax(axis=1), -1)
     f0 = np.zeros(len(frames))
-    for i in np.nonzero(first >= 0)[0]:
-        t = first[i]
-        while t + 1 <= tau_max and cmnd[i, t + 1] < cmnd[i, t]:
-            t += 1
-        f0[i] = sample_rate / t
+    # from the first lag under the threshold, down the dip to its bottom (the next lag that does
+    # not fall): the first rise at or after it
+    rises = np.zeros_like(below)
+    rises[:, :-1] = cmnd[:, 1:] >= cmnd[:, :-1]
+    rises[:, -1] = True
+    voiced = np.flatnonzero(first >= 0)
+    after = rises[voiced] & (taus[None, :] >= first[voiced, None])
+    f0[voiced] = sample_rate / after.argmax(axis=1)
     energy = 10 * np.log10(np.mean(head * head, axis=1) + 1e-12)
     f0[(energy < energy.max() + SILENCE_DB) | (energy < FLOOR_DB)] = 0.0
+    if not centroid:
+        return f0, None
     spec = np.abs(np.fft.rfft(head * np.hanning(w), axis=1))
     freqs = np.fft.rfftfreq(w, 1.0 / sample_rate)
-    centroid = (spec * freqs).sum(axis=1) / np.maximum(spec.sum(axis=1), 1e-12)
-    return f0, centroid
+    return f0, (spec * freqs).sum(axis=1) / np.maximum(spec.sum(axis=1), 1e-12)
 
 
-def measure(pieces: list, sample_rate: int) -> VoiceMeasure:
-    """One speaker's measure over pieces of 16-bit PCM bytes (or float arrays) at sample_rate."""
+def measure(pieces: list, sample_rate: int, centroid: bool = True) -> VoiceMeasure:
+    """One speaker's measure over pieces of 16-bit PCM bytes (or float arrays) at sample_rate
+    (without ``centroid``, its centroid_hz is None)."""
     import numpy as np
 
     f0s, cents = [], []
     for piece in pieces:
         x = np.frombuffer(piece, dtype="<i2") / 32768.0 if isinstance(piece, (bytes, bytearray)) else piece
-        f0, cent = f0_track(x, sample_rate)
+        f0, cent = f0_track(x, sample_rate, centroid)
         f0s.append(f0[f0 > 0])
-        cents.append(cent[f0 > 0])
+        if centroid:
+            cents.append(cent[f0 > 0])
     f0 = np.concatenate(f0s) if f0s else np.zeros(0)
-    cent = np.concatenate(cents) if cents else np.zeros(0)
     if not len(f0):
         return VoiceMeasure(None, None, 0.0)
-    return VoiceMeasure(round(float(np.median(f0)), 1), round(float(np.median(cent)), 0), round(len(f0) * HOP_S, 2))
+    cent = round(float(np.median(np.concatenate(cents))), 0) if centroid else None
+    return VoiceMeasure(round(float(np.median(f0)), 1), cent, round(len(f0) * HOP_S, 2))
 
 
 def compare_languages(measures: dict[str, dict[str, VoiceMeasure]], genders: dict[str, str] | None = None) -> list[str]:

@@ -17,6 +17,7 @@ import math
 import os
 import pickle
 import queue
+import select
 import signal
 import struct
 import subprocess
@@ -33,9 +34,9 @@ from .errors import SynthesisError
 from .speech_job import Job, speak_job
 from .tts import Engine
 
-MIN_PARALLEL = 6  # fewer misses than this are spoken in the parent: a worker takes ~0.3 s to start
-PROBE_S = 0.25  # speak this long in the parent to learn the engine's pace before starting workers
-WORKERS_WORTH_S = 1.0  # start workers only if the rest would take longer than this in one process
+MIN_PARALLEL = 6  # fewer misses than this are spoken in the parent: a worker takes ~0.2 s to start
+PROBE_S = 2.0  # the longest the parent speaks alone while the workers start (it learns the pace)
+WORKERS_WORTH_S = 0.1  # use the started workers only if the rest would take longer than this alone
 MAX_BATCH = 16  # sentences per worker task: amortises the round trip, keeps the load balanced
 
 Done = Callable[[str, PCM], None]  # called with (cache key, PCM) as each sentence is spoken
@@ -45,7 +46,8 @@ def speak_all(engine: Engine, work: list[tuple[str, Job]], done: Done, jobs: int
     """Speak ``work`` ((key, job) pairs) with up to ``jobs`` threads or processes; returns how many ran."""
     # An engine that already uses every core in one call (onnxruntime) says so with max_workers.
     n = min(jobs, math.ceil(len(work) / 2), type(engine).max_workers or jobs)
-    if n <= 1 or len(work) < MIN_PARALLEL:
+    path = _import_path(type(engine))
+    if n <= 1 or len(work) < MIN_PARALLEL or (path is None and not engine.thread_safe):
         for key, job in work:
             done(key, speak_job(engine, job))
         return 1
@@ -54,96 +56,101 @@ def speak_all(engine: Engine, work: list[tuple[str, Job]], done: Done, jobs: int
             for (key, _), pcm in zip(work, pool.map(lambda kj: speak_job(engine, kj[1]), work)):
                 done(key, pcm)
         return n
-    path = _import_path(type(engine))
-    # Speak in the parent until the pace is known: a worker takes ~0.3 s to start, longer
-    # than a whole short espeak edition takes to speak.
-    start, i = time.perf_counter(), 0
-    while i < len(work) and (path is None or time.perf_counter() - start < PROBE_S):
-        key, job = work[i]
-        done(key, speak_job(engine, job))
-        i += 1
-    rest = work[i:]
-    if not rest:
-        return 1
-    if i and (time.perf_counter() - start) / i * len(rest) < WORKERS_WORTH_S:
-        for key, job in rest:
+    # The workers start at once (~0.2 s: an interpreter, the engine's import); the parent speaks
+    # meanwhile, so their start costs no time, and learns the pace: a short rest it keeps.
+    workers = [_Worker(path) for _ in range(n - 1)]
+    try:
+        start, i = time.perf_counter(), 0
+        while i < len(work) and time.perf_counter() - start < PROBE_S and not all(w.started() for w in workers):
+            key, job = work[i]
             done(key, speak_job(engine, job))
-        return 1
-    return _run_processes(engine, path, rest, done, n)
+            i += 1
+        rest = work[i:]
+        if not rest:
+            return 1
+        if i and (time.perf_counter() - start) / i * len(rest) < WORKERS_WORTH_S:
+            for key, job in rest:
+                done(key, speak_job(engine, job))
+            return 1
+        return _run_processes(engine, rest, done, workers)
+    finally:
+        for w in workers:
+            w.close()
 
 
-def _run_processes(engine: Engine, path: tuple[str, str], work: list[tuple[str, Job]], done: Done, n: int) -> int:
-    """The parent and n-1 worker processes take batches from one queue until it is empty.
+def _run_processes(engine: Engine, work: list[tuple[str, Job]], done: Done, workers: list["_Worker"]) -> int:
+    """The parent and the workers take batches from one queue until it is empty.
 
     Workers take from the front, the parent from the back. A worker that cannot start or dies
     gives its batch back and the parent speaks it: a worker problem costs speed, never output.
     """
+    n = len(workers) + 1
     size = max(1, min(MAX_BATCH, math.ceil(len(work) / (n * 4))))
     batches = deque(work[i:i + size] for i in range(0, len(work), size))
     guard = threading.Lock()
     finished: queue.Queue = queue.Queue()
-    workers = [_Worker(path) for _ in range(n - 1)]
+    busy = [0]  # batches a worker holds
     stop = threading.Event()
 
     def take(front: bool):
         with guard:
             if stop.is_set() or not batches:
                 return None
+            busy[0] += front
             return batches.popleft() if front else batches.pop()
 
     def serve(worker: _Worker) -> None:
-        try:
-            while (batch := take(True)) is not None:
-                try:
-                    out = worker.call([job for _, job in batch])
-                except _WorkerLost:
-                    with guard:
-                        batches.append(batch)
-                    return
-                finished.put((batch, out))
-        finally:
-            finished.put(None)
+        while (batch := take(True)) is not None:
+            try:
+                out = worker.call([job for _, job in batch])
+            except _WorkerLost:
+                with guard:
+                    batches.append(batch)
+                    busy[0] -= 1
+                return
+            finished.put((batch, out))
 
     threads = [threading.Thread(target=serve, args=(w,), daemon=True) for w in workers]
     for t in threads:
         t.start()
-    live = len(threads)
-    try:
-        while True:
-            while True:  # results that are in: cache them, advance the progress
-                try:
-                    item = finished.get_nowait()
-                except queue.Empty:
-                    break
-                live -= _deliver(item, done)
-            batch = take(False)
-            if batch is not None:
-                for key, job in batch:
-                    done(key, speak_job(engine, job))
-            elif live:
-                try:  # wake up now and then: a deferred Ctrl-C is raised by done() or here
-                    live -= _deliver(finished.get(timeout=0.2), done)
-                except queue.Empty:
-                    interrupts.check()
-            else:
+    while True:
+        while True:  # results that are in: cache them, advance the progress
+            try:
+                _deliver(finished.get_nowait(), done, guard, busy)
+            except queue.Empty:
                 break
-    finally:
-        stop.set()
-        for w in workers:
-            w.close()
+        batch = take(False)
+        if batch is not None:
+            for key, job in batch:
+                done(key, speak_job(engine, job))
+            continue
+        with guard:
+            if not busy[0] and not batches:  # nothing left, nothing under way: the workers stop
+                stop.set()
+                break
+        try:  # wake up now and then: a deferred Ctrl-C is raised by done() or here
+            _deliver(finished.get(timeout=0.2), done, guard, busy)
+        except queue.Empty:
+            interrupts.check()
     return n
 
 
-def _deliver(item, done: Done) -> int:
-    """Hand a worker's results to ``done``; returns 1 when the item says a worker finished."""
-    if item is None:
-        return 1
+def _deliver(item, done: Done, guard: threading.Lock, busy: list[int]) -> None:
+    """Hand a worker's results for a batch to ``done``."""
     batch, out = item
+    with guard:
+        busy[0] -= 1
     if isinstance(out, BaseException):
         raise out
     for (key, _), (samples, rate) in zip(batch, out):
         done(key, PCM(samples, rate))
-    return 0
+
+
+def open_worker(cls: type) -> "_Worker | None":
+    """A started worker process for an engine class (it loads the engine at once), or None when a
+    fresh interpreter could not import the class (one registered at run time)."""
+    path = _import_path(cls)
+    return _Worker(path) if path is not None else None
 
 
 class _WorkerLost(Exception):
@@ -155,33 +162,69 @@ class _Worker:
 
     A plain subprocess rather than multiprocessing: it never re-imports the caller's __main__
     (an unguarded script would start workers recursively), starts no resource tracker, and
-    exits when the parent dies because its stdin closes.
+    exits when the parent dies because its stdin closes. It is told the engine's import path as
+    it starts, so it loads the engine while the parent goes on.
     """
 
     def __init__(self, path: tuple[str, str]) -> None:
         self.proc = subprocess.Popen([sys.executable, "-m", "voiceover.speech_workers"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
-        self.path = path
         self.ready = False
+        self.lost = False
+        try:
+            _send(self.proc.stdin, path)
+        except OSError:
+            self.lost = True
+
+    def started(self) -> bool:
+        """Whether the worker has loaded its engine (or failed to): never waits."""
+        if self.ready or self.lost:
+            return True
+        if not select.select([self.proc.stdout], [], [], 0)[0]:
+            return False
+        try:
+            self._handshake()
+        except _WorkerLost:
+            pass
+        return True
+
+    def _handshake(self) -> None:
+        if self.lost:
+            raise _WorkerLost()
+        if not self.ready:
+            try:
+                status, payload = _recv(self.proc.stdout)
+            except (OSError, EOFError, ValueError, pickle.UnpicklingError):
+                status, payload = "lost", None
+            if status != "ready":
+                self.lost = True
+                raise _WorkerLost(payload)
+            self.ready = True
 
     def call(self, jobs: list[Job]):
         """Results for the jobs, or the exception the engine raised; _WorkerLost if it died."""
+        self._handshake()
         try:
-            if not self.ready:
-                _send(self.proc.stdin, self.path)
-                status, payload = _recv(self.proc.stdout)
-                if status != "ready":
-                    raise _WorkerLost(payload)
-                self.ready = True
             _send(self.proc.stdin, jobs)
             status, payload = _recv(self.proc.stdout)
         except (OSError, EOFError, ValueError, pickle.UnpicklingError):
+            self.lost = True
             raise _WorkerLost() from None
         return payload if status == "ok" else _as_error(payload)
+
+    def speak(self, jobs: list[Job]) -> list[PCM] | BaseException:
+        """The jobs' PCM, or the exception the engine raised (_WorkerLost: the worker is gone)."""
+        try:
+            out = self.call(jobs)
+        except _WorkerLost as lost:
+            return lost
+        return out if isinstance(out, BaseException) else [PCM(samples, rate) for samples, rate in out]
 
     def close(self) -> None:
         with contextlib.suppress(OSError, ValueError):
             self.proc.stdin.close()
+        if not self.ready:  # never used: still loading, or it failed; nothing of it is wanted
+            self.proc.kill()
         try:
             self.proc.wait(timeout=5)
         except Exception:  # noqa: BLE001 - a worker that will not stop is killed

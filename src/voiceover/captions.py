@@ -187,31 +187,45 @@ def _paragraphs(cues: Sequence[Cue]) -> Iterator[list[Cue]]:
 
 
 def _layout_paragraph(words: list[_Word], ph: Phrasing, label: str | None) -> list[tuple[int, int]]:
-    """The best cut of a paragraph's words into cues, as (first, end) word ranges."""
+    """The best cut of a paragraph's words into cues, as (first, end) word ranges.
+
+    Costs come from character counts and break costs worked out once per paragraph (prefix
+    sums), the same arithmetic as joining each candidate's words and asking break_lines."""
     n = len(words)
     inf = float("inf")
     best = [0.0] + [inf] * n
     back = [0] * (n + 1)
+    texts = [w.text for w in words]
+    chars, ends = [0], [0]  # prefix sums: letters of words[:k], sentence ends among words[:k]
+    for w in words:
+        chars.append(chars[-1] + len(w.text))
+        ends.append(ends[-1] + w.sentence_end)
+    pair = [break_cost(texts[k], texts[k + 1], ph) for k in range(n - 1)]  # between word k and k + 1
+    head = (len(label), break_cost(label, texts[0], ph)) if label and n else None
+
+    def length(i: int, j: int) -> int:  # of " ".join(texts[i:j]), j > i
+        return chars[j] - chars[i] + j - i - 1
+
     for j in range(1, n + 1):
         for i in range(j - 1, -1, -1):
-            chunk = tuple(w.text for w in words[i:j])
-            shown = ((label,) if label and i == 0 else ()) + chunk
-            if len(" ".join(shown)) > MAX_LINES * (LINE_CHARS + 1) and j - i > 1:
+            labelled = head is not None and i == 0
+            shown = length(i, j) + (head[0] + 1 if labelled else 0)  # type: ignore[index]
+            if shown > MAX_LINES * (LINE_CHARS + 1) and j - i > 1:
                 break  # longer chunks only get longer
-            lines = _best_lines(shown, ph, LINE_CHARS)
+            lines = _lines_cost(i, j, head if labelled else None, shown, length, pair)
             if lines is None:
                 if j - i > 1:
                     continue
-                lines = ((" ".join(shown),), 0.0)  # one word that cannot fit: show it anyway
+                lines = 0.0  # one word that cannot fit: show it anyway
             duration = words[j - 1].end_ms - words[i].start_ms
-            cost = best[i] + _CUE + lines[1]
-            cost += _JOINED_SENTENCES * sum(w.sentence_end for w in words[i:j - 1])
+            cost = best[i] + _CUE + lines
+            cost += _JOINED_SENTENCES * (ends[j - 1] - ends[i])
             cost += _SHORT if duration < MIN_CUE_MS else 0
             cost += _LONG if duration > MAX_CUE_MS and j - i > 1 else 0
             cost += _ORPHAN if j - i == 1 and n > 1 else 0
             if not (i == 0 or words[i - 1].sentence_end) or not words[j - 1].sentence_end:
-                cost += _BALANCE * (1 - len(" ".join(chunk)) / (MAX_LINES * LINE_CHARS)) ** 2
-            cost += 3 * break_cost(words[j - 1].text, words[j].text, ph) if j < n else 0
+                cost += _BALANCE * (1 - length(i, j) / (MAX_LINES * LINE_CHARS)) ** 2
+            cost += 3 * pair[j - 1] if j < n else 0
             if cost < best[j]:
                 best[j], back[j] = cost, i
     cuts: list[tuple[int, int]] = []
@@ -220,6 +234,29 @@ def _layout_paragraph(words: list[_Word], ph: Phrasing, label: str | None) -> li
         cuts.append((back[j], j))
         j = back[j]
     return cuts[::-1]
+
+
+def _lines_cost(i: int, j: int, head: tuple[int, int] | None, total: int, length, pair) -> float | None:
+    """_best_lines's cost for words i…j−1 (after the label: its length and break cost), from
+    their lengths: None when they do not fit two lines."""
+    k = j - i + (head is not None)
+    if total <= LINE_CHARS or k == 1:
+        return 0.0
+    best = None
+    for split in range(1, k):  # the top line holds the first `split` words shown
+        if head is None:
+            top, cost = length(i, i + split), pair[i + split - 1]
+        elif split == 1:
+            top, cost = head
+        else:
+            top, cost = head[0] + 1 + length(i, i + split - 1), pair[i + split - 2]
+        bottom = total - top - 1
+        if top > LINE_CHARS or bottom > LINE_CHARS:
+            continue
+        cost = 3 * cost + abs(top - bottom) / 4 + (top > bottom)
+        if best is None or cost < best:
+            best = cost
+    return best
 
 
 def layout(cues: Sequence[Cue], language: str = "") -> list[CaptionCue]:

@@ -25,7 +25,6 @@ import sys
 import threading
 import time
 from collections import deque
-from concurrent.futures import ThreadPoolExecutor
 from typing import Callable
 
 from . import interrupts
@@ -52,6 +51,8 @@ def speak_all(engine: Engine, work: list[tuple[str, Job]], done: Done, jobs: int
             done(key, speak_job(engine, job))
         return 1
     if engine.thread_safe:
+        from concurrent.futures import ThreadPoolExecutor  # here: not in every worker's start-up
+
         with ThreadPoolExecutor(n, thread_name_prefix="voiceover-speak") as pool:
             for (key, _), pcm in zip(work, pool.map(lambda kj: speak_job(engine, kj[1]), work)):
                 done(key, pcm)

@@ -16,9 +16,12 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .download import Progress, download
 from .errors import DownloadError, InputError, UsageError
+
+if TYPE_CHECKING:  # download.py (http, ssl, email) loads when a voice is fetched, not with the Piper engine
+    from .download import Progress
 
 BASE_URL = "https://huggingface.co/rhasspy/piper-voices/resolve/v1.0.0/"
 ENV_BASE_URL = "VOICEOVER_PIPER_VOICES_URL"  # tests and mirrors: where voices.json and the files are
@@ -54,6 +57,8 @@ def read_catalogue(url: str | None = None, *, timeout: float = 30.0) -> dict[str
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="voiceover-catalogue-") as tmp:
+        from .download import download
+
         path = download(base_url(url) + "voices.json", Path(tmp) / "voices.json", None, timeout=timeout)
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
@@ -88,6 +93,8 @@ def install(names: list[str], *, url: str | None = None, progress: Progress | No
         DownloadError: no network, HTTP error, size or checksum mismatch (the damaged file is deleted).
         UsageError: a name the catalogue does not have.
     """
+    from .download import download
+
     catalogue = read_catalogue(url, timeout=timeout)
     wanted = [_pick(catalogue, n) for n in names]
     target = voices_dir()

@@ -16,7 +16,6 @@ import os
 import tempfile
 import threading
 import time
-from importlib import metadata
 
 from .. import ffmpeg
 from ..core import PCM, Voice
@@ -57,6 +56,8 @@ class GttsEngine(Engine):
     @classmethod
     def availability(cls) -> tuple[bool, str]:
         """Whether gTTS is installed (no network check: that happens per sentence, bounded)."""
+        from importlib import metadata  # here: its import is half a speech worker's start-up
+
         try:
             version = metadata.version("gTTS")
         except metadata.PackageNotFoundError:
@@ -87,6 +88,8 @@ class GttsEngine(Engine):
 
     def version(self, voice: Voice | None = None) -> str:
         """gTTS version; the voices themselves are Google's and unversioned."""
+        from importlib import metadata
+
         try:
             return f"gTTS {metadata.version('gTTS')} (online)"
         except metadata.PackageNotFoundError:

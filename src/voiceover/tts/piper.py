@@ -20,7 +20,6 @@ import json
 import os
 import threading
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 
 from . import world
@@ -201,6 +200,8 @@ def file_sha256(path: Path) -> str:
 
 
 def _piper_version() -> str:
+    from importlib import metadata  # here: its import is half a speech worker's start-up
+
     try:
         return metadata.version("piper-tts")
     except metadata.PackageNotFoundError:

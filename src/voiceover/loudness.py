@@ -214,7 +214,9 @@ def _limiter_gain_db(peak_db, ceiling_db: float, chunk_ms: float, np):
     # the moving average below stays under each chunk's own need.
     reach = w + 1
     padded = np.concatenate([np.full(reach, need[0]), need, np.full(reach, need[-1])])
-    need = np.lib.stride_tricks.sliding_window_view(padded, 2 * reach + 1).min(axis=1)  # a running minimum
+    need = padded[: need.size].copy()  # a running minimum over 2·reach + 1 chunks: that many shifted minima
+    for k in range(1, 2 * reach + 1):
+        np.minimum(need, padded[k : k + need.size], out=need)
     k = np.arange(need.size, dtype=np.float64)
     rel = RELEASE_DB_PER_MS * chunk_ms
     att = ATTACK_DB_PER_MS * chunk_ms

@@ -21,6 +21,7 @@ from .errors import VoiceoverError
 from .pitch import FEMALE_MIN_HZ, MALE_MAX_HZ, VoiceMeasure, measure
 from .script import Script
 from .speech_job import Job, engine_version
+from .speech_workers import WorkerLost as _WorkerLost
 from .speech_workers import open_worker
 from .tts import ENGINES, Engine, get_engine
 
@@ -120,8 +121,7 @@ def measure_voices(pairs, cache: Cache | None = None) -> dict[tuple[Voice, str],
             todo.append((pair, cal[1], cal[2], cal[0]))
     isolated = [t for t in todo if t[3].isolate_side_calls]
     here = [t for t in todo if not t[3].isolate_side_calls]
-    spoken = _speak_in_child([(t[3], Job(t[2], t[0][0], t[0][1])) for t in isolated]) if isolated else []
-    results = [_FAILED if pcm is None else _f0(pcm) for pcm in spoken]
+    results = _measure_in_child([(t[3], Job(t[2], t[0][0], t[0][1])) for t in isolated]) if isolated else []
     results += [_measure(p[0], p[1], text) for p, _, text, _ in here]
     for (pair, key, _, _), f0 in zip(isolated + here, results):
         if f0 == _FAILED:
@@ -148,12 +148,13 @@ def _measure(voice: Voice, language: str, text: str):
     return _f0(pcm)
 
 
-def _speak_in_child(requests: list[tuple[Engine, Job]]) -> list[PCM | None]:
-    """Each job spoken in a fresh speech worker process (one per engine) that speaks nothing
-    else, so the build's own process never speaks the calibration (None: the engine refused,
-    or no worker could speak it). The worker ignores Ctrl-C (the build handles it) and stops
-    when its stdin closes."""
-    out: list[PCM | None] = [None] * len(requests)
+def _measure_in_child(requests: list[tuple[Engine, Job]]) -> list:
+    """The f0 of each job spoken in a fresh speech worker process (one per engine) that speaks
+    nothing else, so the build's own process never speaks the calibration; _FAILED when the
+    engine refused or no worker could speak it. Each voice's pitch is measured here while the
+    worker speaks the next. The worker ignores Ctrl-C (the build handles it) and stops when its
+    stdin closes."""
+    out: list = [_FAILED] * len(requests)
     by_engine: dict[type, list[int]] = {}
     for i, (engine, _) in enumerate(requests):
         by_engine.setdefault(type(engine), []).append(i)
@@ -162,10 +163,14 @@ def _speak_in_child(requests: list[tuple[Engine, Job]]) -> list[PCM | None]:
     try:
         for cls, indices in by_engine.items():
             worker = workers[cls]
-            for i in indices if worker is not None else ():  # one job a call: a voice refused fails alone
-                got = worker.speak([requests[i][1]])
+            if worker is None or not worker.send([requests[indices[0]][1]]):
+                continue
+            for k, i in enumerate(indices):  # one job a call: a voice the engine refuses fails alone
+                got = worker.receive()
+                if k + 1 < len(indices) and not isinstance(got, _WorkerLost):
+                    worker.send([requests[indices[k + 1]][1]])
                 if isinstance(got, list):
-                    out[i] = got[0]
+                    out[i] = _f0(got[0])
                 elif not isinstance(got, VoiceoverError):
                     break  # the worker is gone: the rest stay unmeasured
     finally:

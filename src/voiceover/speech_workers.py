@@ -154,8 +154,11 @@ def open_worker(cls: type) -> "_Worker | None":
     return _Worker(path) if path is not None else None
 
 
-class _WorkerLost(Exception):
+class WorkerLost(Exception):
     """The worker process could not start or went away."""
+
+
+_WorkerLost = WorkerLost
 
 
 class _Worker:
@@ -213,13 +216,27 @@ class _Worker:
             raise _WorkerLost() from None
         return payload if status == "ok" else _as_error(payload)
 
-    def speak(self, jobs: list[Job]) -> list[PCM] | BaseException:
-        """The jobs' PCM, or the exception the engine raised (_WorkerLost: the worker is gone)."""
+    def send(self, jobs: list[Job]) -> bool:
+        """Send jobs without waiting for them (``receive`` gets the answer); False if it is gone."""
         try:
-            out = self.call(jobs)
-        except _WorkerLost as lost:
-            return lost
-        return out if isinstance(out, BaseException) else [PCM(samples, rate) for samples, rate in out]
+            self._handshake()
+            _send(self.proc.stdin, jobs)
+        except (_WorkerLost, OSError, ValueError):
+            self.lost = True
+            return False
+        return True
+
+    def receive(self) -> list[PCM] | BaseException:
+        """The PCM of the jobs last sent, or the exception the engine raised (_WorkerLost: the
+        worker is gone)."""
+        try:
+            status, payload = _recv(self.proc.stdout)
+        except (OSError, EOFError, ValueError, pickle.UnpicklingError):
+            self.lost = True
+            return _WorkerLost()
+        if status != "ok":
+            return _as_error(payload)
+        return [PCM(samples, rate) for samples, rate in payload]
 
     def close(self) -> None:
         with contextlib.suppress(OSError, ValueError):

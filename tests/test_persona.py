@@ -174,3 +174,23 @@ def test_an_installed_neural_voice_is_preferred(tmp_path, monkeypatch):
     assert rows["a"].voice.voice == "ru_RU-joe-medium" and rows["a"].voice.engine == "piper"
     assert rows["a"].why.startswith("installed neural")
     assert rows["q"].gender == "female" and rows["q"].voice.engine == "espeak"
+
+
+def test_espeak_calibration_is_spoken_by_a_worker_not_the_build(tmp_path, monkeypatch):
+    """espeak's output depends on what its process spoke before, so the plan's calibration is spoken
+    by a fresh speech worker: the build's own engine is never called, and the pitch is measured here
+    (f0_track bit for bit as before: same f0 without the centroid)."""
+    from voiceover import persona
+    from voiceover.tts.espeak import EspeakEngine
+
+    def refuse(self, text, voice, language):
+        raise AssertionError("the calibration was spoken in the build's process")
+
+    monkeypatch.setattr(EspeakEngine, "synthesize", refuse)
+    voices = [Voice("espeak", "en-us+f5", 155, 30), Voice("espeak", "en-us+klatt5", 155, 60), Voice("espeak", "xx-no", 155, 50)]
+    got = persona.measure_voices([(v, "en") for v in voices], Cache(tmp_path))
+    assert pitch.FEMALE_MIN_HZ < got[(voices[0], "en")] and got[(voices[1], "en")] < pitch.MALE_MAX_HZ
+    assert got[(voices[2], "en")] is None  # a voice the engine refuses fails alone
+    x = tone(130.0, 2.0)
+    with_centroid, without = pitch.f0_track(x, RATE), pitch.f0_track(x, RATE, centroid=False)
+    assert np.array_equal(with_centroid[0], without[0]) and without[1] is None

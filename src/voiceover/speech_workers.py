@@ -184,8 +184,11 @@ class _Worker:
         """Whether the worker has loaded its engine (or failed to): never waits."""
         if self.ready or self.lost:
             return True
-        if not select.select([self.proc.stdout], [], [], 0)[0]:
-            return False
+        try:
+            if not select.select([self.proc.stdout], [], [], 0)[0]:
+                return False
+        except (OSError, ValueError):  # no select on pipes here (Windows): its first batch waits for it
+            return True
         try:
             self._handshake()
         except _WorkerLost:

@@ -86,7 +86,7 @@ def _run_processes(engine: Engine, work: list[tuple[str, Job]], done: Done, work
     gives its batch back and the parent speaks it: a worker problem costs speed, never output.
     """
     n = len(workers) + 1
-    size = max(1, min(MAX_BATCH, math.ceil(len(work) / (n * 4))))
+    size = max(1, min(MAX_BATCH, math.ceil(len(work) / (n * 8))))  # small last batches: an even finish
     batches = deque(work[i:i + size] for i in range(0, len(work), size))
     guard = threading.Lock()
     finished: queue.Queue = queue.Queue()

@@ -30,7 +30,13 @@ DEFAULT_INPUT = REPO.parent / "shared" / "interview.txt"
 #   pipe: two threads, as the build runs the engine (thread_safe, max_workers 2): piper runs under
 #         the engine's lock, so one sentence's WORLD resynthesis overlaps the next one's inference
 LAYOUTS: dict[str, tuple[dict, str, int]] = {
-    "2 threads, sleeping": ({"shrink": False}, "seq", 1),
+    "2 threads, sleeping, whole model": ({"shrink": False, "window": 0, "pattern": True}, "seq", 1),
+    "2 threads, whole model, arena shrunk": ({"window": 0, "pattern": True}, "seq", 1),
+    "decoder in windows of 256 frames, memory pattern": ({"pattern": True}, "seq", 1),
+    "decoder in windows of 128 frames": ({"window": 128}, "seq", 1),
+    "decoder in windows of 256 frames (default)": ({}, "seq", 1),
+    "decoder in windows of 512 frames": ({"window": 512}, "seq", 1),
+    "whole model, no memory pattern": ({"window": 0}, "seq", 1),
     "2 threads, spinning": ({"shrink": False, "spin": True}, "seq", 1),
     "1 thread": ({"threads": 1, "shrink": False}, "seq", 1),
     "4 threads, sleeping": ({"threads": 4, "shrink": False}, "seq", 1),
@@ -40,7 +46,8 @@ LAYOUTS: dict[str, tuple[dict, str, int]] = {
     "inter-op 2 (parallel executor), 1 intra": ({"threads": 1, "inter": 2, "parallel": True, "shrink": False}, "seq", 1),
     "2 threads, extended graph optimisation": ({"optimization": "extended", "shrink": False}, "seq", 1),
     "pipelined WORLD, 2 threads, arena kept": ({"shrink": False}, "pipe", 1),
-    "pipelined WORLD, 2 threads, arena shrunk (default)": ({}, "pipe", 1),
+    "pipelined WORLD, 2 threads, arena shrunk, whole model": ({"window": 0}, "pipe", 1),
+    "pipelined WORLD, decoder windows (default)": ({}, "pipe", 1),
     "pipelined WORLD, 1 thread": ({"threads": 1}, "pipe", 1),
     "2 processes × 1 thread": ({"threads": 1}, "seq", 2),
 }

@@ -161,12 +161,12 @@ def test_two_threads_give_the_samples_one_thread_gives(engine):
 def test_session_threads_fixed_and_arena_shrunk(engine, monkeypatch):
     """Thread count is fixed (the samples depend on it), not the machine's core count; every run
     passes run options that give the arena back after each sentence."""
-    from voiceover.tts import piper
+    from voiceover.tts import piper_session
 
     monkeypatch.setattr(os, "cpu_count", lambda: 16)
     model = discover()[JOE]
-    session = piper._session(model)
-    assert session.get_session_options().intra_op_num_threads == piper.INTRA_OP_THREADS == 2
+    session = piper_session.session(model.onnx)
+    assert session.get_session_options().intra_op_num_threads == piper_session.INTRA_OP_THREADS == 2
     assert session._run_options.get_run_config_entry("memory.enable_memory_arena_shrinkage") == "cpu:0"
     import numpy as np
 

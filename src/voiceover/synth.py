@@ -133,6 +133,8 @@ class Synthesizer:
             with ThreadPoolExecutor(len(runs), thread_name_prefix="voiceover-engine") as pool:
                 futures = [pool.submit(speak_all, engine, work, done_locked, self.jobs) for engine, work in runs]
                 stats.workers = max(stats.workers, *(f.result() for f in futures))
+        for engine, _ in runs:  # the edition's speech is done: a loaded model is not needed by the master
+            engine.release()
         if any(r is None for r in results):  # cannot happen: every miss was spoken or raised
             raise SynthesisError("internal error: a sentence was neither cached nor spoken")
         return (Spoken(results, self.cache) if lazy else results), stats  # type: ignore[return-value]

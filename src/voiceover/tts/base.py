@@ -53,3 +53,6 @@ class Engine:
     def synthesize(self, text: str, voice: Voice, language: str) -> PCM:
         """Speak one sentence."""
         raise NotImplementedError
+
+    def release(self) -> None:
+        """Free what is held for the next sentence (loaded models); synthesize loads it again."""

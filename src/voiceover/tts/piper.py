@@ -27,6 +27,7 @@ from ..core import PCM, Voice
 from ..errors import EngineUnavailable, SynthesisError, VoiceNotFound
 from ..voice_store import voices_dir
 from .base import Engine
+from .piper_session import DECODE_OVERLAP, DECODE_WINDOW, session as _session
 from .world import Persona, parse_persona
 
 ENV_DIRS = "VOICEOVER_PIPER_VOICES"
@@ -280,8 +281,10 @@ class PiperEngine(Engine):
 
         Cache keys for Piper audio should use version(voice): the model file decides the sound.
         """
+        # the decoder's windows move the last bits of a few samples (float noise, ≤ 1.2e-7 on the
+        # seed), so they are part of the key: a cache filled by the whole-sentence decode is not mixed in
         base = (f"piper-tts {_piper_version()} noise {NOISE_SCALE}/{NOISE_W} {NOMINAL_WPM}wpm "
-                f"vol {VOLUME} gap {SENTENCE_GAP_MS}ms")
+                f"vol {VOLUME} gap {SENTENCE_GAP_MS}ms decoder windows {DECODE_WINDOW}/{DECODE_OVERLAP}")
         if voice is None:
             return base
         name, _ = parse_voice_id(voice.voice)
@@ -321,8 +324,27 @@ class PiperEngine(Engine):
                 ) from exc
         if not persona.identity:  # each piper sentence alone: WORLD's analysis never spans a pause
             chunks = [world.transform(c, model.sample_rate, persona, peak=VOLUME) for c in chunks]
+        _trim_heap()  # a long sentence's activations and WORLD's analysis, freed, return to the system
         gap = bytes(2 * (model.sample_rate * SENTENCE_GAP_MS // 1000))
         return PCM(gap.join(chunks), model.sample_rate)
+
+
+    def release(self) -> None:
+        """Unload every model (~90 MB for joe), e.g. once an edition's sentences are spoken."""
+        with _LOCK:
+            _LOADED.clear()
+        _trim_heap()
+
+
+def _trim_heap() -> None:
+    """Give the C heap's free pages back to the system (glibc keeps them otherwise); elsewhere a no-op."""
+    import ctypes
+    import ctypes.util
+
+    try:
+        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+    except (OSError, AttributeError):
+        pass  # not glibc
 
 
 def _load(model: PiperModel):
@@ -341,63 +363,10 @@ def _load(model: PiperModel):
             config = PiperConfig.from_dict(json.loads(model.config.read_text(encoding="utf-8")))
             # PiperVoice.load would open a second session with onnxruntime's defaults (spinning
             # threads on every core, ~90 MB) only for us to replace it
-            _LOADED[key] = PiperVoice(config=config, session=_session(model))
+            _LOADED[key] = PiperVoice(config=config, session=_session(model.onnx))
         except Exception as exc:  # a truncated download, a model for a newer onnxruntime...
             raise EngineUnavailable(
                 f"cannot load piper voice {model.name!r} from {model.onnx} ({type(exc).__name__}: "
                 f"{str(exc).splitlines()[0] if str(exc) else ''}); download it again"
             ) from None
     return _LOADED[key]
-
-
-# onnxruntime threads inside one inference. Fixed, not the core count: how an operator's work is
-# split between threads changes the last bits of its sums (one thread and two give different
-# samples), and a fixed count gives the same samples on any machine. bench/piper_layouts.py
-# measures the layouts; README: Benchmark.
-INTRA_OP_THREADS = 2
-
-
-def _session(model: PiperModel, *, threads: int = INTRA_OP_THREADS, spin: bool = False, shrink: bool = True,
-             arena: bool = True, pattern: bool = True, inter: int = 0, parallel: bool = False,
-             optimization: str = "all"):
-    """The model's onnxruntime session, wrapped so that every run uses our run options.
-
-    Defaults (measured by bench/piper_layouts.py on 2 shared cores): INTRA_OP_THREADS threads that
-    sleep instead of spinning while they wait (spinning burns the cores other work needs), the
-    memory arena kept but shrunk back after each sentence (``shrink``: a long sentence's
-    activations, ~20 MB per second of audio, are returned instead of held for the rest of the
-    build). The keywords are the layouts the bench compares; only the defaults are used here.
-    """
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = threads
-    opts.inter_op_num_threads = inter
-    if parallel:
-        opts.execution_mode = ort.ExecutionMode.ORT_PARALLEL
-    opts.add_session_config_entry("session.intra_op.allow_spinning", "1" if spin else "0")
-    opts.add_session_config_entry("session.inter_op.allow_spinning", "1" if spin else "0")
-    opts.enable_cpu_mem_arena = arena
-    opts.enable_mem_pattern = pattern
-    opts.graph_optimization_level = {
-        "all": ort.GraphOptimizationLevel.ORT_ENABLE_ALL,
-        "extended": ort.GraphOptimizationLevel.ORT_ENABLE_EXTENDED,
-        "basic": ort.GraphOptimizationLevel.ORT_ENABLE_BASIC,
-    }[optimization]
-    run = ort.RunOptions()
-    if arena and shrink:
-        run.add_run_config_entry("memory.enable_memory_arena_shrinkage", "cpu:0")
-    return _Session(ort.InferenceSession(str(model.onnx), sess_options=opts, providers=["CPUExecutionProvider"]), run)
-
-
-class _Session:
-    """An onnxruntime session whose ``run`` always passes our RunOptions (piper passes none)."""
-
-    def __init__(self, session, run_options) -> None:
-        self._session, self._run_options = session, run_options
-
-    def run(self, output_names, input_feed, run_options=None):
-        return self._session.run(output_names, input_feed, run_options or self._run_options)
-
-    def __getattr__(self, name: str):
-        return getattr(self._session, name)

@@ -25,7 +25,8 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 DEFAULT_INPUT = REPO.parent / "shared" / "interview.txt"
 
-# name → (piper._session keywords, how sentences are scheduled, processes)
+# name → (piper._session keywords, how sentences are scheduled, processes); keywords not given
+# take piper_session.session's defaults (decoder in windows, no memory pattern, arena shrunk)
 #   seq: one sentence after the other in one thread (what `bench.py`'s engine-alone row does)
 #   pipe: two threads, as the build runs the engine (thread_safe, max_workers 2): piper runs under
 #         the engine's lock, so one sentence's WORLD resynthesis overlaps the next one's inference
@@ -42,7 +43,6 @@ LAYOUTS: dict[str, tuple[dict, str, int]] = {
     "4 threads, sleeping": ({"threads": 4, "shrink": False}, "seq", 1),
     "2 threads, no arena": ({"arena": False}, "seq", 1),
     "2 threads, no memory pattern": ({"pattern": False, "shrink": False}, "seq", 1),
-    "2 threads, arena shrunk per sentence": ({}, "seq", 1),
     "inter-op 2 (parallel executor), 1 intra": ({"threads": 1, "inter": 2, "parallel": True, "shrink": False}, "seq", 1),
     "2 threads, extended graph optimisation": ({"optimization": "extended", "shrink": False}, "seq", 1),
     "pipelined WORLD, 2 threads, arena kept": ({"shrink": False}, "pipe", 1),

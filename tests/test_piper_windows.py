@@ -117,3 +117,26 @@ def test_a_model_that_cannot_be_split_runs_whole(joe, feed, tmp_path):
     assert session.run(None, {parts.latent: latent})[0].shape[-1] == 40 * 256
     (tmp_path / "junk.onnx").write_bytes(b"\xff" * 100)
     assert piper_session._split(tmp_path / "junk.onnx", tmp_path) is None
+
+
+def test_release_unloads_and_the_next_sentence_sounds_the_same(joe):
+    from voiceover.core import Voice
+    from voiceover.tts import get_engine, piper
+
+    engine = get_engine("piper")
+    voice = Voice("piper", "en_US-joe-medium")
+    first = engine.synthesize("The bridge was never rebuilt.", voice, "en")
+    assert piper._LOADED
+    engine.release()
+    assert not piper._LOADED
+    assert engine.synthesize("The bridge was never rebuilt.", voice, "en") == first
+
+
+def test_the_synthesizer_releases_engines_after_speaking(fake_engine, monkeypatch):
+    from voiceover.core import Voice
+    from voiceover.synth import Job, Synthesizer
+
+    released = []
+    monkeypatch.setattr(fake_engine, "release", lambda self: released.append(self.name))
+    Synthesizer(jobs=1, use_cache=False).speak([Job("One sentence.", Voice("fake", "mid"), "en")])
+    assert released == ["fake"]

@@ -4,11 +4,13 @@ A sentence's memory is its decoder's activations (~19 MB per second of audio on 
 ~1 MB for the rest of the model), so the model is split in two (``onnx_split``) and the HiFi-GAN
 decoder runs over windows of DECODE_WINDOW latent frames, each with DECODE_OVERLAP frames of
 context on either side that are decoded and dropped. Beyond its receptive field a decoder output
-does not depend on the latent, so the stitched audio is the whole-sentence decode: on joe it is
-bit-identical from an overlap of 12 frames (8 gives differences up to 1.6e-3); DECODE_OVERLAP
-keeps a margin. Memory then stops growing with the sentence: the seed's longest sentence (19 s)
-peaked at 514 MB decoded whole and at ~290 MB in windows. bench/piper_layouts.py measures the
-layouts; README: Benchmark.
+does not depend on the latent, so the stitched audio is the whole-sentence decode: on joe the
+field ends at 11 frames (10 frames of context leave differences of 3.6e-7, 8 frames 1.4e-3), and
+with DECODE_OVERLAP the windows differ from the whole decode by float noise only (≤ 1.2e-7 on 9
+of the seed's 91 sentences, identical on the rest). Memory then stops growing with the sentence:
+the seed's longest sentence (19 s) peaked at 514 MB decoded whole, ~290 MB in windows. The
+memory pattern is off: with windows of varying shapes onnxruntime kept one per shape and grew
+(546 MB over the seed). bench/piper_layouts.py measures the layouts; README: Benchmark.
 """
 
 from __future__ import annotations
@@ -37,7 +39,8 @@ def session(model_path: Path, *, threads: int = INTRA_OP_THREADS, spin: bool = F
 
     Defaults (measured by bench/piper_layouts.py on 2 shared cores): INTRA_OP_THREADS threads that
     sleep instead of spinning while they wait (spinning burns the cores other work needs), the
-    memory arena kept but shrunk back after each sentence (``shrink``), the decoder run in windows
+    memory arena kept but shrunk back after each sentence (``shrink``), no memory pattern
+    (``pattern``), the decoder run in windows
     of ``window`` frames (0: the whole model in one session, as piper runs it). The keywords are
     the layouts the bench compares; only the defaults are used by the engine.
     """

@@ -281,7 +281,7 @@ class PiperEngine(Engine):
 
         Cache keys for Piper audio should use version(voice): the model file decides the sound.
         """
-        # the decoder's windows move the last bits of a few samples (float noise, ≤ 1.2e-7 on the
+        # the decoder's windows move the last bits of a few samples (float noise, ≤ 7.3e-7 on the
         # seed), so they are part of the key: a cache filled by the whole-sentence decode is not mixed in
         base = (f"piper-tts {_piper_version()} noise {NOISE_SCALE}/{NOISE_W} {NOMINAL_WPM}wpm "
                 f"vol {VOLUME} gap {SENTENCE_GAP_MS}ms decoder windows {DECODE_WINDOW}/{DECODE_OVERLAP}")

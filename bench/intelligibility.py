@@ -12,6 +12,7 @@ quoted in voices/default.toml.
     .venv/bin/python bench/intelligibility.py --voices piper/en_US-joe-medium --piper-noise 0.667,0.8
     .venv/bin/python bench/intelligibility.py --voices 'piper/en_US-joe-medium+f0*1.9+env*1.18'   # a WORLD persona
     .venv/bin/python bench/intelligibility.py --speech-rules   # does each speech_text rule help?
+    .venv/bin/python bench/intelligibility.py --lexicon        # does the pronunciation lexicon help?
 
 A voice is "espeak-id[:pitch]" or "piper/<model>[:speaker][+f0*X+env*Y]". Piper voices are every installed
 English model (see `voiceover voices`); --piper-noise measures Piper with other noise settings
@@ -134,6 +135,48 @@ LEFT_OUT: list[tuple[str, str, str, str]] = [
     ("ampersand", "Johnson & Johnson made it.", "Johnson and Johnson made it.",
      "johnson and johnson made it"),
 ]
+
+# The pronunciation lexicon (lexicon.py, data/lexicon-en.toml): sentences with its words that the
+# recogniser's dictionary knows, spoken by Piper with and without it (--lexicon).
+LEXICON_SENTENCES: list[tuple[str, str]] = [
+    ("Kazakhstan is the largest country in Central Asia.", "kazakhstan is the largest country in central asia"),
+    ("Trade between China and Kazakhstan grew last year.", "trade between china and kazakhstan grew last year"),
+    ("Oil is Kazakhstan's most important export.", "oil is kazakhstan's most important export"),
+    ("Many Kazakhs moved to the new capital.", "many kazakhs moved to the new capital"),
+    ("The road to Kyrgyzstan was closed by snow.", "the road to kyrgyzstan was closed by snow"),
+    ("The apple markets of Almaty are famous.", "the apple markets of almaty are famous"),
+    ("Nazarbayev ruled the country for almost thirty years.",
+     "nazarbayev ruled the country for almost thirty years"),
+    ("Putin met the foreign ministers on Friday.", "putin met the foreign ministers on friday"),
+    ("Gorbachev ended the cold war.", "gorbachev ended the cold war"),
+    ("We read a short story by Chekhov at school.", "we read a short story by chekhov at school"),
+    ("The island of Sakhalin has rich gas fields.", "the island of sakhalin has rich gas fields"),
+    ("The conference was held in Tbilisi in May.", "the conference was held in tbilisi in may"),
+    ("Khamenei gave a long speech on television.", "khamenei gave a long speech on television"),
+]
+
+
+def measure_lexicon(candidate: tuple[str, str, int], rate: int = 155) -> dict:
+    """For one Piper voice: word errors on LEXICON_SENTENCES without and with the lexicon."""
+    from voiceover import lexicon
+    from voiceover.core import Voice
+    from voiceover.tts import get_engine
+
+    engine_name, voice_id, pitch = candidate
+    engine = get_engine(engine_name)
+    voice = Voice(engine_name, voice_id, rate, pitch)
+    decoder = new_decoder()
+    words = before = after = 0
+    with_lexicon = lexicon.for_piper
+    for text, reference in LEXICON_SENTENCES:
+        ref = comparable_words(reference)
+        words += len(ref)
+        lexicon.for_piper = lambda t, _language: t  # type: ignore[assignment]
+        before += word_errors(ref, comparable_words(transcribe(decoder, engine.synthesize(text, voice, "en"))))
+        lexicon.for_piper = with_lexicon  # type: ignore[assignment]
+        after += word_errors(ref, comparable_words(transcribe(decoder, engine.synthesize(text, voice, "en"))))
+    return {"voice": f"{engine_name}/{voice_id}", "words": words, "before": before, "after": after}
+
 
 # Punctuation rules change pauses, not words: their measure is the length of the speech.
 PAUSE_SENTENCES: list[tuple[str, str]] = [
@@ -267,7 +310,17 @@ def main(argv: list[str] | None = None) -> int:
                     help="Piper noise_scale,noise_w to measure with (default: voiceover's 0,0)")
     ap.add_argument("--speech-rules", action="store_true",
                     help="measure each speech_text rule (errors before → after) with the configured voices")
+    ap.add_argument("--lexicon", action="store_true",
+                    help="word errors without → with the pronunciation lexicon, configured Piper voices")
     args = ap.parse_args(argv)
+    if args.lexicon:
+        cands = [parse_candidate(v) for v in args.voices] if args.voices else configured_candidates()[:3]
+        print(f"{len(LEXICON_SENTENCES)} sentences, errors without → with the lexicon, rate {args.rate} wpm, "
+              f"pocketsphinx en-us", file=sys.stderr)
+        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
+            for r in pool.map(measure_lexicon, cands, [args.rate] * len(cands)):
+                print(f"{r['voice']:<40} {r['words']:>4} words  {r['before']:>3} → {r['after']}")
+        return 0
     if args.speech_rules:
         cands = [parse_candidate(v) for v in args.voices] if args.voices else configured_candidates()[:3]
         print(f"{len(RULE_SENTENCES)} sentences, errors before → after for_speech, "

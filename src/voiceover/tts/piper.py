@@ -22,10 +22,11 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import world
+from .. import lexicon
 from ..core import PCM, Voice
 from ..errors import EngineUnavailable, SynthesisError, VoiceNotFound
 from ..voice_store import voices_dir
+from . import world
 from .base import Engine
 from .piper_session import DECODE_OVERLAP, DECODE_WINDOW, session as _session
 from .world import Persona, parse_persona
@@ -294,7 +295,9 @@ class PiperEngine(Engine):
         model = discover().get(name)
         if model is None:
             return f"{base} {name} (not installed)"
-        return f"{base} {name} onnx-sha256:{file_sha256(model.onnx)[:16]} json-sha256:{file_sha256(model.config)[:8]}"
+        words = f" lexicon {lexicon.version(model.language)}" if lexicon.version(model.language) else ""
+        return (f"{base} {name} onnx-sha256:{file_sha256(model.onnx)[:16]} json-sha256:{file_sha256(model.config)[:8]}"
+                f"{words}")
 
     def synthesize(self, text: str, voice: Voice, language: str) -> PCM:
         """Speak plain text (no [[phonemes]]); mono 16-bit PCM at the model's sample rate."""
@@ -304,6 +307,7 @@ class PiperEngine(Engine):
         clean = "".join(ch if ch.isprintable() else " " for ch in text).replace("[[", "[ [").replace("]]", "] ]")
         if not clean.strip():
             return PCM(b"", model.sample_rate)
+        clean = lexicon.for_piper(clean, model.language)  # names espeak says wrongly, as phonemes
         with _LOCK:
             piper_voice = _load(model)
             from piper import SynthesisConfig

@@ -20,7 +20,9 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Callable, Iterator, Sequence
+
+from .filedata import chunks
 
 MAGIC = b"VOC1"  # entry = MAGIC + sha256(payload) + payload
 _HEAD = len(MAGIC) + 32
@@ -124,13 +126,25 @@ class Cache:
 
     def put(self, namespace: str, key: str, data: bytes) -> None:
         """Store ``data`` atomically (temp file + rename); a cache that cannot be written is skipped."""
+        self.put_parts(namespace, key, [data])
+
+    def put_parts(self, namespace: str, key: str, parts: Sequence[Any]) -> None:
+        """Store the concatenation of ``parts`` (bytes or filedata.FileData) as ``put`` does, a
+        chunk at a time: a large value (a long edition's MP3) is never held whole in memory."""
         path = self._path(namespace, key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
+            h = hashlib.sha256()
+            for part in parts:
+                for block in chunks(part):
+                    h.update(block)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             try:
                 with os.fdopen(fd, "wb") as fh:
-                    fh.write(seal(data))
+                    fh.write(MAGIC + h.digest())
+                    for part in parts:
+                        for block in chunks(part):
+                            fh.write(block)
                 os.replace(tmp, path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

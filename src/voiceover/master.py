@@ -50,6 +50,7 @@ from .audio import encode_frames, encode_mp3
 from .cache import Cache
 from .core import PCM
 from .errors import EncodeError
+from .filedata import Data, FileData, sha256
 from .filedata import spool as spooled
 from .masterblocks import Analysis, analyse, gated_lufs
 from .masterpack import _code_digest, _encoder_version, _pack, _unpack
@@ -92,6 +93,14 @@ class _Samples:
 
     def read(self, start: int, end: int) -> bytes:
         return bytes(self._view[2 * start:2 * end])
+
+
+def _sha256(source: Any, start: int, end: int) -> str:
+    """sha256 of samples [start, end), read a block at a time."""
+    h = hashlib.sha256()
+    for at in range(start, end, lo.PIECE_SAMPLES):
+        h.update(source.read(at, min(end, at + lo.PIECE_SAMPLES)))
+    return h.hexdigest()
 
 
 def cuts(source: Any, bounds: Sequence[int], rate: int) -> list[int]:
@@ -142,7 +151,7 @@ class Mastered:
 
 
 class _Encoded(NamedTuple):
-    body: bytes  # the piece's frames (the whole MP3 with the ffmpeg encoder)
+    body: Data  # the piece's frames in a temporary file (the whole MP3 with the ffmpeg encoder)
     n: int  # samples they hold
     frames: int | None
     peak: float | None  # true peak (dBTP) of the PCM encoded, when the loudness is predicted
@@ -166,11 +175,12 @@ class _Master:
         self.n = n = source.samples
         starts = cuts(source, bounds, rate) if encoder == "lameenc" else [0]
         ends = [*starts[1:], n]
-        shas = pool.map(lambda se: hashlib.sha256(source.read(*se)).hexdigest(), zip(starts, ends))
+        shas = pool.map(lambda se: _sha256(source, *se), zip(starts, ends))
         self.pieces = [_Piece(s, e, e == n, s % block_period(rate), sha) for s, e, sha in zip(starts, ends, shas)]
         self.digest = _code_digest() if cache is not None else ""
         self.encoder_version = _encoder_version(encoder)  # once: with ffmpeg it runs the binary
         self.stats = Mastered(b"", {}, [], len(self.pieces))
+        self._analyses: dict[_Piece, FileData] = {}  # each piece's packed analysis, once made or read
 
     def _cached(self, kind: str, parts: Sequence[Any], make):
         if self.cache is None:
@@ -187,34 +197,47 @@ class _Master:
         return self.source.read(p.start, p.end)
 
     def analysis(self, p: _Piece) -> Analysis:
+        """The piece's statistics: from the cache or made now the first time, then read back from
+        this edition's temporary file. Only the blocks are kept between steps (``blocks``): the
+        1 ms chunk statistics are read when the piece is limited or rendered, so memory does not
+        grow with the length of the edition."""
+        if p in self._analyses:
+            return Analysis.from_parts(*_unpack(self._analyses[p].read()))
+
         def make():  # through the stored form: one representation, cold or warm
             return _unpack(analyse(self.samples(p), self.rate, p.phase, p.last).pack())
 
         got, fresh = self._cached("analysis", (p.sha, self.rate, p.phase, p.last), make)
         self.stats.analysed += fresh
+        self._analyses[p] = spooled([_pack(*got)])
         return Analysis.from_parts(*got)
 
-    def limited(self, p: _Piece, an: Analysis, steps: int, ceiling: float):
+    def blocks(self, p: _Piece):
+        """The piece's BS.1770 block mean squares (analysed now if need be)."""
+        return self.analysis(p).blocks
+
+    def limited(self, p: _Piece, steps: int, ceiling: float):
         """The piece's block mean squares at this gain, through the limiter."""
         def make():
-            return {}, [an.blocks_at(steps * GAIN_STEP_DB, ceiling).astype("<f8").tobytes()]
+            return {}, [self.analysis(p).blocks_at(steps * GAIN_STEP_DB, ceiling).astype("<f8").tobytes()]
 
         (_, blobs), _ = self._cached("limited", (p.sha, self.rate, p.phase, p.last, steps, round(ceiling, 4)), make)
         return _np().frombuffer(blobs[0], "<f8")
 
-    def render(self, p: _Piece, an: Analysis | None, steps: int | None, ceiling: float) -> bytes:
+    def render(self, p: _Piece, steps: int | None, ceiling: float) -> bytes:
         data = self.samples(p)
-        if an is None or steps is None:
+        if not self.normalise or steps is None:
             return data
         np = _np()
         g = steps * GAIN_STEP_DB
+        an = self.analysis(p)
         return lo.apply_gain(np.frombuffer(data, "<i2"), g, an.envelope(g, ceiling), an.chunk)
 
-    def encode(self, p: _Piece, an: Analysis | None, steps: int | None, ceiling: float) -> _Encoded:
+    def encode(self, p: _Piece, steps: int | None, ceiling: float) -> _Encoded:
         """The piece's frames (the whole MP3 with the ffmpeg encoder), the samples they hold and,
         when the loudness is predicted, the true peak of the PCM they encode."""
         def make():
-            data = self.render(p, an, steps, ceiling)
+            data = self.render(p, steps, ceiling)
             peak = {}
             if self.predict and steps is not None:  # ±inf (silence) is stored as None
                 tp = lo.true_peak_dbtp(PCM(data, self.rate))
@@ -235,16 +258,16 @@ class _Master:
         (meta, blobs), fresh = self._cached("piece", settings, make)  # checked when made; sha256 when read
         self.stats.encoded += fresh
         peak = meta.get("peak")
-        return _Encoded(blobs[0], meta["n"], meta.get("frames"), float("-inf") if peak is None else float(peak))
+        body = spooled([blobs[0]])  # the frames wait in a temporary file, not in memory
+        return _Encoded(body, meta["n"], meta.get("frames"), float("-inf") if peak is None else float(peak))
 
     def standalone(self, e: _Encoded) -> bytes:
         """A piece as an MP3 file of its own (its Info header says how many samples it holds)."""
-        return e.body if self.encoder != "lameenc" else lame_info_frame(e.body, e.n, self.bitrate, e.frames) + e.body
+        body = bytes(e.body)
+        return body if self.encoder != "lameenc" else lame_info_frame(body, e.n, self.bitrate, e.frames) + body
 
     def heard(self, p: _Piece, e: _Encoded) -> tuple[Any, float]:
         """Block mean squares and true peak of the piece as a decoder plays it."""
-        body = e.body
-
         def make():
             pcm = ffmpeg.decode_to_pcm(self.standalone(e))
             length = p.end - p.start
@@ -252,7 +275,7 @@ class _Master:
             an = analyse(data, self.rate, 0, p.last)
             return {"peak": lo.true_peak_dbtp(pcm)}, [an.blocks.astype("<f8").tobytes()]
 
-        key = (hashlib.sha256(body).hexdigest(), self.rate, p.last, p.end - p.start)
+        key = (sha256(e.body), self.rate, p.last, p.end - p.start)
         (meta, blobs), _ = self._cached("heard", key, make)
         return _np().frombuffer(blobs[0], "<f8"), float(meta["peak"])
 
@@ -281,19 +304,17 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
     with ThreadPoolExecutor(max(1, jobs), thread_name_prefix="voiceover-master") as pool:
         m = _Master(source, rate, bounds, bitrate=bitrate, encoder=encoder, normalise=normalise, cache=cache, pool=pool)
         pieces = m.pieces
-        analyses: list[Analysis | None] = list(pool.map(m.analysis, pieces)) if normalise else [None] * len(pieces)
+        blocks = list(pool.map(m.blocks, pieces)) if normalise else []
         shift, ceiling = lo.MP3_LOUDNESS_SHIFT_LU, lo.LIMIT_CEILING_DBFS
         loud: dict[str, Any] = {}
         for _ in range(3 if normalise else 1):
             steps = None
             if normalise:
                 def loud_at(st: int) -> float:
-                    return gated_lufs(list(pool.map(lambda pa: m.limited(pa[0], pa[1], st, ceiling),
-                                                    zip(pieces, analyses))))
+                    return gated_lufs(list(pool.map(lambda p: m.limited(p, st, ceiling), pieces)))
 
-                base = gated_lufs([an.blocks for an in analyses])  # type: ignore[union-attr]
-                steps = edition_gain(base, loud_at, target_lufs - shift, lo.MAX_GAIN_DB)
-            encoded = list(pool.map(lambda pa: m.encode(pa[0], pa[1], steps, ceiling), zip(pieces, analyses)))
+                steps = edition_gain(gated_lufs(blocks), loud_at, target_lufs - shift, lo.MAX_GAIN_DB)
+            encoded = list(pool.map(lambda p: m.encode(p, steps, ceiling), pieces))
             if not normalise:
                 break
             if m.predict:
@@ -313,9 +334,9 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
             shift += err
             ceiling -= max(0.0, over)
         if split_chapters:
-            m.stats.chapter_mp3s = _chapter_files(m, bounds, encoded, analyses, steps, ceiling)
+            m.stats.chapter_mp3s = _chapter_files(m, bounds, encoded, steps, ceiling)
     if encoder == "lameenc":
-        header = lame_info_frame(encoded[0].body, source.samples, bitrate, sum(e.frames for e in encoded),
+        header = lame_info_frame(encoded[0].body.read(0, 4096), source.samples, bitrate, sum(e.frames for e in encoded),
                                  body_bytes=sum(len(e.body) for e in encoded))
         if not header:
             raise EncodeError("the joined chapters do not form a valid MP3 stream; "
@@ -324,14 +345,14 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
         if spool:  # written out as it is joined: the edition is never held twice
             m.stats.mp3 = spooled(parts)
         else:
-            m.stats.mp3 = b"".join(parts)  # one copy of the edition
+            m.stats.mp3 = b"".join(map(bytes, parts))  # one copy of the edition
     else:
-        m.stats.mp3 = encoded[0].body
+        m.stats.mp3 = encoded[0].body if spool else bytes(encoded[0].body)
     m.stats.loudness = loud
     return m.stats
 
 
-def _chapter_files(m: _Master, bounds: Sequence[int], encoded, analyses, steps, ceiling) -> list[bytes]:
+def _chapter_files(m: _Master, bounds: Sequence[int], encoded, steps, ceiling) -> list[bytes]:
     """One MP3 per chapter: a piece that is one chapter is its own frames; others are cut and encoded."""
     n = m.n
     out = []
@@ -342,6 +363,6 @@ def _chapter_files(m: _Master, bounds: Sequence[int], encoded, analyses, steps, 
         if m.encoder == "lameenc" and p.start == start and p.end == end:
             out.append(m.standalone(encoded[i]))
             continue
-        data = m.render(p, analyses[i], steps, ceiling)[2 * (start - p.start):2 * (end - p.start)]
+        data = m.render(p, steps, ceiling)[2 * (start - p.start):2 * (end - p.start)]
         out.append(encode_mp3(PCM(data, m.rate), bitrate_kbps=m.bitrate, encoder=m.encoder))
     return out

@@ -10,6 +10,8 @@ import struct
 from pathlib import Path
 from typing import Any, Sequence
 
+from .filedata import chunks
+
 _MAGIC = b"VOMASTER2\n"
 
 
@@ -19,6 +21,20 @@ def _pack(meta: dict[str, Any], blobs: Sequence[bytes]) -> bytes:
     body = b"".join([struct.pack("<II", len(head), len(blobs)), head,
                      *(struct.pack("<Q", len(b)) + bytes(b) for b in blobs)])
     return _MAGIC + hashlib.sha256(body).digest() + body
+
+
+def pack_parts(meta: dict[str, Any], blobs: Sequence[Any]) -> list[Any]:
+    """``_pack``'s bytes as a list of parts (bytes or filedata.FileData, read in chunks), so large
+    blobs are never joined in memory: ``b"".join(map(bytes, pack_parts(m, b))) == _pack(m, b)``."""
+    head = json.dumps(meta, sort_keys=True).encode()
+    parts: list[Any] = [struct.pack("<II", len(head), len(blobs)), head]
+    for b in blobs:
+        parts += [struct.pack("<Q", len(b)), b]
+    h = hashlib.sha256()
+    for part in parts:
+        for block in chunks(part):
+            h.update(block)
+    return [_MAGIC, h.digest(), *parts]
 
 
 def _unpack(data: bytes | None) -> tuple[dict[str, Any], list[bytes]] | None:

@@ -22,7 +22,7 @@ from typing import Any, Callable
 
 from .cache import Cache
 from .languages import english_name
-from .masterpack import _pack, _unpack
+from .masterpack import _unpack, pack_parts
 from .speech_job import engine_version
 from .tts import get_engine
 
@@ -92,7 +92,7 @@ def edition(options: Any, parts: tuple, make: Callable[[], tuple[dict[str, bytes
     files, entry, sentences = make()
     names = sorted(files)
     meta = {"names": names, "entry": json.dumps(entry), "sentences": sentences}  # the entry's key order kept
-    cache.put(REPLAY_NS, k, _pack(meta, [files[n] for n in names]))
+    cache.put_parts(REPLAY_NS, k, pack_parts(meta, [files[n] for n in names]))  # the MP3 and EPUB streamed
     return files, entry
 
 

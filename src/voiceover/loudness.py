@@ -33,7 +33,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Any, Callable, Iterator, NamedTuple
 
 from . import ffmpeg
 from .core import PCM
@@ -346,6 +346,27 @@ def _interpolated(lin, chunk: int, start: int, size: int, np):
         base = first + ja * chunk
         out[lo_ - start:hi - start] = rows[lo_ - base:hi - base]
     return out
+
+
+def gained(read: Callable[[int, int], Any], n: int, gain_db: float, env_db, chunk: int,
+           block: int = PIECE_SAMPLES) -> Iterator[bytes]:
+    """apply_gain ``block`` samples at a time: ``read(start, end)`` gives samples [start, end)
+    (an int16 array or 16-bit bytes) of ``n``; ``env_db`` may be read in rising slices
+    (masterlimit.Rolling). The pieces joined are apply_gain's bytes, whatever the block."""
+    np = _np()
+    piece = max(1, block // chunk) * chunk
+    for start in range(0, n, piece):
+        x = read(start, min(n, start + piece))
+        x = (np.frombuffer(x, "<i2") if isinstance(x, (bytes, bytearray)) else x).astype(np.float64)
+        # the chunks whose centres bracket these samples, one more either side: the same
+        # neighbours, slopes and values as over the whole envelope, so the same gain to the bit
+        c0 = max(0, start // chunk - 1)
+        c1 = min(len(env_db), (start + x.size) // chunk + 2)
+        lin = 10 ** ((gain_db + np.asarray(env_db[c0:c1], dtype=np.float64)) / 20)
+        x *= _interpolated(lin, chunk, start - c0 * chunk, x.size, np)
+        np.rint(x, out=x)
+        np.clip(x, -32768, 32767, out=x)
+        yield x.astype("<i2").tobytes()
 
 
 class Normalised(NamedTuple):

@@ -42,19 +42,20 @@ import hashlib
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, NamedTuple, Sequence
+from typing import Any, Callable, Iterator, NamedTuple, Sequence
 
 from . import ffmpeg
 from . import loudness as lo
-from .audio import encode_frames, encode_mp3
+from .audio import encode_mp3
 from .cache import Cache
 from .core import PCM
 from .errors import EncodeError
 from .filedata import Data, FileData, sha256
 from .filedata import spool as spooled
 from .masterblocks import Analysis, analyse, gated_lufs
-from .masterpack import _code_digest, _encoder_version, _pack, _unpack
-from .mp3info import ENCODER_DELAY, count_frames, frame_samples, lame_info_frame
+from .masterpack import _code_digest, _encoder_version, _pack, _unpack, pack_parts
+from .masterstream import FrameWriter, PeakMeter, Slice, finite
+from .mp3info import ENCODER_DELAY, frame_samples, lame_info_frame
 
 MASTER_NS = "master"
 FORMAT = 2  # bump when a key or a stored value changes meaning
@@ -190,11 +191,14 @@ class _Master:
         if got is not None:
             return got, False
         value = make()
-        self.cache.put(MASTER_NS, key, _pack(*value))
+        self.cache.put_parts(MASTER_NS, key, pack_parts(*value))  # a blob may be a FileData: streamed
         return value, True
 
     def samples(self, p: _Piece) -> bytes:
         return self.source.read(p.start, p.end)
+
+    def piece(self, p: _Piece) -> Slice:
+        return Slice(self.source, p.start, p.end)
 
     def analysis(self, p: _Piece) -> Analysis:
         """The piece's statistics: from the cache or made now the first time, then read back from
@@ -205,7 +209,7 @@ class _Master:
             return Analysis.from_parts(*_unpack(self._analyses[p].read()))
 
         def make():  # through the stored form: one representation, cold or warm
-            return _unpack(analyse(self.samples(p), self.rate, p.phase, p.last).pack())
+            return _unpack(analyse(self.piece(p), self.rate, p.phase, p.last).pack())
 
         got, fresh = self._cached("analysis", (p.sha, self.rate, p.phase, p.last), make)
         self.stats.analysed += fresh
@@ -224,41 +228,51 @@ class _Master:
         (_, blobs), _ = self._cached("limited", (p.sha, self.rate, p.phase, p.last, steps, round(ceiling, 4)), make)
         return _np().frombuffer(blobs[0], "<f8")
 
-    def render(self, p: _Piece, steps: int | None, ceiling: float) -> bytes:
-        data = self.samples(p)
+    def rendered(self, p: _Piece, steps: int | None, ceiling: float) -> Iterator[bytes]:
+        """The piece's samples at the edition gain, through the limiter, a block at a time."""
+        src = self.piece(p)
         if not self.normalise or steps is None:
-            return data
-        np = _np()
+            for at in range(0, src.samples, lo.PIECE_SAMPLES):
+                yield src.read(at, at + lo.PIECE_SAMPLES)
+            return
         g = steps * GAIN_STEP_DB
         an = self.analysis(p)
-        return lo.apply_gain(np.frombuffer(data, "<i2"), g, an.envelope(g, ceiling), an.chunk)
+        yield from lo.gained(src.read, src.samples, g, an.envelope(g, ceiling), an.chunk)
+
+    def render(self, p: _Piece, steps: int | None, ceiling: float) -> bytes:
+        return b"".join(self.rendered(p, steps, ceiling))
 
     def encode(self, p: _Piece, steps: int | None, ceiling: float) -> _Encoded:
         """The piece's frames (the whole MP3 with the ffmpeg encoder), the samples they hold and,
         when the loudness is predicted, the true peak of the PCM they encode."""
+        measure = self.predict and steps is not None
+
         def make():
-            data = self.render(p, steps, ceiling)
-            peak = {}
-            if self.predict and steps is not None:  # ±inf (silence) is stored as None
-                tp = lo.true_peak_dbtp(PCM(data, self.rate))
-                peak = {"peak": tp if math.isfinite(tp) else None}
-            if self.encoder != "lameenc":
+            if self.encoder != "lameenc":  # ffmpeg: the whole edition is one piece, encoded at once
+                data = self.render(p, steps, ceiling)
+                peak = {"peak": finite(lo.true_peak_dbtp(PCM(data, self.rate)))} if measure else {}
                 return {"n": len(data) // 2, **peak}, [encode_mp3(PCM(data, self.rate), bitrate_kbps=self.bitrate,
                                                                   encoder=self.encoder)]
-            n = len(data) // 2 if p.last else len(data) // 2 - TAIL
-            body = encode_frames(PCM(data[:2 * n], self.rate), self.bitrate)
-            parsed = count_frames(body)
+            n = p.end - p.start - (0 if p.last else TAIL)  # the rest is silence: see the module docstring
+            meter, writer, at = PeakMeter(self.rate), FrameWriter(self.rate, self.bitrate), 0
+            for block in self.rendered(p, steps, ceiling):
+                if measure:
+                    meter.add(block)
+                writer.add(block[:2 * max(0, n - at)])
+                at += len(block) // 2
+            body, parsed = writer.finish()
             frames = (p.end - p.start) // frame_samples(self.rate)
-            if parsed is None or (not p.last and parsed[1] != frames):
-                raise EncodeError(f"a chapter's MP3 frames do not tile the edition ({parsed and parsed[1]} ≠ {frames})")
-            return {"n": n, "frames": parsed[1], **peak}, [body]
+            if parsed is None or (not p.last and parsed != frames):
+                raise EncodeError(f"a chapter's MP3 frames do not tile the edition ({parsed} ≠ {frames})")
+            peak = {"peak": finite(meter.result())} if measure else {}  # ±inf (silence) is stored as None
+            return {"n": n, "frames": parsed, **peak}, [body]
 
         settings = (p.sha, self.rate, p.last, steps, round(ceiling, 4) if steps is not None else None,
                     self.bitrate, self.encoder, self.encoder_version, self.predict)
         (meta, blobs), fresh = self._cached("piece", settings, make)  # checked when made; sha256 when read
         self.stats.encoded += fresh
         peak = meta.get("peak")
-        body = spooled([blobs[0]])  # the frames wait in a temporary file, not in memory
+        body = blobs[0] if isinstance(blobs[0], FileData) else spooled([blobs[0]])  # in a temporary file
         return _Encoded(body, meta["n"], meta.get("frames"), float("-inf") if peak is None else float(peak))
 
     def standalone(self, e: _Encoded) -> bytes:

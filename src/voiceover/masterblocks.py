@@ -100,11 +100,17 @@ class Analysis:
                    np.frombuffer(p, "<f4"), np.frombuffer(e, "<f4"))
 
 
-def analyse(data: bytes, rate: int, phase: int, last: bool) -> Analysis:
-    """A piece's block mean squares on the file's grid, and its chunk peaks and energies."""
+def analyse(data: Any, rate: int, phase: int, last: bool) -> Analysis:
+    """A piece's block mean squares on the file's grid, and its chunk peaks and energies.
+
+    ``data``: 16-bit bytes, or a source read a block at a time (``.samples``, ``.read(start, end)``
+    as masterstream.Slice): the piece is never held whole."""
     np = _np()
-    a = np.frombuffer(data, "<i2")
-    n = a.size
+    if hasattr(data, "read"):
+        n, read = data.samples, data.read
+    else:
+        view = memoryview(data).cast("B")
+        n, read = len(view) // 2, lambda s, e: view[2 * s:2 * e]
     lo_, hi = block_bounds(phase, n, rate, last)
     end = max(n, int(hi.max()) if hi.size else 0)  # past n: silent input, the filter runs on
     chunk = max(1, rate // 1000)
@@ -116,7 +122,7 @@ def analyse(data: bytes, rate: int, phase: int, last: bool) -> Analysis:
     step = (lo.PIECE_SAMPLES // chunk) * chunk
     for start in range(0, end, step):
         stop = min(end, start + step)
-        x = a[start:stop] / 32768.0
+        x = np.frombuffer(read(start, min(stop, n)), "<i2") / 32768.0
         if x.size < stop - start:
             x = np.concatenate([x, np.zeros(stop - start - x.size)])
         zz = kw(x)

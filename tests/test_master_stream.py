@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from voiceover import audio
 from voiceover.audio import Timeline
@@ -100,3 +101,79 @@ def test_two_engines_speak_at_once_and_results_stay_in_order(tmp_path, monkeypat
     pcms, _ = Synthesizer(cache=Cache(tmp_path), jobs=1).speak(jobs)
     assert overlapped and all(overlapped)  # the quick engine spoke while the slow one was speaking
     assert [p.samples[:2] for p in pcms][1::2] == [b"s1", b"s3", b"s5"]
+
+
+# -- a piece streamed in blocks gives what the whole piece at once gives, to the bit ----------------
+def _peaks(n: int, seed: int):
+    """1 ms chunk peaks of speech-like audio: bursts, quiet gaps, a few hot spots, digital silence."""
+    rng = np.random.default_rng(seed)
+    p = (rng.random(n) * 0.3 * (rng.random(n) > 0.3)).astype(np.float32)
+    p[rng.integers(0, n, 12)] = 0.99
+    p[n // 3:n // 3 + 400] = 0
+    return p
+
+
+@pytest.mark.parametrize("size", [1, 7, 64, 1000, 5000])
+@pytest.mark.parametrize("gain, ceiling", [(12.0, -3.0), (2.0, -3.0), (-20.0, -3.0), (24.0, -6.5)])
+def test_the_limiter_envelope_in_blocks_is_the_whole_arrays_envelope(size, gain, ceiling):
+    from voiceover import loudness as lo
+    from voiceover.masterlimit import envelope_blocks
+
+    peak = _peaks(4000, size)
+    with np.errstate(divide="ignore"):
+        whole = lo._limiter_gain_db(20 * np.log10(peak.astype(np.float64)) + gain, ceiling, 1000 * 22 / 22050, np)
+    blocks = list(envelope_blocks(peak, gain, ceiling, 1000 * 22 / 22050, size))
+    assert all(b.size == size for b in blocks[:-1])
+    assert np.array_equal(np.concatenate(blocks), whole)  # equal floats, not close ones
+
+
+def _blocks_at_whole(an, gain_db, ceiling_db):
+    """masterblocks.Analysis.blocks_at as it was, on whole arrays (the reference)."""
+    from voiceover import loudness as lo
+    from voiceover.masterblocks import block_bounds
+
+    e = an.blocks * 10 ** (gain_db / 10)
+    with np.errstate(divide="ignore"):
+        env = lo._limiter_gain_db(20 * np.log10(an.peak.astype(np.float64)) + gain_db, ceiling_db,
+                                  1000 * an.chunk / an.rate, np)
+    if not np.any(env < 0):
+        return e
+    en = an.energy.astype(np.float64)
+    cw = np.concatenate([[0.0], np.cumsum(en * 10 ** (env / 10))])
+    ce = np.concatenate([[0.0], np.cumsum(en)])
+    lo_, hi = block_bounds(an.phase, an.length, an.rate, an.last)
+    c_lo, c_hi = lo_ // an.chunk, np.minimum(en.size, -(-hi // an.chunk))
+    den = ce[c_hi] - ce[c_lo]
+    return e * np.where(den > 0, (cw[c_hi] - cw[c_lo]) / np.where(den > 0, den, 1.0), 1.0)
+
+
+def test_a_piece_streamed_in_small_blocks_is_analysed_limited_and_rendered_to_the_bit(monkeypatch):
+    from voiceover import loudness as lo
+    from voiceover import masterblocks
+    from voiceover.masterblocks import analyse
+    from voiceover.masterstream import PeakMeter, Slice
+
+    rate = 22050
+    tl = Timeline(rate, trim=False, spool=True)
+    for k in range(10):
+        tl.silence(250)
+        tl.add(_speechlike(1.5 + k % 3, rate, k, 0.3 + 0.1 * k))
+    n = tl.samples
+    whole = analyse(tl.read(0, n), rate, 0, True)
+    monkeypatch.setattr(masterblocks, "BLOCK_SAMPLES", 1 << 14)  # ~0.74 s: many blocks, carries everywhere
+    an = analyse(Slice(tl, 0, n), rate, 0, True)
+    assert np.array_equal(an.peak, whole.peak)
+    assert np.allclose(an.blocks, whole.blocks, rtol=1e-9, atol=0)  # the K-weighting's FFT blocks move
+    for gain, ceiling in ((9.0, -3.0), (15.0, -4.2), (0.0, -3.0)):
+        assert np.array_equal(an.blocks_at(gain, ceiling), _blocks_at_whole(an, gain, ceiling))
+        with np.errstate(divide="ignore"):
+            env = lo._limiter_gain_db(20 * np.log10(an.peak.astype(np.float64)) + gain, ceiling, 1000 * 22 / rate, np)
+        a = np.frombuffer(tl.read(0, n), "<i2")
+        rendered = list(lo.gained(Slice(tl, 0, n).read, n, gain, an.envelope(gain, ceiling), an.chunk, 1 << 14))
+        assert len(rendered) > 10
+        out = b"".join(rendered)
+        assert out == lo.apply_gain(a, gain, env, an.chunk)
+        meter = PeakMeter(rate)
+        for block in rendered:
+            meter.add(block)
+        assert meter.result() == lo.true_peak_dbtp(PCM(out, rate))

@@ -52,7 +52,7 @@ from .core import PCM
 from .errors import EncodeError
 from .filedata import Data, FileData, sha256
 from .filedata import spool as spooled
-from .masterblocks import Analysis, analyse, gated_lufs
+from .masterblocks import BLOCK_SAMPLES, Analysis, analyse, gated_lufs
 from .masterpack import _code_digest, _encoder_version, _pack, _unpack, pack_parts
 from .masterstream import FrameWriter, PeakMeter, Slice, finite
 from .mp3info import ENCODER_DELAY, frame_samples, lame_info_frame
@@ -232,12 +232,12 @@ class _Master:
         """The piece's samples at the edition gain, through the limiter, a block at a time."""
         src = self.piece(p)
         if not self.normalise or steps is None:
-            for at in range(0, src.samples, lo.PIECE_SAMPLES):
-                yield src.read(at, at + lo.PIECE_SAMPLES)
+            for at in range(0, src.samples, BLOCK_SAMPLES):
+                yield src.read(at, at + BLOCK_SAMPLES)
             return
         g = steps * GAIN_STEP_DB
         an = self.analysis(p)
-        yield from lo.gained(src.read, src.samples, g, an.envelope(g, ceiling), an.chunk)
+        yield from lo.gained(src.read, src.samples, g, an.envelope(g, ceiling), an.chunk, BLOCK_SAMPLES)
 
     def render(self, p: _Piece, steps: int | None, ceiling: float) -> bytes:
         return b"".join(self.rendered(p, steps, ceiling))

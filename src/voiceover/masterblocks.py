@@ -3,12 +3,15 @@ that start in a piece, and its 1 ms chunk peaks and energies for the limiter."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, Sequence
 
 from . import loudness as lo
+from .masterlimit import Rolling, envelope_blocks
 from .masterpack import _pack
+
+BLOCK_SAMPLES = 1 << 18  # the master works on a piece this many samples at a time (~12 s at 22.05 kHz)
 
 
 def _np():
@@ -49,42 +52,48 @@ class Analysis:
     blocks: Any  # float64 mean square of each block (block_bounds order)
     peak: Any  # float32 |x| peak of each 1 ms chunk (full scale 1)
     energy: Any  # float32 K-weighted Σz² of each chunk
-    _peak_db: Any = field(default=None, repr=False, compare=False)
-    _last_envelope: Any = field(default=None, repr=False, compare=False)
 
     @property
     def chunk(self) -> int:
         return max(1, self.rate // 1000)
 
-    def envelope(self, gain_db: float, ceiling_db: float):
-        """The limiter's per-chunk gain (dB, ≤ 0) at this edition gain (the last one is kept: the
-        gain search ends on the gain the piece is then rendered at)."""
-        np = _np()
-        if self._last_envelope is not None and self._last_envelope[0] == (gain_db, ceiling_db):
-            return self._last_envelope[1]
-        if self._peak_db is None:
-            with np.errstate(divide="ignore"):
-                self._peak_db = 20 * np.log10(self.peak.astype(np.float64))
-        env = lo._limiter_gain_db(self._peak_db + gain_db, ceiling_db, 1000 * self.chunk / self.rate, np)
-        self._last_envelope = ((gain_db, ceiling_db), env)
-        return env
+    def envelope_blocks(self, gain_db: float, ceiling_db: float):
+        """The limiter's per-chunk gain (dB, ≤ 0) at this edition gain, BLOCK_SAMPLES at a time
+        (masterlimit: the same values as loudness._limiter_gain_db on the whole piece)."""
+        return envelope_blocks(self.peak, gain_db, ceiling_db, 1000 * self.chunk / self.rate, BLOCK_SAMPLES // self.chunk)
+
+    def envelope(self, gain_db: float, ceiling_db: float) -> Rolling:
+        """The envelope for loudness.gained, made as it is read."""
+        return Rolling(self.envelope_blocks(gain_db, ceiling_db), self.peak.size)
 
     def blocks_at(self, gain_db: float, ceiling_db: float | None):
-        """Block mean squares after the gain (and the limiter, unless ceiling_db is None)."""
+        """Block mean squares after the gain (and the limiter, unless ceiling_db is None): a block
+        where the limiter acts is scaled by its chunks' limited energy ratio. The running sums are
+        made a block of chunks at a time and read where the gating blocks start and end."""
         np = _np()
         e = self.blocks * 10 ** (gain_db / 10)
         if ceiling_db is None or not self.blocks.size:
             return e
-        env = self.envelope(gain_db, ceiling_db)
-        if not np.any(env < 0):
-            return e
-        en = self.energy.astype(np.float64)
-        cw = np.concatenate([[0.0], np.cumsum(en * 10 ** (env / 10))])
-        ce = np.concatenate([[0.0], np.cumsum(en)])
+        n = self.energy.size
         lo_, hi = block_bounds(self.phase, self.length, self.rate, self.last)
-        c_lo, c_hi = lo_ // self.chunk, np.minimum(en.size, -(-hi // self.chunk))
-        den = ce[c_hi] - ce[c_lo]
-        ratio = np.where(den > 0, (cw[c_hi] - cw[c_lo]) / np.where(den > 0, den, 1.0), 1.0)
+        c_lo, c_hi = lo_ // self.chunk, np.minimum(n, -(-hi // self.chunk))
+        queries = np.unique(np.concatenate([c_lo, c_hi]))
+        cw_q, ce_q = np.zeros(queries.size), np.zeros(queries.size)
+        sums, limited, c0 = [0.0, 0.0], False, 0  # Σ up to chunk c0, limited and plain
+        for env in self.envelope_blocks(gain_db, ceiling_db):
+            limited = limited or bool(np.any(env < 0))
+            en = self.energy[c0:c0 + env.size].astype(np.float64)
+            sel = (queries >= c0) & (queries <= c0 + env.size)
+            for i, (x, out) in enumerate(((en * 10 ** (env / 10), cw_q), (en, ce_q))):
+                run = np.cumsum(np.concatenate([[sums[i]], x]))  # as the whole piece's cumsum, from its carry
+                out[sel] = run[queries[sel] - c0]
+                sums[i] = float(run[-1])
+            c0 += env.size
+        if not limited:
+            return e
+        at_lo, at_hi = np.searchsorted(queries, c_lo), np.searchsorted(queries, c_hi)
+        den = ce_q[at_hi] - ce_q[at_lo]
+        ratio = np.where(den > 0, (cw_q[at_hi] - cw_q[at_lo]) / np.where(den > 0, den, 1.0), 1.0)
         return e * ratio
 
     def pack(self) -> bytes:
@@ -119,10 +128,11 @@ def analyse(data: Any, rate: int, phase: int, last: bool) -> Analysis:
     queries = np.unique(np.concatenate([lo_, hi]))
     csum = np.zeros(queries.size)  # Σ z² over [0, q)
     kw, total = lo._KWeighting(rate), 0.0
-    step = (lo.PIECE_SAMPLES // chunk) * chunk
+    step = (BLOCK_SAMPLES // chunk) * chunk
     for start in range(0, end, step):
         stop = min(end, start + step)
-        x = np.frombuffer(read(start, min(stop, n)), "<i2") / 32768.0
+        seg = np.frombuffer(read(start, min(stop, n)), "<i2")
+        x = seg / 32768.0
         if x.size < stop - start:
             x = np.concatenate([x, np.zeros(stop - start - x.size)])
         zz = kw(x)
@@ -134,7 +144,7 @@ def analyse(data: Any, rate: int, phase: int, last: bool) -> Analysis:
         own = min(stop, n) - start
         if own > 0:  # whole chunks straight from the arrays, a part chunk padded with zeros
             whole, c0 = own // chunk, start // chunk
-            pcm = a[start:start + whole * chunk].reshape(whole, chunk)
+            pcm = seg[:whole * chunk].reshape(whole, chunk)
             top = np.maximum(pcm.max(axis=1).astype(np.int32), -pcm.min(axis=1).astype(np.int32))
             peak[c0:c0 + whole] = top / 32768.0
             energy[c0:c0 + whole] = zz[:whole * chunk].reshape(whole, chunk).sum(axis=1)

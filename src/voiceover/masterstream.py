@@ -1,7 +1,7 @@
 """The master's piece, streamed: its samples read, limited, measured and encoded a block at a time.
 
 A chapter can last an hour (an interview with one long answer), so nothing here holds a piece
-whole: the samples are read from the timeline LOUDNESS.PIECE_SAMPLES at a time, gained and limited
+whole: the samples are read from the timeline masterblocks.BLOCK_SAMPLES at a time, gained and limited
 (loudness.gained), their true peak taken between stretches of digital silence (``PeakMeter``) and
 fed to one lameenc encoder whose frames go straight to a temporary file (``FrameWriter``). Each
 gives the same figure and the same bytes as the whole piece at once (tests/test_master_stream.py).
@@ -12,10 +12,10 @@ from __future__ import annotations
 import math
 from typing import Any
 
-from . import loudness as lo
 from .core import PCM
 from .errors import EncodeError
 from .filedata import FileData, new_file
+from .masterblocks import BLOCK_SAMPLES
 from .mp3info import _parse_header
 from .truepeak import true_peak_dbtp
 
@@ -53,7 +53,7 @@ class PeakMeter:
         a = np.frombuffer(data, "<i2")
         self.parts.append(a)
         self.held += a.size
-        if self.held >= lo.PIECE_SAMPLES:
+        if self.held >= BLOCK_SAMPLES:
             self._measure(final=False)
 
     def _measure(self, final: bool) -> None:

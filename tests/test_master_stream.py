@@ -177,3 +177,62 @@ def test_a_piece_streamed_in_small_blocks_is_analysed_limited_and_rendered_to_th
         for block in rendered:
             meter.add(block)
         assert meter.result() == lo.true_peak_dbtp(PCM(out, rate))
+
+
+# -- memory that does not grow with the length of the audio -----------------------------------------
+def _long_timeline(chapters: int, chapter_s: float, rate: int = 22050):
+    """A spooled timeline of ``chapters`` chapters of ``chapter_s`` seconds, made of a few sentences
+    said again and again (as assemble lays them: chapters start mid-pause, on a frame)."""
+    from voiceover.mp3info import frame_samples
+
+    said = [_speechlike(1.5 + k % 3, rate, k, 0.2 + 0.05 * k) for k in range(4)]
+    tl, bounds, k = Timeline(rate, trim=False, spool=True), [], 0
+    for c in range(chapters):
+        if c:
+            tl.silence(800)
+            tl.align(frame_samples(rate))
+        bounds.append(tl.samples)
+        tl.silence(800)
+        while tl.samples < bounds[-1] + chapter_s * rate:
+            tl.add(said[k % 4], 250)
+            k += 1
+    tl.silence(1500)
+    return tl, bounds
+
+
+def _traced_peak(tl, bounds, **kw) -> tuple[float, object]:
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        done = master_edition(tl, tl.sample_rate, bounds, jobs=2, spool=True, **kw)
+        return tracemalloc.get_traced_memory()[1] / 2**20, done
+    finally:
+        tracemalloc.stop()
+        tl.close()
+
+
+def _small_blocks(monkeypatch):
+    from voiceover import master, masterblocks, masterstream
+
+    for module in (master, masterblocks, masterstream):  # ~1.5 s blocks: a chapter is many of them
+        monkeypatch.setattr(module, "BLOCK_SAMPLES", 1 << 15)
+
+
+def test_the_masters_memory_does_not_grow_with_the_number_of_chapters(tmp_path, monkeypatch):
+    _small_blocks(monkeypatch)
+    short, _ = _traced_peak(*_long_timeline(4, 6), cache=Cache(tmp_path / "a"))
+    long, done = _traced_peak(*_long_timeline(40, 6), cache=Cache(tmp_path / "b"))
+    assert done.pieces == 40 and done.loudness["integrated_lufs"] == pytest.approx(-19, abs=0.3)
+    # ten times the chapters: their MP3 frames and 1 ms statistics used to stay (+3.5 MB here)
+    assert long < short + 1.0, (short, long)
+
+
+def test_a_long_chapter_is_mastered_in_bounded_blocks(tmp_path, monkeypatch):
+    _small_blocks(monkeypatch)
+    short, _ = _traced_peak(*_long_timeline(1, 30), cache=None)
+    long, done = _traced_peak(*_long_timeline(1, 240), cache=Cache(tmp_path))
+    assert done.pieces == 1 and done.analysed == 1
+    # 210 s more of one chapter: 9 MB of samples, 74 MB as float64 (+52 MB when the piece was
+    # worked on whole); its 1 ms statistics are 1.7 MB as float32
+    assert long < short + 6.0, (short, long)

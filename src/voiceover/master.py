@@ -53,7 +53,7 @@ from .errors import EncodeError
 from .filedata import Data, FileData, sha256
 from .filedata import spool as spooled
 from .masterblocks import BLOCK_SAMPLES, Analysis, analyse, gated_lufs
-from .masterpack import _code_digest, _encoder_version, _pack, _unpack, pack_parts
+from .masterpack import _code_digest, _encoder_version, _unpack, pack_parts
 from .masterstream import FrameWriter, PeakMeter, Slice, finite
 from .mp3info import ENCODER_DELAY, frame_samples, lame_info_frame
 
@@ -206,14 +206,14 @@ class _Master:
         1 ms chunk statistics are read when the piece is limited or rendered, so memory does not
         grow with the length of the edition."""
         if p in self._analyses:
-            return Analysis.from_parts(*_unpack(self._analyses[p].read()))
+            return Analysis.from_parts(*_unpack(self._analyses[p].read(), view=True))
 
         def make():  # through the stored form: one representation, cold or warm
-            return _unpack(analyse(self.piece(p), self.rate, p.phase, p.last).pack())
+            return analyse(self.piece(p), self.rate, p.phase, p.last).parts()
 
         got, fresh = self._cached("analysis", (p.sha, self.rate, p.phase, p.last), make)
         self.stats.analysed += fresh
-        self._analyses[p] = spooled([_pack(*got)])
+        self._analyses[p] = spooled(pack_parts(*got))
         return Analysis.from_parts(*got)
 
     def blocks(self, p: _Piece):

@@ -96,10 +96,14 @@ class Analysis:
         ratio = np.where(den > 0, (cw_q[at_hi] - cw_q[at_lo]) / np.where(den > 0, den, 1.0), 1.0)
         return e * ratio
 
-    def pack(self) -> bytes:
+    def parts(self) -> tuple[dict[str, Any], list[bytes]]:
+        """The stored form's meta and blobs (masterpack)."""
         meta = {"rate": self.rate, "length": self.length, "phase": self.phase, "last": self.last}
-        return _pack(meta, [self.blocks.astype("<f8").tobytes(), self.peak.astype("<f4").tobytes(),
-                            self.energy.astype("<f4").tobytes()])
+        return meta, [self.blocks.astype("<f8").tobytes(), self.peak.astype("<f4").tobytes(),
+                      self.energy.astype("<f4").tobytes()]
+
+    def pack(self) -> bytes:
+        return _pack(*self.parts())
 
     @classmethod
     def from_parts(cls, meta: dict[str, Any], blobs: Sequence[bytes]) -> "Analysis":

@@ -37,8 +37,9 @@ def pack_parts(meta: dict[str, Any], blobs: Sequence[Any]) -> list[Any]:
     return [_MAGIC, h.digest(), *parts]
 
 
-def _unpack(data: bytes | None) -> tuple[dict[str, Any], list[bytes]] | None:
-    """The meta and blobs of a cache value, or None when absent or damaged (then it is remade)."""
+def _unpack(data: bytes | None, view: bool = False) -> tuple[dict[str, Any], list[bytes]] | None:
+    """The meta and blobs of a cache value, or None when absent or damaged (then it is remade).
+    With ``view`` the blobs are memoryviews of ``data`` (no copies: a long chapter's statistics)."""
     n = len(_MAGIC)
     if not data or data[:n] != _MAGIC or hashlib.sha256(data[n + 32:]).digest() != data[n:n + 32]:
         return None
@@ -49,9 +50,10 @@ def _unpack(data: bytes | None) -> tuple[dict[str, Any], list[bytes]] | None:
         meta = json.loads(data[pos:pos + head_len])
         pos += head_len
         blobs = []
+        whole = memoryview(data) if view else data
         for _ in range(count):
             (size,) = struct.unpack_from("<Q", data, pos)
-            blobs.append(data[pos + 8:pos + 8 + size])
+            blobs.append(whole[pos + 8:pos + 8 + size])
             pos += 8 + size
     except (struct.error, ValueError):
         return None

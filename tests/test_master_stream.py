@@ -236,3 +236,39 @@ def test_a_long_chapter_is_mastered_in_bounded_blocks(tmp_path, monkeypatch):
     # 210 s more of one chapter: 9 MB of samples, 74 MB as float64 (+52 MB when the piece was
     # worked on whole); its 1 ms statistics are 1.7 MB as float32
     assert long < short + 6.0, (short, long)
+
+
+@pytest.mark.parametrize("block", [1000, 1152, 1 << 15])
+def test_frames_written_block_by_block_are_lameencs_frames_for_the_whole(block):
+    from voiceover.audio import encode_frames
+    from voiceover.mp3info import count_frames
+    from voiceover.masterstream import FrameWriter
+
+    pcm = PCM(b"".join(_speechlike(2.5, 22050, k).samples for k in range(3)), 22050)
+    writer = FrameWriter(22050, 64)
+    for at in range(0, len(pcm.samples), 2 * block):
+        writer.add(pcm.samples[at:at + 2 * block])
+    body, frames = writer.finish()
+    whole = encode_frames(pcm, 64)
+    assert bytes(body) == whole and frames == count_frames(whole)[1]
+
+
+def test_a_large_cache_value_is_written_and_read_back_a_chunk_at_a_time(tmp_path):
+    import os
+
+    from voiceover.filedata import FileData, spool
+    from voiceover.masterpack import _pack, pack_parts, unpack_file
+
+    cache, key = Cache(tmp_path), Cache.key("big")
+    big = spool([os.urandom(3 << 20)])
+    cache.put_parts("edition", key, pack_parts({"names": ["a", "b"]}, [b"small", big]))
+    assert cache.get("edition", key) == _pack({"names": ["a", "b"]}, [b"small", bytes(big)])  # the same bytes as put
+    with cache.open("edition", key) as fh:
+        meta, blobs = unpack_file(fh, lambda m, i: m["names"][i] == "b")
+    assert meta == {"names": ["a", "b"]} and blobs[0] == b"small"
+    assert isinstance(blobs[1], FileData) and blobs[1] == big
+    path = next((tmp_path / "edition").rglob(key))
+    data = bytearray(path.read_bytes())
+    data[len(data) // 2] ^= 1
+    path.write_bytes(bytes(data))
+    assert cache.open("edition", key) is None and not path.exists()  # damaged: dropped, made again

@@ -20,7 +20,7 @@ import tempfile
 import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Callable, Iterator, Sequence
+from typing import Any, BinaryIO, Callable, Iterator, Sequence
 
 from .filedata import chunks
 
@@ -94,6 +94,28 @@ class Cache:
         if payload is None:
             self._drop(path, namespace)
         return payload
+
+    def open(self, namespace: str, key: str) -> BinaryIO | None:
+        """``get`` for a large value: the entry, checked a chunk at a time, as an open binary file
+        positioned at the payload (the caller closes it), or None as ``get`` returns None."""
+        path = self._path(namespace, key)
+        try:
+            fh = path.open("rb")
+        except OSError:
+            return None
+        try:
+            head = fh.read(_HEAD)
+            h = hashlib.sha256()
+            while block := fh.read(1 << 20):
+                h.update(block)
+            if len(head) == _HEAD and head.startswith(MAGIC) and h.digest() == head[len(MAGIC):]:
+                fh.seek(_HEAD)
+                return fh
+        except OSError:
+            pass
+        fh.close()
+        self._drop(path, namespace)
+        return None
 
     def _drop(self, path: Path, namespace: str) -> None:
         try:

@@ -33,7 +33,11 @@ pieces between cuts are worked on alone, in parallel threads, through the cache:
    and re-encodes, as loudness.normalise_loudness_mp3 does.
 5. **Join**: the frames under one Xing/LAME Info header (delay 576, the last piece's padding).
 
-With ``--encoder ffmpeg`` the edition is one piece (ffmpeg writes its own header).
+Memory: a piece is worked on masterblocks.BLOCK_SAMPLES at a time (masterstream, masterlimit:
+the same figures and bytes as the whole piece at once); between steps each piece keeps only its
+blocks in memory, its 1 ms statistics and its frames in temporary files; ``jobs`` threads at most.
+
+With ``--encoder ffmpeg`` the edition is one piece (ffmpeg writes its own header), rendered whole.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ import importlib
 import json
 import struct
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, BinaryIO, Callable, Sequence
 
 from .filedata import chunks
 
@@ -60,11 +60,43 @@ def _unpack(data: bytes | None, view: bool = False) -> tuple[dict[str, Any], lis
     return (meta, blobs) if pos == len(data) else None
 
 
+def unpack_file(fh: BinaryIO, spooled: Callable[[dict[str, Any], int], bool]) -> tuple[dict[str, Any], list[Any]] | None:
+    """``_unpack`` of a value read from an open file (Cache.open): blob i comes back as a
+    filedata.FileData (a temporary file) when ``spooled(meta, i)``, so a long edition's MP3 is
+    never held whole; the others as bytes."""
+    from .filedata import spool
+
+    def blocks(size: int):
+        while size > 0:
+            block = fh.read(min(size, 1 << 20))
+            if not block:
+                raise ValueError("truncated")
+            h.update(block)
+            size -= len(block)
+            yield block
+
+    try:
+        if fh.read(len(_MAGIC)) != _MAGIC:
+            return None
+        digest, h = fh.read(32), hashlib.sha256()
+        head_len, count = struct.unpack("<II", b"".join(blocks(8)))
+        meta = json.loads(b"".join(blocks(head_len)))
+        blobs: list[Any] = []
+        for i in range(count):
+            (size,) = struct.unpack("<Q", b"".join(blocks(8)))
+            blobs.append(spool(blocks(size)) if spooled(meta, i) else b"".join(blocks(size)))
+        if fh.read(1) or h.digest() != digest:
+            return None
+    except (struct.error, ValueError, OSError):
+        return None
+    return meta, blobs
+
+
 def _code_digest() -> str:
     """sha256 of the modules that shape MP3 bytes: a code change must not serve old pieces."""
     h = hashlib.sha256()
-    for name in ("audio", "ffmpeg", "kweighting", "loudness", "master", "masterblocks", "masterpack", "mp3info",
-                 "truepeak"):
+    for name in ("audio", "ffmpeg", "kweighting", "loudness", "master", "masterblocks", "masterlimit", "masterpack",
+                 "masterstream", "mp3info", "truepeak"):
         try:
             h.update(Path(importlib.import_module(f"voiceover.{name}").__file__).read_bytes())
         except (ImportError, OSError, TypeError):

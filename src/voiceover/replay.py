@@ -22,7 +22,8 @@ from typing import Any, Callable
 
 from .cache import Cache
 from .languages import english_name
-from .masterpack import _unpack, pack_parts
+from .filedata import FileData
+from .masterpack import pack_parts, unpack_file
 from .speech_job import engine_version
 from .tts import get_engine
 
@@ -83,7 +84,11 @@ def edition(options: Any, parts: tuple, make: Callable[[], tuple[dict[str, bytes
         return files, entry
     cache = Cache(options.cache_dir)
     k = key(options, *parts)
-    got = _unpack(cache.get(REPLAY_NS, k))
+    fh = cache.open(REPLAY_NS, k)  # read a chunk at a time: the MP3 and EPUB become temporary files
+    got = None
+    if fh is not None:
+        with fh:
+            got = unpack_file(fh, lambda meta, i: meta["names"][i] in meta.get("spooled", ()))
     if got is not None:
         meta, blobs = got
         if len(blobs) == len(meta["names"]):
@@ -91,7 +96,8 @@ def edition(options: Any, parts: tuple, make: Callable[[], tuple[dict[str, bytes
             return dict(zip(meta["names"], blobs)), json.loads(meta["entry"])
     files, entry, sentences = make()
     names = sorted(files)
-    meta = {"names": names, "entry": json.dumps(entry), "sentences": sentences}  # the entry's key order kept
+    meta = {"names": names, "entry": json.dumps(entry), "sentences": sentences,  # the entry's key order kept
+            "spooled": [n for n in names if isinstance(files[n], FileData)]}  # replayed as temporary files too
     cache.put_parts(REPLAY_NS, k, pack_parts(meta, [files[n] for n in names]))  # the MP3 and EPUB streamed
     return files, entry
 

@@ -15,7 +15,7 @@ from .edition import EditionLayout
 from .languages import english_name, iso639_2
 from .publish import Publication, publications, timed_chapters
 from .script import Script
-from .tags import tag_mp3, tag_mp3_bytes
+from .tags import tag_mp3
 
 
 @dataclass
@@ -82,7 +82,7 @@ def edition_files(edition: Edition, layout: EditionLayout, *, cover: bytes | Non
         for i, (ch, part) in enumerate(zip(edition.chapters, edition.chapter_mp3s), 1):
             part_name = layout.chapter_name(lang, i, ch.id)
             length = ch.end_ms - ch.start_ms
-            files[part_name] = tag_mp3_bytes(part, title=f"{script.title}: {ch.title}",
+            files[part_name] = tag_mp3(part, title=f"{script.title}: {ch.title}",
                                              chapters=[TimedChapter(ch.id, ch.title, 0, length)], **tags)
             playlist.append((ch.title, length / 1000, part_name))
     files[name("m3u8")] = m3u8(playlist, title=album).encode()

@@ -352,7 +352,7 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
             shift += err
             ceiling -= max(0.0, over)
         if split_chapters:
-            m.stats.chapter_mp3s = _chapter_files(m, bounds, encoded, steps, ceiling)
+            m.stats.chapter_mp3s = _chapter_files(m, bounds, encoded, steps, ceiling, spool)
     if encoder == "lameenc":
         header = lame_info_frame(encoded[0].body.read(0, 4096), source.samples, bitrate, sum(e.frames for e in encoded),
                                  body_bytes=sum(len(e.body) for e in encoded))
@@ -370,8 +370,9 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
     return m.stats
 
 
-def _chapter_files(m: _Master, bounds: Sequence[int], encoded, steps, ceiling) -> list[bytes]:
-    """One MP3 per chapter: a piece that is one chapter is its own frames; others are cut and encoded."""
+def _chapter_files(m: _Master, bounds: Sequence[int], encoded, steps, ceiling, spool: bool) -> list[Data]:
+    """One MP3 per chapter: a piece that is one chapter is its own frames; others are cut and
+    encoded. With ``spool`` each is a filedata.FileData (a temporary file)."""
     n = m.n
     out = []
     for k, start in enumerate(bounds):
@@ -379,8 +380,10 @@ def _chapter_files(m: _Master, bounds: Sequence[int], encoded, steps, ceiling) -
         i = max(i for i, p in enumerate(m.pieces) if p.start <= start)
         p = m.pieces[i]
         if m.encoder == "lameenc" and p.start == start and p.end == end:
-            out.append(m.standalone(encoded[i]))
-            continue
-        data = m.render(p, steps, ceiling)[2 * (start - p.start):2 * (end - p.start)]
-        out.append(encode_mp3(PCM(data, m.rate), bitrate_kbps=m.bitrate, encoder=m.encoder))
+            e = encoded[i]
+            parts = [lame_info_frame(e.body.read(0, 4096), e.n, m.bitrate, e.frames, body_bytes=len(e.body)), e.body]
+        else:
+            data = m.render(p, steps, ceiling)[2 * (start - p.start):2 * (end - p.start)]
+            parts = [encode_mp3(PCM(data, m.rate), bitrate_kbps=m.bitrate, encoder=m.encoder)]
+        out.append(spooled(parts) if spool else b"".join(map(bytes, parts)))
     return out

@@ -198,9 +198,6 @@ class _Master:
         self.cache.put_parts(MASTER_NS, key, pack_parts(*value))  # a blob may be a FileData: streamed
         return value, True
 
-    def samples(self, p: _Piece) -> bytes:
-        return self.source.read(p.start, p.end)
-
     def piece(self, p: _Piece) -> Slice:
         return Slice(self.source, p.start, p.end)
 
@@ -259,11 +256,15 @@ class _Master:
                                                                   encoder=self.encoder)]
             n = p.end - p.start - (0 if p.last else TAIL)  # the rest is silence: see the module docstring
             meter, writer, at = PeakMeter(self.rate), FrameWriter(self.rate, self.bitrate), 0
-            for block in self.rendered(p, steps, ceiling):
-                if measure:
-                    meter.add(block)
-                writer.add(block[:2 * max(0, n - at)])
-                at += len(block) // 2
+            try:
+                for block in self.rendered(p, steps, ceiling):
+                    if measure:
+                        meter.add(block)
+                    writer.add(block[:2 * max(0, n - at)])
+                    at += len(block) // 2
+            except BaseException:
+                writer.drop()  # no temporary file left behind
+                raise
             body, parsed = writer.finish()
             frames = (p.end - p.start) // frame_samples(self.rate)
             if parsed is None or (not p.last and parsed != frames):

@@ -9,11 +9,14 @@ gives the same figure and the same bytes as the whole piece at once (tests/test_
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import tempfile
 from typing import Any
 
 from .core import PCM
-from .errors import EncodeError
+from .errors import EncodeError, OutputError
 from .filedata import FileData, new_file
 from .masterblocks import BLOCK_SAMPLES
 from .mp3info import _parse_header
@@ -119,7 +122,7 @@ class FrameWriter:
         try:
             out = self.enc.encode(samples) if samples else b""
         except (RuntimeError, ValueError) as exc:
-            self._drop()
+            self.drop()
             raise EncodeError(f"lameenc failed to encode ({exc}); try --encoder ffmpeg") from None
         self._write(bytes(out))
 
@@ -127,8 +130,9 @@ class FrameWriter:
         try:
             self.fh.write(data)
         except OSError as exc:
-            self._drop()
-            raise EncodeError(f"cannot write a temporary file ({exc.strerror}); check free space or set TMPDIR") from None
+            self.drop()
+            raise OutputError(f"cannot write a temporary file in {tempfile.gettempdir()} ({exc.strerror}); "
+                              "check free space or set TMPDIR") from None
         self.size += len(data)
         buf, pos = self.rest + data, 0
         while self.valid and pos + 4 <= len(buf):  # count whole frames; a partial one waits for the next bytes
@@ -147,17 +151,15 @@ class FrameWriter:
         try:
             out = self.enc.flush()
         except (RuntimeError, ValueError) as exc:
-            self._drop()
+            self.drop()
             raise EncodeError(f"lameenc failed to encode ({exc}); try --encoder ffmpeg") from None
         self._write(bytes(out))
         self.fh.close()
         ok = self.valid and not self.rest and self.frames > 0
         return FileData(self.path, self.size), (self.frames if ok else None)
 
-    def _drop(self) -> None:
-        import contextlib
-        import os
-
+    def drop(self) -> None:
+        """Close and remove the temporary file (the frames are not wanted)."""
         self.fh.close()
         with contextlib.suppress(OSError):
             os.unlink(self.path)

@@ -58,8 +58,9 @@ from .filedata import Data, FileData, sha256
 from .filedata import spool as spooled
 from .masterblocks import BLOCK_SAMPLES, Analysis, analyse, gated_lufs
 from .masterpack import _code_digest, _encoder_version, _unpack, pack_parts
-from .masterstream import FrameWriter, PeakMeter, Slice, finite
+from .masterstream import FrameWriter, Slice, finite
 from .mp3info import ENCODER_DELAY, frame_samples, lame_info_frame
+from .truepeak import TruePeak
 
 MASTER_NS = "master"
 FORMAT = 2  # bump when a key or a stored value changes meaning
@@ -255,7 +256,7 @@ class _Master:
                 return {"n": len(data) // 2, **peak}, [encode_mp3(PCM(data, self.rate), bitrate_kbps=self.bitrate,
                                                                   encoder=self.encoder)]
             n = p.end - p.start - (0 if p.last else TAIL)  # the rest is silence: see the module docstring
-            meter, writer, at = PeakMeter(self.rate), FrameWriter(self.rate, self.bitrate), 0
+            meter, writer, at = TruePeak(), FrameWriter(self.rate, self.bitrate), 0
             try:
                 for block in self.rendered(p, steps, ceiling):
                     if measure:
@@ -269,7 +270,7 @@ class _Master:
             frames = (p.end - p.start) // frame_samples(self.rate)
             if parsed is None or (not p.last and parsed != frames):
                 raise EncodeError(f"a chapter's MP3 frames do not tile the edition ({parsed} ≠ {frames})")
-            peak = {"peak": finite(meter.result())} if measure else {}  # ±inf (silence) is stored as None
+            peak = {"peak": finite(meter.dbtp())} if measure else {}  # ±inf (silence) is stored as None
             return {"n": n, "frames": parsed, **peak}, [body]
 
         settings = (p.sha, self.rate, p.last, steps, round(ceiling, 4) if steps is not None else None,

@@ -1,10 +1,10 @@
 """The master's piece, streamed: its samples read, limited, measured and encoded a block at a time.
 
 A chapter can last an hour (an interview with one long answer), so nothing here holds a piece
-whole: the samples are read from the timeline masterblocks.BLOCK_SAMPLES at a time, gained and limited
-(loudness.gained), their true peak taken between stretches of digital silence (``PeakMeter``) and
-fed to one lameenc encoder whose frames go straight to a temporary file (``FrameWriter``). Each
-gives the same figure and the same bytes as the whole piece at once (tests/test_master_stream.py).
+whole: the samples are read from the timeline masterblocks.BLOCK_SAMPLES at a time (``Slice``),
+gained and limited (loudness.gained), and fed to truepeak.TruePeak and to one lameenc encoder whose
+frames go straight to a temporary file (``FrameWriter``). Each gives the same figure and the same
+bytes as the whole piece at once (tests/test_master_stream.py).
 """
 
 from __future__ import annotations
@@ -15,15 +15,9 @@ import os
 import tempfile
 from typing import Any
 
-from .core import PCM
 from .errors import EncodeError, OutputError
 from .filedata import FileData, new_file
-from .masterblocks import BLOCK_SAMPLES
 from .mp3info import _parse_header
-from .truepeak import true_peak_dbtp
-
-QUIET = 128  # zeros either side of a cut: far more than the true-peak filter reaches (11 samples + margin)
-
 
 class Slice:
     """Samples [start, end) of a timeline (or of bytes), read as a piece of its own."""
@@ -33,58 +27,6 @@ class Slice:
 
     def read(self, start: int, end: int) -> bytes:
         return self.source.read(self.start + start, self.start + min(end, self.samples))
-
-
-class PeakMeter:
-    """The true peak (dBTP) of samples added in order, measured a stretch at a time.
-
-    The stream is cut in the middle of runs of at least 2·QUIET zero samples (every pause between
-    sentences is one). truepeak.true_peak_dbtp pads its input with zeros, and near a cut the
-    neighbours it would see are zeros anyway, so every oversampled value it computes is the whole
-    stream's, and the largest over the stretches is the whole stream's true peak, to the bit.
-    A stretch with no such run keeps growing until one comes (or the stream ends)."""
-
-    def __init__(self, rate: int) -> None:
-        self.rate = rate
-        self.parts: list[Any] = []
-        self.held = 0
-        self.peak = float("-inf")
-
-    def add(self, data: bytes) -> None:
-        import numpy as np
-
-        a = np.frombuffer(data, "<i2")
-        self.parts.append(a)
-        self.held += a.size
-        if self.held >= BLOCK_SAMPLES:
-            self._measure(final=False)
-
-    def _measure(self, final: bool) -> None:
-        import numpy as np
-
-        a = self.parts[0] if len(self.parts) == 1 else np.concatenate(self.parts)
-        cut = a.size
-        if not final:
-            nz = np.flatnonzero(a)
-            if nz.size:  # runs of zeros between nonzero samples (the stream's unseen rest counts as nonzero)
-                before = np.concatenate([[-1], nz])
-                after = np.concatenate([nz, [a.size]])
-                wide = np.flatnonzero(after - before - 1 >= 2 * QUIET)
-                if not wide.size:
-                    return
-                cut = int(before[wide[-1]]) + 1 + QUIET
-        if cut:
-            got = true_peak_dbtp(PCM(a[:cut].tobytes(), self.rate))
-            if got > self.peak:
-                self.peak = got
-        rest = a[cut:]
-        self.parts, self.held = ([rest] if rest.size else []), rest.size
-
-    def result(self) -> float:
-        """The true peak of everything added (-inf for silence)."""
-        if self.parts:
-            self._measure(final=True)
-        return self.peak
 
 
 def lame_encoder(rate: int, bitrate_kbps: int):

@@ -51,8 +51,10 @@ def envelope_blocks(peak, gain_db: float, ceiling_db: float, chunk_ms: float, si
         c1 = min(n, c0 + size)
         a, b = max(0, c0 - w), min(n, c1 + w)  # env is needed here: the smoothing reaches w chunks
         e = min(n, b + ahead)
-        need = np.lib.stride_tricks.sliding_window_view(
-            _need(peak, a - reach, e + reach, gain_db, ceiling_db, np), 2 * reach + 1).min(axis=1)
+        padded = _need(peak, a - reach, e + reach, gain_db, ceiling_db, np)
+        need = padded[:e - a].copy()  # the running minimum over 2·reach + 1 chunks, as shifted minima
+        for j in range(1, 2 * reach + 1):
+            np.minimum(need, padded[j:j + e - a], out=need)
         k = np.arange(a, e, dtype=np.float64)
         acc = np.minimum.accumulate(np.concatenate([[carry], need[:b - a] - rel * k[:b - a]]))[1:]
         forward = acc + rel * k[:b - a]

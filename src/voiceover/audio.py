@@ -289,12 +289,8 @@ def _encode_lameenc(pcm: PCM, bitrate_kbps: int) -> bytes:
     return lame_info_frame(body, len(pcm.samples) // 2, bitrate_kbps) + body
 
 
-def encode_frames(pcm: PCM, bitrate_kbps: int) -> bytes:
-    """lameenc's CBR frames for the PCM, without a Xing/LAME header.
-
-    LAME writes ceil((samples + 1152) / frame_samples) frames: ENCODER_DELAY samples before
-    the first input sample and at least 576 after the last (master.py relies on this).
-    """
+def lame_encoder(rate: int, bitrate_kbps: int):
+    """A mono CBR lameenc encoder at ``rate`` (LAME never picks a lower one), quality LAME_QUALITY."""
     try:
         import lameenc
     except ImportError:
@@ -302,10 +298,23 @@ def encode_frames(pcm: PCM, bitrate_kbps: int) -> bytes:
     enc = lameenc.Encoder()
     try:
         enc.set_bit_rate(bitrate_kbps)
-        enc.set_in_sample_rate(pcm.sample_rate)
-        enc.set_out_sample_rate(pcm.sample_rate)  # never let LAME pick a lower rate
+        enc.set_in_sample_rate(rate)
+        enc.set_out_sample_rate(rate)  # never let LAME pick a lower rate
         enc.set_channels(1)
         enc.set_quality(LAME_QUALITY)
+    except (RuntimeError, ValueError) as exc:
+        raise EncodeError(f"lameenc failed to encode ({exc}); try --encoder ffmpeg") from None
+    return enc
+
+
+def encode_frames(pcm: PCM, bitrate_kbps: int) -> bytes:
+    """lameenc's CBR frames for the PCM, without a Xing/LAME header.
+
+    LAME writes ceil((samples + 1152) / frame_samples) frames: ENCODER_DELAY samples before
+    the first input sample and at least 576 after the last (master.py relies on this).
+    """
+    enc = lame_encoder(pcm.sample_rate, bitrate_kbps)
+    try:
         return bytes(enc.encode(pcm.samples)) + bytes(enc.flush())
     except (RuntimeError, ValueError) as exc:
         raise EncodeError(f"lameenc failed to encode ({exc}); try --encoder ffmpeg") from None

@@ -15,6 +15,7 @@ import os
 import tempfile
 from typing import Any
 
+from .audio import lame_encoder
 from .errors import EncodeError, OutputError
 from .filedata import FileData, new_file
 from .mp3info import _parse_header
@@ -27,26 +28,6 @@ class Slice:
 
     def read(self, start: int, end: int) -> bytes:
         return self.source.read(self.start + start, self.start + min(end, self.samples))
-
-
-def lame_encoder(rate: int, bitrate_kbps: int):
-    """A mono CBR lameenc encoder as audio.encode_frames sets one up."""
-    from .audio import LAME_QUALITY
-
-    try:
-        import lameenc
-    except ImportError:
-        raise EncodeError("lameenc is not installed; pip install lameenc, or use --encoder ffmpeg") from None
-    enc = lameenc.Encoder()
-    try:
-        enc.set_bit_rate(bitrate_kbps)
-        enc.set_in_sample_rate(rate)
-        enc.set_out_sample_rate(rate)  # never let LAME pick a lower rate
-        enc.set_channels(1)
-        enc.set_quality(LAME_QUALITY)
-    except (RuntimeError, ValueError) as exc:
-        raise EncodeError(f"lameenc failed to encode ({exc}); try --encoder ffmpeg") from None
-    return enc
 
 
 class FrameWriter:

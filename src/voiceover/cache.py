@@ -156,17 +156,17 @@ class Cache:
         path = self._path(namespace, key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
-            h = hashlib.sha256()
-            for part in parts:
-                for block in chunks(part):
-                    h.update(block)
             fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
             try:
-                with os.fdopen(fd, "wb") as fh:
-                    fh.write(MAGIC + h.digest())
+                with os.fdopen(fd, "wb") as fh:  # one pass: the payload's digest goes in last
+                    fh.write(MAGIC + bytes(32))
+                    h = hashlib.sha256()
                     for part in parts:
                         for block in chunks(part):
+                            h.update(block)
                             fh.write(block)
+                    fh.seek(len(MAGIC))
+                    fh.write(h.digest())
                 os.replace(tmp, path)
             except BaseException:
                 Path(tmp).unlink(missing_ok=True)

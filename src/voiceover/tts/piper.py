@@ -342,13 +342,21 @@ class PiperEngine(Engine):
 
 def _trim_heap() -> None:
     """Give the C heap's free pages back to the system (glibc keeps them otherwise); elsewhere a no-op."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@functools.lru_cache(maxsize=1)
+def _malloc_trim():
+    """glibc's malloc_trim, looked up once (find_library runs ldconfig); None where there is none."""
     import ctypes
     import ctypes.util
 
     try:
-        ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim(0)
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").malloc_trim
     except (OSError, AttributeError):
-        pass  # not glibc
+        return None  # not glibc
 
 
 def _load(model: PiperModel):

@@ -67,8 +67,9 @@ def test_unwritable_cache_is_skipped(tmp_path):
     f = tmp_path / "file"
     f.write_text("not a dir")
     c = Cache(f)
-    c.put("mt", Cache.key(1), b"x")  # no exception
+    assert c.put("mt", Cache.key(1), b"x") is False  # no exception: it says it stored nothing
     assert c.get("mt", Cache.key(1)) is None
+    assert Cache(tmp_path / "ok").put("mt", Cache.key(1), b"x") is True
 
 
 # -- integrity: every entry carries the sha256 of its payload ---------------------------------------

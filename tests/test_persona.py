@@ -194,3 +194,40 @@ def test_espeak_calibration_is_spoken_by_a_worker_not_the_build(tmp_path, monkey
     x = tone(130.0, 2.0)
     with_centroid, without = pitch.f0_track(x, RATE), pitch.f0_track(x, RATE, centroid=False)
     assert np.array_equal(with_centroid[0], without[0]) and without[1] is None
+
+
+def test_every_language_is_calibrated_by_one_worker_and_threads_change_no_figure(tmp_path, monkeypatch):
+    """preflight measures the voices of every language at once: one worker process start for an
+    en/ru/kk build, not one per language; measuring the pitch in two threads gives the figures one
+    thread gives (the cache holds the same bytes)."""
+    from voiceover import persona, speech_workers
+    from voiceover.options import BuildOptions
+    from voiceover.preflight import Problems, preflight
+
+    started = []
+    real = speech_workers._Worker.__init__
+
+    def counting(self, path):
+        started.append(path)
+        real(self, path)
+
+    monkeypatch.setattr(speech_workers._Worker, "__init__", counting)
+    from pathlib import Path
+
+    from voiceover.script import Chapter, Segment
+
+    script = Script("t", "en", SCRIPT.speakers, (Chapter("intro", "Intro", (
+        Segment("s1", "n", "The dam opened in May."), Segment("s2", "q", "Why now?"),
+        Segment("s3", "a", "Because the river rose.")),),))
+    cfg = VoiceConfig.load(Path(__file__).parent.parent / "voices" / "espeak-only.toml")
+    stores = {}
+    for jobs in (1, 2):
+        started.clear()
+        options = BuildOptions(out=tmp_path / "out", languages=("en", "ru", "kk"), jobs=jobs,
+                               cache_dir=tmp_path / f"cache-{jobs}")
+        ready = preflight(script, options, cfg, Problems())  # no translation model here: not what is tested
+        assert set(ready.voices) == {"en", "ru", "kk"}
+        assert len(started) == 1, started  # the three languages' voices in one worker
+        stores[jobs] = {p.name: p.read_bytes() for p in (tmp_path / f"cache-{jobs}" / persona.MEASURE_NS).rglob("*")
+                        if p.is_file()}
+    assert len(stores[1]) >= 9 and stores[1] == stores[2]

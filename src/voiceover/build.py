@@ -208,12 +208,12 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
                       f"{stats.synthesised} synthesised" + (f" ({stats.workers} processes)" if stats.workers > 1 else ""))
     audio = assemble(script, plan, pcms, options.pauses)
     reporter.stage(f"encoding {english_name(lang)} MP3" + (" (loudness-normalised)" if options.normalise else ""), 1)
-    if synthesizer.jobs > 1:  # the captions are laid out while the master works (one thread each with -j 1)
-        prefetch_captions(audio.cues, lang)
+    # the captions are laid out while the master encodes (with -j 1, after it: one thread at a time)
+    captions = (lambda: prefetch_captions(audio.cues, lang)) if synthesizer.jobs > 1 else None
     done = master_edition(audio.timeline, audio.timeline.sample_rate, audio.starts, bitrate=options.bitrate,
                           encoder=options.encoder, normalise=options.normalise,
                           split_chapters=options.split_chapters, cache=synthesizer.cache, jobs=synthesizer.jobs,
-                          spool=True)
+                          spool=True, while_encoding=captions)
     audio.timeline.close()
     reporter.advance()
     return Edition(language=lang, script=script, mp3=done.mp3, duration_ms=audio.duration_ms, chapters=audio.chapters,

@@ -146,13 +146,15 @@ class Cache:
                         f.unlink(missing_ok=True)
         return checked, damaged
 
-    def put(self, namespace: str, key: str, data: bytes) -> None:
-        """Store ``data`` atomically (temp file + rename); a cache that cannot be written is skipped."""
-        self.put_parts(namespace, key, [data])
+    def put(self, namespace: str, key: str, data: bytes) -> bool:
+        """Store ``data`` atomically (temp file + rename); a cache that cannot be written is
+        skipped (returns False)."""
+        return self.put_parts(namespace, key, [data])
 
-    def put_parts(self, namespace: str, key: str, parts: Sequence[Any]) -> None:
+    def put_parts(self, namespace: str, key: str, parts: Sequence[Any]) -> bool:
         """Store the concatenation of ``parts`` (bytes or filedata.FileData) as ``put`` does, a
-        chunk at a time: a large value (a long edition's MP3) is never held whole in memory."""
+        chunk at a time: a large value (a long edition's MP3) is never held whole in memory.
+        Returns whether it was stored."""
         path = self._path(namespace, key)
         try:
             path.parent.mkdir(parents=True, exist_ok=True)
@@ -172,7 +174,8 @@ class Cache:
                 Path(tmp).unlink(missing_ok=True)
                 raise
         except OSError:
-            pass  # a read-only or full cache must never fail a build
+            return False  # a read-only or full cache must never fail a build
+        return True
 
     def info(self) -> dict[str, dict[str, int]]:
         """Entries and bytes per namespace."""

@@ -13,6 +13,7 @@ voice only when a band runs out of voices, and then the plan says so.
 
 from __future__ import annotations
 
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 from .cache import Cache
@@ -98,13 +99,13 @@ def _calibration(voice: Voice, language: str) -> tuple[Engine, str, str] | None:
     return engine, Cache.key(MEASURE_NS, MEASURE_FORMAT, voice.key(), version, language, text), text
 
 
-def measure_voices(pairs, cache: Cache | None = None) -> dict[tuple[Voice, str], float | None]:
+def measure_voices(pairs, cache: Cache | None = None, jobs: int = 1) -> dict[tuple[Voice, str], float | None]:
     """The calibration f0 of every (voice, language), from the cache or measured once and cached.
 
     Voices of engines that must not speak in the build's process are spoken together in one
     fresh speech worker process (speech_workers.py), used for nothing else, so a plan costs one
-    process start however many voices it weighs; their pitch is measured here, and numpy's
-    import here overlaps the worker's start.
+    process start however many voices it weighs; their pitch is measured here (in ``jobs``
+    threads: numpy releases the GIL), and numpy's import here overlaps the worker's start.
     """
     cache = cache or Cache()
     out: dict[tuple[Voice, str], float | None] = {}
@@ -121,7 +122,7 @@ def measure_voices(pairs, cache: Cache | None = None) -> dict[tuple[Voice, str],
             todo.append((pair, cal[1], cal[2], cal[0]))
     isolated = [t for t in todo if t[3].isolate_side_calls]
     here = [t for t in todo if not t[3].isolate_side_calls]
-    results = _measure_in_child([(t[3], Job(t[2], t[0][0], t[0][1])) for t in isolated]) if isolated else []
+    results = _measure_in_child([(t[3], Job(t[2], t[0][0], t[0][1])) for t in isolated], jobs) if isolated else []
     results += [_measure(p[0], p[1], text) for p, _, text, _ in here]
     for (pair, key, _, _), f0 in zip(isolated + here, results):
         if f0 == _FAILED:
@@ -148,13 +149,15 @@ def _measure(voice: Voice, language: str, text: str):
     return _f0(pcm)
 
 
-def _measure_in_child(requests: list[tuple[Engine, Job]]) -> list:
+def _measure_in_child(requests: list[tuple[Engine, Job]], jobs: int = 1) -> list:
     """The f0 of each job spoken in a fresh speech worker process (one per engine) that speaks
     nothing else, so the build's own process never speaks the calibration; _FAILED when the
     engine refused or no worker could speak it. Each voice's pitch is measured here while the
-    worker speaks the next. The worker ignores Ctrl-C (the build handles it) and stops when its
-    stdin closes."""
+    worker speaks the next (``jobs`` at a time). The worker ignores Ctrl-C (the build handles it)
+    and stops when its stdin closes."""
     out: list = [_FAILED] * len(requests)
+    pool = ThreadPoolExecutor(jobs, thread_name_prefix="voiceover-calibration") if jobs > 1 else None
+    pending: dict[int, Future] = {}
     by_engine: dict[type, list[int]] = {}
     for i, (engine, _) in enumerate(requests):
         by_engine.setdefault(type(engine), []).append(i)
@@ -170,13 +173,20 @@ def _measure_in_child(requests: list[tuple[Engine, Job]]) -> list:
                 if k + 1 < len(indices) and not isinstance(got, _WorkerLost):
                     worker.send([requests[indices[k + 1]][1]])
                 if isinstance(got, list):
-                    out[i] = _f0(got[0])
+                    if pool is None:
+                        out[i] = _f0(got[0])
+                    else:
+                        pending[i] = pool.submit(_f0, got[0])
                 elif not isinstance(got, VoiceoverError):
                     break  # the worker is gone: the rest stay unmeasured
+        for i, future in pending.items():
+            out[i] = future.result()
     finally:
         for w in workers.values():
             if w is not None:
                 w.close()
+        if pool is not None:
+            pool.shutdown(cancel_futures=True)
     return out
 
 
@@ -223,21 +233,39 @@ def _ordinal(i: int, n: int) -> str:
     return "only one" if n == 1 else ("lowest" if i == 0 else "highest" if i == n - 1 else f"{i + 1} of {n}")
 
 
-def make_plan(config, script: Script, languages, *, cache: Cache | None = None) -> Plan:
-    """The voice plan of a script in every language (see the module doc).
+def _reference(config, languages: list[str]) -> str:
+    return REFERENCE if REFERENCE in config.languages() or not languages else languages[0]
+
+
+def calibrate(config, script: Script, languages, *, cache: Cache | None = None, jobs: int = 1) -> None:
+    """Measure (and cache) every voice the plans of ``languages`` may weigh, all at once: one
+    worker process start for them all, their pitch measured in ``jobs`` threads. A language the
+    config cannot voice is left to make_plan to report."""
+    languages = list(languages)
+    ref = _reference(config, languages)
+    pairs = [(v, lang) for lang in set(languages) | {ref} for v in config.speaker_entries(script, lang).values()]
+    try:
+        pairs += [(v, ref) for v in (config.role_assign(script, ref) if config.role_voices(ref) else {}).values()]
+    except VoiceoverError:
+        pass
+    pairs += [(v, lang) for lang in languages for v, _ in _entries(config, lang)]
+    measure_voices(pairs, cache, jobs)
+
+
+def make_plan(config, script: Script, languages, *, cache: Cache | None = None, jobs: int = 1) -> Plan:
+    """The voice plan of a script in every language (see the module doc); ``jobs``: threads that
+    measure uncached voices (calibrate).
 
     Raises:
         ConfigError: a speaker's role has no voice in a language (as VoiceConfig.assign did).
     """
     plan = Plan()
     languages = list(languages)
-    ref = REFERENCE if REFERENCE in config.languages() or not languages else languages[0]
+    ref = _reference(config, languages)
     fixed = {lang: config.speaker_entries(script, lang) for lang in set(languages) | {ref}}
     # Persona: gender and rank, once.
     ref_voices = config.role_assign(script, ref) if config.role_voices(ref) else {}
-    measure_voices([(v, lang) for lang, voices in fixed.items() for v in voices.values()]
-                   + [(v, ref) for v in ref_voices.values()]
-                   + [(v, lang) for lang in languages for v, _ in _entries(config, lang)], cache)  # all at once
+    calibrate(config, script, languages, cache=cache, jobs=jobs)  # every voice at once
     persona: dict[str, tuple[str, str]] = {}  # id → (gender, where from)
     key: dict[str, tuple] = {}
     for i, sp in enumerate(script.speakers):

@@ -16,6 +16,7 @@ from .cache import Cache
 from .core import Voice
 from .errors import ScriptError, UsageError, VoiceoverError
 from .script import Script
+from .synth import default_jobs
 from .translate.packages import Route, check_routes, installed_packages
 from .tts import get_engine
 from .voices import VoiceConfig
@@ -87,9 +88,12 @@ def preflight(source: Script, options: "BuildOptions", config: VoiceConfig | Non
             config = VoiceConfig.load(options.voices) if options.voices else VoiceConfig.default()
     assignments: dict[str, dict[str, Voice]] = {}
     if config is not None:
+        cache, jobs = Cache(options.cache_dir), options.jobs or default_jobs()
+        with found.check():  # every language's voices measured at once (the plans below read them)
+            config.calibrate(source, options.languages, cache=cache, jobs=jobs)
         for lang in options.languages:
             with found.check():
-                assignments[lang] = config.assign(source, lang, cache=Cache(options.cache_dir))
+                assignments[lang] = config.assign(source, lang, cache=cache)
             for voice in dict.fromkeys(assignments.get(lang, {}).values()):
                 with found.check():
                     get_engine(voice.engine).validate(voice, lang)

@@ -108,8 +108,7 @@ class Synthesizer:
             job = jobs[todo[key][0]]
             held: PCM | str = pcm
             if complete(pcm, job) and self.cache is not None:
-                self.cache.put(SPEECH_NS, key, pack_pcm(pcm))
-                if lazy and self.cache.get(SPEECH_NS, key) is not None:  # an unwritable cache keeps it in memory
+                if self.cache.put(SPEECH_NS, key, pack_pcm(pcm)) and lazy:  # an unwritable cache keeps it in memory
                     held = key
             for i in todo[key]:
                 results[i] = held

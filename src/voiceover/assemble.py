@@ -9,7 +9,7 @@ the captions, transcripts and EPUB overlays are made from). Encoding is master.p
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from .audio import Timeline
 from .core import PCM, Cue, TimedChapter, Voice
@@ -87,11 +87,12 @@ class Assembled:
 
 
 def assemble(script: Script, plan: Sequence[tuple[Job, tuple[int, int, Any]]], pcms: Sequence[PCM],
-             pauses: Pauses) -> Assembled:
+             pauses: Pauses, laid: Callable[[Timeline, list[int]], None] | None = None) -> Assembled:
     """Lay the plan's spoken pieces (``pcms``, in plan order) on one spooled timeline with pauses.
 
     The timeline is spooled to a temporary file, so memory does not grow with the length of the
     edition; ``pcms`` may read each piece back from the cache only when it is laid (sentence_cache.Spoken).
+    ``laid(timeline, chapter starts so far)`` is called after each piece (masterearly.py).
     """
     timeline = Timeline(spool=True)
     cues: list[Cue] = []
@@ -120,6 +121,8 @@ def assemble(script: Script, plan: Sequence[tuple[Job, tuple[int, int, Any]]], p
                 gap -= gap // 2
             starts.append((ci, timeline.samples))
         start, end = timeline.add(pcm, gap)
+        if laid is not None:
+            laid(timeline, [s for _, s in starts])
         first = False
         after_cue = si == CUE
         if after_cue:  # the announcement is not a caption; the name is in the <v> span already

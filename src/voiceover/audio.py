@@ -22,6 +22,7 @@ without the header. Early is the harmless side: every chapter starts with a long
 from __future__ import annotations
 
 import sys
+import threading
 import warnings
 from array import array
 from typing import Any, Sequence
@@ -75,6 +76,7 @@ class Timeline:
         self._file: Any = None
         self._spooled = 0  # bytes in the file
         self._residue = 0  # thousandths of a sample the pauses so far fell short by (no drift over hours)
+        self._spooling = threading.Lock()  # a reader (masterearly.py) never sees the buffer half moved to the file
 
     # positions
     @property
@@ -115,14 +117,15 @@ class Timeline:
     def _extend(self, data: bytes) -> None:
         self._buf.extend(data)
         if self.spool and len(self._buf) >= SPOOL_BYTES:
-            if self._file is None:
-                import tempfile
+            with self._spooling:
+                if self._file is None:
+                    import tempfile
 
-                self._file = tempfile.TemporaryFile(prefix="voiceover-timeline-")
-            self._file.write(self._buf)
-            self._file.flush()
-            self._spooled += len(self._buf)
-            self._buf = bytearray()
+                    self._file = tempfile.TemporaryFile(prefix="voiceover-timeline-")
+                self._file.write(self._buf)
+                self._file.flush()
+                self._spooled += len(self._buf)
+                self._buf = bytearray()
 
     def prepare(self, pcm: PCM) -> bytes:
         """The piece's samples as this timeline would append them (resampled, trimmed)."""
@@ -142,16 +145,19 @@ class Timeline:
         self._extend(bytes(2 * (-self.samples % multiple)))
 
     def read(self, start: int, end: int) -> bytes:
-        """Samples [start, end) as 16-bit bytes (safe from several threads once building is done)."""
+        """Samples [start, end) as 16-bit bytes: safe from other threads, also while the timeline
+        is still being built (what is laid never changes)."""
         import os
 
-        a, b = 2 * max(0, start), 2 * min(self.samples, end)
+        with self._spooling:  # what is in the file stays there; a buffer moved to it is never changed again
+            spooled, buf, file = self._spooled, self._buf, self._file
+        a, b = 2 * max(0, start), 2 * min((spooled + len(buf)) // 2, end)
         if a >= b:
             return b""
         head = b""
-        if a < self._spooled:
-            head = os.pread(self._file.fileno(), min(b, self._spooled) - a, a)
-        return head + bytes(self._buf[max(0, a - self._spooled):max(0, b - self._spooled)])
+        if a < spooled:
+            head = os.pread(file.fileno(), min(b, spooled) - a, a)
+        return head + bytes(buf[max(0, a - spooled):max(0, b - spooled)])
 
     def close(self) -> None:
         """Drop the temporary file (the timeline is empty afterwards)."""

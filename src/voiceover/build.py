@@ -33,6 +33,7 @@ from .loudness import prewarm
 from .lock import build_lock
 from .manifest import manifest_entry, sha256, write_manifest
 from .master import master_edition
+from .masterearly import EarlyAnalysis
 from .options import BuildOptions
 from .paths import write_atomic
 from .preflight import Ready, preflight
@@ -206,14 +207,22 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
     if stats.sentences:
         reporter.note(f"{english_name(lang)}: {stats.cached} of {stats.sentences} sentences from the cache, "
                       f"{stats.synthesised} synthesised" + (f" ({stats.workers} processes)" if stats.workers > 1 else ""))
-    audio = assemble(script, plan, pcms, options.pauses)
-    reporter.stage(f"encoding {english_name(lang)} MP3" + (" (loudness-normalised)" if options.normalise else ""), 1)
-    # the captions are laid out while the master encodes (with -j 1, after it: one thread at a time)
-    captions = (lambda: prefetch_captions(audio.cues, lang)) if synthesizer.jobs > 1 else None
-    done = master_edition(audio.timeline, audio.timeline.sample_rate, audio.starts, bitrate=options.bitrate,
-                          encoder=options.encoder, normalise=options.normalise,
-                          split_chapters=options.split_chapters, cache=synthesizer.cache, jobs=synthesizer.jobs,
-                          spool=True, while_encoding=captions)
+    # with --jobs > 1 the chapters laid are analysed while the rest is laid (masterearly.py)
+    early = (EarlyAnalysis(synthesizer.cache, synthesizer.jobs - 1)
+             if synthesizer.jobs > 1 and synthesizer.cache is not None and options.normalise
+             and options.encoder == "lameenc" else None)
+    try:
+        audio = assemble(script, plan, pcms, options.pauses, laid=early.laid if early else None)
+        reporter.stage(f"encoding {english_name(lang)} MP3" + (" (loudness-normalised)" if options.normalise else ""), 1)
+        # the captions are laid out while the master encodes (with -j 1, after it: one thread at a time)
+        captions = (lambda: prefetch_captions(audio.cues, lang)) if synthesizer.jobs > 1 else None
+        done = master_edition(audio.timeline, audio.timeline.sample_rate, audio.starts, bitrate=options.bitrate,
+                              encoder=options.encoder, normalise=options.normalise,
+                              split_chapters=options.split_chapters, cache=synthesizer.cache, jobs=synthesizer.jobs,
+                              spool=True, while_encoding=captions, early=early)
+    finally:
+        if early is not None:
+            early.close()
     audio.timeline.close()
     reporter.advance()
     return Edition(language=lang, script=script, mp3=done.mp3, duration_ms=audio.duration_ms, chapters=audio.chapters,

@@ -113,12 +113,43 @@ def cuts(source: Any, bounds: Sequence[int], rate: int) -> list[int]:
     """Piece starts: 0 and each chapter start on a frame boundary with EDGE_S of silence around it."""
     if not hasattr(source, "read"):
         source = _Samples(source)
-    frame, edge, n = frame_samples(rate), 4 * rate // 10, source.samples
-    out = [0]
-    for b in bounds[1:]:
-        if b % frame == 0 and edge <= b and b + 2 * edge <= n and source.read(b - edge, b + edge) == bytes(4 * edge):
-            out.append(b)
-    return out
+    return [0] + [b for b in bounds[1:] if is_cut(source, b, source.samples, rate)]
+
+
+def cut_reach(rate: int) -> int:
+    """Samples after a chapter start that decide whether it is a cut (is_cut reads no further)."""
+    return 2 * (4 * rate // 10)
+
+
+def is_cut(source: Any, b: int, n: int, rate: int) -> bool:
+    """Whether the chapter start ``b`` of an ``n``-sample source is a cut: on a frame boundary,
+    with EDGE_S of digital silence either side and room after it."""
+    edge = 4 * rate // 10
+    return (b % frame_samples(rate) == 0 and edge <= b and b + 2 * edge <= n
+            and source.read(b - edge, b + edge) == bytes(4 * edge))
+
+
+def prime_analysis(source: Any, rate: int, start: int, end: int, cache: Cache, digest: str) -> str:
+    """The first step for the piece [start, end) of ``source`` (not its last piece), stored in the
+    cache as master_edition stores it; returns the piece's sha256 (masterearly.py: the pieces of a
+    timeline still being laid)."""
+    sha, phase = _sha256(source, start, end), start % block_period(rate)
+    _cached(cache, digest, "analysis", (sha, rate, phase, False),
+            lambda: analyse(Slice(source, start, end), rate, phase, False).parts())
+    return sha
+
+
+def _cached(cache: Cache | None, digest: str, kind: str, parts: Sequence[Any], make):
+    """(value, made now): the master's cache entry of this kind and these parts, or ``make()`` kept."""
+    if cache is None:
+        return make(), True
+    key = Cache.key(MASTER_NS, FORMAT, kind, *parts, digest)
+    got = _unpack(cache.get(MASTER_NS, key))
+    if got is not None:
+        return got, False
+    value = make()
+    cache.put_parts(MASTER_NS, key, pack_parts(*value))  # a blob may be a FileData: streamed
+    return value, True
 
 
 def edition_gain(base_lufs: float, loud_at: Callable[[int], float], goal: float, max_gain: float) -> int | None:
@@ -174,14 +205,14 @@ class _Piece:
 
 class _Master:
     def __init__(self, source: Any, rate: int, bounds: Sequence[int], *, bitrate: int, encoder: str,
-                 normalise: bool, cache: Cache | None, pool: ThreadPoolExecutor) -> None:
+                 normalise: bool, cache: Cache | None, pool: ThreadPoolExecutor, known: Any = None) -> None:
         self.source, self.rate, self.bitrate, self.encoder, self.normalise = source, rate, bitrate, encoder, normalise
         self.predict = normalise and predicts(encoder, bitrate, rate)
         self.cache = cache
         self.n = n = source.samples
         starts = cuts(source, bounds, rate) if encoder == "lameenc" else [0]
         ends = [*starts[1:], n]
-        shas = pool.map(lambda se: _sha256(source, *se), zip(starts, ends))
+        shas = pool.map(lambda se: (known and known.sha(*se)) or _sha256(source, *se), zip(starts, ends))
         self.pieces = [_Piece(s, e, e == n, s % block_period(rate), sha) for s, e, sha in zip(starts, ends, shas)]
         self.digest = _code_digest() if cache is not None else ""
         self.encoder_version = _encoder_version(encoder)  # once: with ffmpeg it runs the binary
@@ -189,15 +220,7 @@ class _Master:
         self._analyses: dict[_Piece, FileData] = {}  # each piece's packed analysis, once made or read
 
     def _cached(self, kind: str, parts: Sequence[Any], make):
-        if self.cache is None:
-            return make(), True
-        key = Cache.key(MASTER_NS, FORMAT, kind, *parts, self.digest)
-        got = _unpack(self.cache.get(MASTER_NS, key))
-        if got is not None:
-            return got, False
-        value = make()
-        self.cache.put_parts(MASTER_NS, key, pack_parts(*value))  # a blob may be a FileData: streamed
-        return value, True
+        return _cached(self.cache, self.digest, kind, parts, make)
 
     def piece(self, p: _Piece) -> Slice:
         return Slice(self.source, p.start, p.end)
@@ -303,7 +326,8 @@ class _Master:
 def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: int = 64,
                    encoder: str = "lameenc", normalise: bool = True, split_chapters: bool = False,
                    cache: Cache | None = None, jobs: int = 1, target_lufs: float = lo.MONO_TARGET,
-                   spool: bool = False, while_encoding: Callable[[], None] | None = None) -> Mastered:
+                   spool: bool = False, while_encoding: Callable[[], None] | None = None,
+                   early: Any = None) -> Mastered:
     """The edition's MP3 from its timeline: per-chapter pieces normalised, encoded and joined.
 
     Args:
@@ -317,6 +341,8 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
         spool: ``Mastered.mp3`` is a filedata.FileData (a temporary file), not bytes.
         while_encoding: called once as the first encoding starts (the caller starts work of its
             own there: LAME and numpy leave the GIL free then, unlike the analysis before it).
+        early: a masterearly.EarlyAnalysis that analysed pieces while the timeline was laid: their
+            analyses are in the cache, their sha256 known (a piece it has not started is done here).
 
     Same samples and settings → the same bytes, whatever ``jobs`` and whatever the cache holds.
     """
@@ -324,9 +350,16 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
     if source.samples < 1:
         raise EncodeError("nothing to encode: the audio is empty (did every segment come out silent?)")
     with ThreadPoolExecutor(max(1, jobs), thread_name_prefix="voiceover-master") as pool:
-        m = _Master(source, rate, bounds, bitrate=bitrate, encoder=encoder, normalise=normalise, cache=cache, pool=pool)
+        m = _Master(source, rate, bounds, bitrate=bitrate, encoder=encoder, normalise=normalise, cache=cache, pool=pool,
+                    known=early)
+
+        def blocks_of(p: _Piece):
+            if early is not None:
+                early.claim(p.start, p.end)  # done, or under way and waited for, or not started and dropped
+            return m.blocks(p)
+
         pieces = m.pieces
-        blocks = list(pool.map(m.blocks, pieces)) if normalise else []
+        blocks = list(pool.map(blocks_of, pieces)) if normalise else []
         shift, ceiling = lo.MP3_LOUDNESS_SHIFT_LU, lo.LIMIT_CEILING_DBFS
         loud: dict[str, Any] = {}
         for _ in range(3 if normalise else 1):

@@ -126,3 +126,16 @@ def test_cold_j1_cold_j2_and_warm_builds_are_byte_identical(tmp_path, monkeypatc
     assert {Path(n).suffix for n in files} >= {".mp3", ".vtt", ".srt", ".json", ".txt", ".md"}
     assert runs["cold-j2"][0] == files
     assert runs["warm-j2"][0] == files
+
+
+def test_the_real_interview_is_the_same_with_any_jobs(tmp_path, shared_interview):
+    """The user's document, espeak voices: cold -j 1 and two cold -j 2 builds (the worker and the
+    parent share the sentences differently each time) publish the same bytes."""
+    script = load_script(shared_interview)
+    out = {}
+    for name, jobs in (("j1", 1), ("j2a", 2), ("j2b", 2)):
+        result = build(script, BuildOptions(out=tmp_path / name, voices=ESPEAK_ONLY_VOICES, jobs=jobs,
+                                            cache_dir=tmp_path / f"cache-{name}"),
+                       input_bytes=shared_interview.read_bytes())
+        out[name] = _files(result.folder)
+    assert out["j2a"] == out["j1"] and out["j2b"] == out["j1"]

@@ -176,16 +176,18 @@ def test_an_installed_neural_voice_is_preferred(tmp_path, monkeypatch):
     assert rows["q"].gender == "female" and rows["q"].voice.engine == "espeak"
 
 
-def test_espeak_calibration_is_spoken_by_a_worker_not_the_build(tmp_path, monkeypatch):
-    """espeak's output depends on what its process spoke before, so the plan's calibration is spoken
-    by a fresh speech worker: the build's own engine is never called, and the pitch is measured here
-    (f0_track bit for bit as before: same f0 without the centroid)."""
+def test_an_engine_that_isolates_side_calls_is_calibrated_by_a_worker_not_the_build(tmp_path, monkeypatch):
+    """An engine whose output could depend on what its process spoke before says so
+    (isolate_side_calls): the plan's calibration is then spoken by a fresh speech worker, the
+    build's own engine is never called, and the pitch is measured here (f0_track bit for bit as
+    before: same f0 without the centroid). espeak no longer needs it (its primer), so it stands in."""
     from voiceover import persona
     from voiceover.tts.espeak import EspeakEngine
 
     def refuse(self, text, voice, language):
         raise AssertionError("the calibration was spoken in the build's process")
 
+    monkeypatch.setattr(EspeakEngine, "isolate_side_calls", True)
     monkeypatch.setattr(EspeakEngine, "synthesize", refuse)
     voices = [Voice("espeak", "en-us+f5", 155, 30), Voice("espeak", "en-us+klatt5", 155, 60), Voice("espeak", "xx-no", 155, 50)]
     got = persona.measure_voices([(v, "en") for v in voices], Cache(tmp_path))
@@ -196,38 +198,45 @@ def test_espeak_calibration_is_spoken_by_a_worker_not_the_build(tmp_path, monkey
     assert np.array_equal(with_centroid[0], without[0]) and without[1] is None
 
 
-def test_every_language_is_calibrated_by_one_worker_and_threads_change_no_figure(tmp_path, monkeypatch):
-    """preflight measures the voices of every language at once: one worker process start for an
-    en/ru/kk build, not one per language; measuring the pitch in two threads gives the figures one
-    thread gives (the cache holds the same bytes)."""
+def test_every_language_is_calibrated_at_once_and_threads_change_no_figure(tmp_path, monkeypatch):
+    """preflight measures the voices of every language in one pass (one worker start, were the
+    engine isolated; here espeak speaks them in this process: no worker at all), not one pass per
+    language; measuring the pitch in two threads gives the figures one thread gives (the cache
+    holds the same bytes)."""
+    from pathlib import Path
+
     from voiceover import persona, speech_workers
     from voiceover.options import BuildOptions
     from voiceover.preflight import Problems, preflight
-
-    started = []
-    real = speech_workers._Worker.__init__
-
-    def counting(self, path):
-        started.append(path)
-        real(self, path)
-
-    monkeypatch.setattr(speech_workers._Worker, "__init__", counting)
-    from pathlib import Path
-
     from voiceover.script import Chapter, Segment
 
+    workers, passes = [], []
+    real_worker, real_here = speech_workers._Worker.__init__, persona._measure_here
+
+    def counting_worker(self, path):
+        workers.append(path)
+        real_worker(self, path)
+
+    def counting_here(todo, jobs=1):
+        if todo:
+            passes.append(len(todo))
+        return real_here(todo, jobs)
+
+    monkeypatch.setattr(speech_workers._Worker, "__init__", counting_worker)
+    monkeypatch.setattr(persona, "_measure_here", counting_here)
     script = Script("t", "en", SCRIPT.speakers, (Chapter("intro", "Intro", (
         Segment("s1", "n", "The dam opened in May."), Segment("s2", "q", "Why now?"),
         Segment("s3", "a", "Because the river rose.")),),))
     cfg = VoiceConfig.load(Path(__file__).parent.parent / "voices" / "espeak-only.toml")
     stores = {}
     for jobs in (1, 2):
-        started.clear()
+        workers.clear()
+        passes.clear()
         options = BuildOptions(out=tmp_path / "out", languages=("en", "ru", "kk"), jobs=jobs,
                                cache_dir=tmp_path / f"cache-{jobs}")
         ready = preflight(script, options, cfg, Problems())  # no translation model here: not what is tested
         assert set(ready.voices) == {"en", "ru", "kk"}
-        assert len(started) == 1, started  # the three languages' voices in one worker
+        assert workers == [] and len(passes) == 1 and passes[0] >= 9, (workers, passes)  # all three at once
         stores[jobs] = {p.name: p.read_bytes() for p in (tmp_path / f"cache-{jobs}" / persona.MEASURE_NS).rglob("*")
                         if p.is_file()}
     assert len(stores[1]) >= 9 and stores[1] == stores[2]

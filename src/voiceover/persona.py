@@ -123,7 +123,7 @@ def measure_voices(pairs, cache: Cache | None = None, jobs: int = 1) -> dict[tup
     isolated = [t for t in todo if t[3].isolate_side_calls]
     here = [t for t in todo if not t[3].isolate_side_calls]
     results = _measure_in_child([(t[3], Job(t[2], t[0][0], t[0][1])) for t in isolated], jobs) if isolated else []
-    results += [_measure(p[0], p[1], text) for p, _, text, _ in here]
+    results += _measure_here([(p[0], p[1], text) for p, _, text, _ in here], jobs)
     for (pair, key, _, _), f0 in zip(isolated + here, results):
         if f0 == _FAILED:
             continue
@@ -140,13 +140,31 @@ def _f0(pcm: PCM) -> float | None:
     return measure([pcm.samples], pcm.sample_rate, centroid=False).f0_hz
 
 
-def _measure(voice: Voice, language: str, text: str):
-    """Median f0 of ``voice`` speaking ``text`` in this process; _FAILED when the engine refuses."""
+def _measure_here(todo: list[tuple[Voice, str, str]], jobs: int = 1) -> list:
+    """Median f0 of each (voice, language, sentence) spoken in this process, one after another;
+    _FAILED where the engine refuses. With ``jobs`` > 1 the pitch is measured in threads while the
+    next voice speaks (numpy, imported there first, releases the GIL; so do the engines' C calls)."""
+    if jobs < 2 or len(todo) < 2:
+        return [_f0_or_failed(_speak_here(*t)) for t in todo]
+    with ThreadPoolExecutor(jobs, thread_name_prefix="voiceover-calibration") as pool:
+        pool.submit(_import_numpy)
+        futures = [pool.submit(_f0_or_failed, _speak_here(*t)) for t in todo]
+        return [f.result() for f in futures]
+
+
+def _speak_here(voice: Voice, language: str, text: str) -> PCM | None:
     try:
-        pcm = get_engine(voice.engine).synthesize(text, voice, language)
+        return get_engine(voice.engine).synthesize(text, voice, language)
     except VoiceoverError:
-        return _FAILED
-    return _f0(pcm)
+        return None
+
+
+def _f0_or_failed(pcm: PCM | None):
+    return _FAILED if pcm is None else _f0(pcm)
+
+
+def _import_numpy() -> None:
+    import numpy  # noqa: F401
 
 
 def _measure_in_child(requests: list[tuple[Engine, Job]], jobs: int = 1) -> list:

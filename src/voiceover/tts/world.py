@@ -131,7 +131,7 @@ def transform(samples: bytes, sample_rate: int, persona: Persona, *, peak: float
     x = np.frombuffer(samples, dtype="<i2").astype(np.float64) / 32768.0
     from ..pitch import f0_track
 
-    track, _ = f0_track(x, sample_rate)
+    track, _ = f0_track(x, sample_rate, centroid=False)  # the same f0; the centroid is not used
     anchor = float(np.median(track[track > 0])) if (track > 0).sum() >= 3 else None
     f0, t = pw.dio(x, sample_rate, f0_floor=F0_FLOOR, f0_ceil=F0_CEIL, frame_period=FRAME_MS)
     f0 = pw.stonemask(x, octave_correct(pw.stonemask(x, f0, t, sample_rate), anchor), t, sample_rate)

@@ -132,7 +132,7 @@ def _workers_of(cache: Path) -> list[int]:
         if not d.name.isdigit():
             continue
         try:
-            if b"voiceover.speech_workers" in (d / "cmdline").read_bytes() and str(cache).encode() in (d / "environ").read_bytes():
+            if b"voiceover.speech_worker" in (d / "cmdline").read_bytes() and str(cache).encode() in (d / "environ").read_bytes():
                 pids.append(int(d.name))
         except OSError:
             pass

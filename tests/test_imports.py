@@ -118,3 +118,56 @@ def test_stages_below_the_engines_do_not_import_them():
     graph = import_graph()
     for name in ("voiceover.audio", "voiceover.loudness", "voiceover.ffmpeg", "voiceover.check"):
         assert not {d for d in graph[name] if d.startswith("voiceover.tts")}, name
+
+
+# -- what a speech worker loads -------------------------------------------------------------------
+# A build waits for its workers' first answers (the plan's calibration, the speech of -j 2), and
+# every module a worker imports is paid for there: an espeak worker loads these of ours, and none
+# of the heavy modules below (Piper's and gTTS's engines pulled in tomllib, json, tempfile, the
+# ONNX reader; the pool's subprocess and queue belong to the build's process).
+WORKER_OURS = {"voiceover", "voiceover.core", "voiceover.errors", "voiceover.interrupts", "voiceover.speech_job",
+               "voiceover.speech_worker", "voiceover.tts", "voiceover.tts.base", "voiceover.tts.espeak"}
+WORKER_NEVER = {"voiceover.speech_workers", "voiceover.tts.piper", "voiceover.tts.gtts", "voiceover.tts.world",
+                "voiceover.tts.piper_session", "voiceover.tts.onnx_split", "voiceover.lexicon", "voiceover.voice_store",
+                "voiceover.ffmpeg", "voiceover.cache", "tomllib", "json", "tempfile", "hashlib", "shutil", "subprocess",
+                "queue", "selectors", "concurrent.futures", "numpy", "onnxruntime", "gtts", "requests"}
+
+
+def _loaded_by(code: str) -> set[str]:
+    import json
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    out = subprocess.run([sys.executable, "-c", code + "\nimport json, sys\nprint(json.dumps(sorted(sys.modules)))"],
+                         env=env, capture_output=True, text=True, check=True).stdout
+    return set(json.loads(out.splitlines()[-1])) - {"json", "json.decoder", "json.encoder", "json.scanner"}
+
+
+def test_a_speech_worker_imports_only_its_engine():
+    """What `python -m voiceover.speech_worker` loads before its first espeak sentence."""
+    loaded = _loaded_by("import voiceover.speech_worker, voiceover.tts.espeak\n"
+                        "from voiceover.tts.espeak import EspeakEngine\nEspeakEngine()")
+    assert {m for m in loaded if m.startswith("voiceover")} == WORKER_OURS
+    assert not loaded & WORKER_NEVER, sorted(loaded & WORKER_NEVER)
+
+
+def test_the_built_in_engines_load_with_the_registry_not_the_package():
+    loaded = _loaded_by("import voiceover.tts")
+    assert not {m for m in loaded if m.startswith("voiceover.tts.") and m != "voiceover.tts.base"}
+    loaded = _loaded_by("from voiceover.tts import ENGINES\nassert sorted(ENGINES) == ['espeak', 'gtts', 'piper']")
+    assert {"voiceover.tts.espeak", "voiceover.tts.piper", "voiceover.tts.gtts"} <= loaded
+
+
+def test_the_worker_set_is_checked_against_the_static_graph():
+    """The worker module's load-time imports of our own modules, read from the source, are a subset
+    of WORKER_OURS (the engine module it is told comes on top)."""
+    graph = import_graph()
+    seen, todo = set(), ["voiceover.speech_worker"]
+    while todo:
+        name = todo.pop()
+        if name not in seen:
+            seen.add(name)
+            todo += graph[name]
+    assert seen <= WORKER_OURS, sorted(seen - WORKER_OURS)

@@ -30,6 +30,7 @@ REFERENCE = "en"  # the language whose role voices set the pitch order (all edit
 BAND_SPLIT_HZ = (MALE_MAX_HZ + FEMALE_MIN_HZ) / 2
 MEASURE_NS = "voicemeasure"
 MEASURE_FORMAT = 1
+AHEAD = 32  # calibration jobs queued in a worker's stdin at a time (~300 bytes each: far under a pipe's 64 KiB)
 CALIBRATION = {
     "en": "The river rose by two metres last spring, and many families left their homes.",
     "ru": "Весной река поднялась на два метра, и многие семьи покинули свои дома.",
@@ -170,9 +171,10 @@ def _import_numpy() -> None:
 def _measure_in_child(requests: list[tuple[Engine, Job]], jobs: int = 1) -> list:
     """The f0 of each job spoken in a fresh speech worker process (one per engine) that speaks
     nothing else, so the build's own process never speaks the calibration; _FAILED when the
-    engine refused or no worker could speak it. Each voice's pitch is measured here while the
-    worker speaks the next (``jobs`` at a time). The worker ignores Ctrl-C (the build handles it)
-    and stops when its stdin closes."""
+    engine refused or no worker could speak it. Every job is queued at once, one a batch (a voice
+    the engine refuses fails alone), so the worker speaks them back to back while this process
+    loads numpy and measures each voice's pitch as it comes (``jobs`` at a time). The worker
+    ignores Ctrl-C (the build handles it) and stops when its stdin closes."""
     out: list = [_FAILED] * len(requests)
     pool = ThreadPoolExecutor(jobs, thread_name_prefix="voiceover-calibration") if jobs > 1 else None
     pending: dict[int, Future] = {}
@@ -180,16 +182,18 @@ def _measure_in_child(requests: list[tuple[Engine, Job]], jobs: int = 1) -> list
     for i, (engine, _) in enumerate(requests):
         by_engine.setdefault(type(engine), []).append(i)
     workers = {cls: open_worker(cls) for cls in by_engine}  # they start now…
-    import numpy  # noqa: F401 - …while this process loads what measures their pitch
+    queued = {cls: w is not None and all([w.send([requests[i][1]]) for i in by_engine[cls][:AHEAD]])
+              for cls, w in workers.items()}
+    import numpy.fft  # noqa: F401 - …while this process loads what measures their pitch
     try:
         for cls, indices in by_engine.items():
             worker = workers[cls]
-            if worker is None or not worker.send([requests[indices[0]][1]]):
+            if not queued[cls]:
                 continue
-            for k, i in enumerate(indices):  # one job a call: a voice the engine refuses fails alone
+            for k, i in enumerate(indices):
                 got = worker.receive()
-                if k + 1 < len(indices) and not isinstance(got, _WorkerLost):
-                    worker.send([requests[indices[k + 1]][1]])
+                if k + AHEAD < len(indices) and not isinstance(got, _WorkerLost):
+                    worker.send([requests[indices[k + AHEAD]][1]])
                 if isinstance(got, list):
                     if pool is None:
                         out[i] = _f0(got[0])

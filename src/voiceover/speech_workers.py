@@ -1,9 +1,9 @@
 """Speaks one engine's sentences with the best means it allows: in this process, threads or workers.
 
-Engines with ``thread_safe`` run in threads; the others in worker processes (`python -m
-voiceover.speech_workers`: fresh interpreters, since a fork after libespeak-ng or onnxruntime was
-loaded in the parent is unsafe), which import the engine by its module path and speak batches of
-jobs sent as pickles over their stdin. The parent process speaks too, so ``-j 2`` means the parent
+Engines with ``thread_safe`` run in threads; the others in worker processes (speech_worker.py,
+`python -m voiceover.speech_worker`: fresh interpreters, since a fork after libespeak-ng or
+onnxruntime was loaded in the parent is unsafe), which import the engine by its module path and
+speak batches of jobs sent as pickles over their stdin. The parent process speaks too, so ``-j 2`` means the parent
 and one worker. An engine that a fresh process cannot import (one registered at run time) is
 spoken in the parent. Results are handed to ``done`` one sentence at a time, whatever the order
 they were spoken in; the caller puts them back in script order.
@@ -14,12 +14,9 @@ from __future__ import annotations
 import contextlib
 import importlib
 import math
-import os
 import pickle
 import queue
 import select
-import signal
-import struct
 import subprocess
 import sys
 import threading
@@ -31,6 +28,7 @@ from . import interrupts
 from .core import PCM
 from .errors import SynthesisError
 from .speech_job import Job, speak_job
+from .speech_worker import read_message, write_message
 from .tts import Engine
 
 MIN_PARALLEL = 6  # fewer misses than this are spoken in the parent: a worker takes ~0.2 s to start
@@ -162,7 +160,7 @@ _WorkerLost = WorkerLost
 
 
 class _Worker:
-    """One `python -m voiceover.speech_workers` process speaking batches sent as pickles over its stdin.
+    """One `python -m voiceover.speech_worker` process speaking batches sent as pickles over its stdin.
 
     A plain subprocess rather than multiprocessing: it never re-imports the caller's __main__
     (an unguarded script would start workers recursively), starts no resource tracker, and
@@ -171,12 +169,12 @@ class _Worker:
     """
 
     def __init__(self, path: tuple[str, str]) -> None:
-        self.proc = subprocess.Popen([sys.executable, "-m", "voiceover.speech_workers"], stdin=subprocess.PIPE,
+        self.proc = subprocess.Popen([sys.executable, "-m", "voiceover.speech_worker"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.ready = False
         self.lost = False
         try:
-            _send(self.proc.stdin, path)
+            write_message(self.proc.stdin, path)
         except OSError:
             self.lost = True
 
@@ -200,7 +198,7 @@ class _Worker:
             raise _WorkerLost()
         if not self.ready:
             try:
-                status, payload = _recv(self.proc.stdout)
+                status, payload = read_message(self.proc.stdout)
             except (OSError, EOFError, ValueError, pickle.UnpicklingError):
                 status, payload = "lost", None
             if status != "ready":
@@ -212,28 +210,33 @@ class _Worker:
         """Results for the jobs, or the exception the engine raised; _WorkerLost if it died."""
         self._handshake()
         try:
-            _send(self.proc.stdin, jobs)
-            status, payload = _recv(self.proc.stdout)
+            write_message(self.proc.stdin, jobs)
+            status, payload = read_message(self.proc.stdout)
         except (OSError, EOFError, ValueError, pickle.UnpicklingError):
             self.lost = True
             raise _WorkerLost() from None
         return payload if status == "ok" else _as_error(payload)
 
     def send(self, jobs: list[Job]) -> bool:
-        """Send jobs without waiting for them (``receive`` gets the answer); False if it is gone."""
+        """Queue a batch without waiting, even before the worker is ready (the pipe holds it; keep
+        what is queued small); ``receive`` gets the answers in order. False if it is gone."""
+        if self.lost:
+            return False
         try:
-            self._handshake()
-            _send(self.proc.stdin, jobs)
-        except (_WorkerLost, OSError, ValueError):
+            write_message(self.proc.stdin, jobs)
+        except (OSError, ValueError):
             self.lost = True
             return False
         return True
 
     def receive(self) -> list[PCM] | BaseException:
-        """The PCM of the jobs last sent, or the exception the engine raised (_WorkerLost: the
-        worker is gone)."""
+        """The PCM of the oldest batch sent and not yet received, or the exception the engine
+        raised (_WorkerLost: the worker is gone)."""
         try:
-            status, payload = _recv(self.proc.stdout)
+            self._handshake()
+            status, payload = read_message(self.proc.stdout)
+        except _WorkerLost as exc:
+            return exc
         except (OSError, EOFError, ValueError, pickle.UnpicklingError):
             self.lost = True
             return _WorkerLost()
@@ -267,23 +270,6 @@ def _as_error(payload) -> BaseException:
     return SynthesisError(f"a speech worker failed: {payload}")
 
 
-def _send(stream, obj) -> None:
-    data = pickle.dumps(obj, protocol=pickle.HIGHEST_PROTOCOL)
-    stream.write(struct.pack("<Q", len(data)) + data)
-    stream.flush()
-
-
-def _recv(stream):
-    head = stream.read(8)
-    if len(head) < 8:
-        raise EOFError
-    (size,) = struct.unpack("<Q", head)
-    data = stream.read(size)
-    if len(data) < size:
-        raise EOFError
-    return pickle.loads(data)
-
-
 def _import_path(cls: type) -> tuple[str, str] | None:
     """(module, qualname) a fresh process can import the engine class by, or None."""
     module, qualname = cls.__module__, cls.__qualname__
@@ -296,41 +282,3 @@ def _import_path(cls: type) -> tuple[str, str] | None:
     except (ImportError, AttributeError):
         return None
     return (module, qualname) if obj is cls else None
-
-
-# -- inside a worker process --------------------------------------------------------------------
-def _worker_main() -> None:
-    """The worker loop: the engine's import path, then job batches, until stdin closes."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle; stdin closing stops us
-    stdin, out = sys.stdin.buffer, os.fdopen(os.dup(1), "wb")
-    os.dup2(2, 1)  # a stray print in an engine must not corrupt the protocol
-    try:
-        module, qualname = _recv(stdin)
-        obj = importlib.import_module(module)
-        for part in qualname.split("."):
-            obj = getattr(obj, part)
-        engine = obj()
-    except EOFError:
-        return
-    except Exception as exc:  # noqa: BLE001 - reported to the parent, which speaks instead
-        _send(out, ("failed", repr(exc)))
-        return
-    _send(out, ("ready", None))
-    while True:
-        try:
-            jobs = _recv(stdin)
-        except EOFError:
-            return
-        try:
-            result = ("ok", [(p.samples, p.sample_rate) for p in (speak_job(engine, j) for j in jobs)])
-        except Exception as exc:  # noqa: BLE001 - re-raised in the parent
-            try:
-                pickle.dumps(exc)
-                result = ("error", exc)
-            except Exception:  # noqa: BLE001
-                result = ("error", f"{type(exc).__name__}: {exc}")
-        _send(out, result)
-
-
-if __name__ == "__main__":
-    _worker_main()

@@ -31,7 +31,7 @@ from .speech_job import Job, speak_job
 from .speech_worker import read_message, write_message
 from .tts import Engine
 
-MIN_PARALLEL = 6  # fewer misses than this are spoken in the parent: a worker takes ~0.2 s to start
+MIN_PARALLEL = 6  # fewer misses than this are spoken in the parent: a worker takes ~0.05 s to start
 PROBE_S = 2.0  # the longest the parent speaks alone while the workers start (it learns the pace)
 WORKERS_WORTH_S = 0.1  # use the started workers only if the rest would take longer than this alone
 MAX_BATCH = 16  # sentences per worker task: amortises the round trip, keeps the load balanced
@@ -55,7 +55,7 @@ def speak_all(engine: Engine, work: list[tuple[str, Job]], done: Done, jobs: int
             for (key, _), pcm in zip(work, pool.map(lambda kj: speak_job(engine, kj[1]), work)):
                 done(key, pcm)
         return n
-    # The workers start at once (~0.2 s: an interpreter, the engine's import); the parent speaks
+    # The workers start at once (~0.05 s: an interpreter, the engine's import); the parent speaks
     # meanwhile, so their start costs no time, and learns the pace: a short rest it keeps.
     workers = [_Worker(path) for _ in range(n - 1)]
     try:

@@ -3,10 +3,10 @@
 Engines with ``thread_safe`` run in threads; the others in worker processes (speech_worker.py,
 `python -m voiceover.speech_worker`: fresh interpreters, since a fork after libespeak-ng or
 onnxruntime was loaded in the parent is unsafe), which import the engine by its module path and
-speak batches of jobs sent as pickles over their stdin. The parent process speaks too, so ``-j 2`` means the parent
-and one worker. An engine that a fresh process cannot import (one registered at run time) is
-spoken in the parent. Results are handed to ``done`` one sentence at a time, whatever the order
-they were spoken in; the caller puts them back in script order.
+speak batches of jobs sent as pickles over their stdin. The parent process speaks too, so
+``-j 2`` means the parent and one worker. An engine that a fresh process cannot import (one
+registered at run time) is spoken in the parent. Results are handed to ``done`` one sentence at
+a time, whatever the order they were spoken in; the caller puts them back in script order.
 """
 
 from __future__ import annotations

@@ -3,33 +3,37 @@
 The built-in engines' modules are imported when the registry is first used (``ENGINES``,
 ``get_engine``, ``register``), not when this package loads: a speech worker imports only the one
 engine it runs (``voiceover.tts.espeak``), which loads this package but not Piper's or gTTS's
-modules (measured: ~45 ms of a worker's ~90 ms of imports). Heavy libraries load inside each
-engine when it is first used.
+modules and what they import (tomllib, json, tempfile, the ONNX reader: about half of what a
+worker used to load). Heavy libraries load inside each engine when it is first used.
 """
 
 from __future__ import annotations
+
+import threading
 
 from ..errors import EngineUnavailable
 from .base import Engine
 
 _ENGINES: dict[str, type[Engine]] = {}
 _INSTANCES: dict[str, Engine] = {}
-_loaded = False
+_LOADED = threading.Event()
+_LOADING = threading.Lock()
 
 
 def _registry() -> dict[str, type[Engine]]:
-    """The registry, with the built-in engines in it (imported on the first call)."""
-    global _loaded
-    if not _loaded:
-        _loaded = True
-        # Each module imports only the standard library and our own modules at load time;
-        # piper/onnxruntime and gTTS are imported inside their engines on first use.
-        from .espeak import EspeakEngine
-        from .gtts import GttsEngine
-        from .piper import PiperEngine
+    """The registry, with the built-in engines in it (imported on the first call, in one thread)."""
+    if not _LOADED.is_set():
+        with _LOADING:
+            if not _LOADED.is_set():
+                # Each module imports only the standard library and our own modules at load time;
+                # piper/onnxruntime and gTTS are imported inside their engines on first use.
+                from .espeak import EspeakEngine
+                from .gtts import GttsEngine
+                from .piper import PiperEngine
 
-        for cls in (EspeakEngine, PiperEngine, GttsEngine):
-            _ENGINES[cls.name] = cls
+                for cls in (EspeakEngine, PiperEngine, GttsEngine):
+                    _ENGINES[cls.name] = cls
+                _LOADED.set()
     return _ENGINES
 
 

@@ -240,3 +240,24 @@ def test_every_language_is_calibrated_at_once_and_threads_change_no_figure(tmp_p
         stores[jobs] = {p.name: p.read_bytes() for p in (tmp_path / f"cache-{jobs}" / persona.MEASURE_NS).rglob("*")
                         if p.is_file()}
     assert len(stores[1]) >= 9 and stores[1] == stores[2]
+
+
+def test_pitch_threads_start_after_every_engine_has_spoken_once(tones, monkeypatch):
+    """An engine's first call makes its imports (Piper's onnxruntime imports numpy), and numpy
+    imported by two threads at once fails: with --jobs 2 the pitch threads (and numpy's import)
+    start only once every engine of the calibration has spoken a voice; the figures are those of
+    one thread, in order."""
+    from voiceover import persona
+
+    events = []
+    real_speak, real_f0 = persona._speak_here, persona._f0_or_failed
+    monkeypatch.setattr(persona, "_speak_here", lambda v, lang, t: (events.append(("speak", v.engine)), real_speak(v, lang, t))[1])
+    monkeypatch.setattr(persona, "_import_numpy", lambda: events.append(("numpy", "")))
+    monkeypatch.setattr(persona, "_f0_or_failed", lambda p: (events.append(("f0", "")), real_f0(p))[1])
+    todo = [(Voice("tones", f"t{f}"), "en", "x") for f in (110, 200, 130)]
+    todo.insert(2, (Voice("espeak", "en-us+f5", 155, 50), "en", "The dam opened in May."))
+    got = persona._measure_here(todo, jobs=2)
+    first_thread = min(i for i, e in enumerate(events) if e[0] in ("numpy", "f0"))
+    assert ("speak", "espeak") in events[:first_thread]
+    assert got == persona._measure_here(todo, jobs=1)
+    assert got[0] == pytest.approx(110, rel=0.03) and got[3] == pytest.approx(130, rel=0.03)

@@ -144,13 +144,29 @@ def _f0(pcm: PCM) -> float | None:
 def _measure_here(todo: list[tuple[Voice, str, str]], jobs: int = 1) -> list:
     """Median f0 of each (voice, language, sentence) spoken in this process, one after another;
     _FAILED where the engine refuses. With ``jobs`` > 1 the pitch is measured in threads while the
-    next voice speaks (numpy, imported there first, releases the GIL; so do the engines' C calls)."""
+    next voice speaks (numpy, imported there first, releases the GIL; so do the engines' C calls).
+
+    The threads start once every engine here has spoken a voice: an engine's first call makes its
+    imports (Piper's onnxruntime imports numpy), and numpy imported by two threads at once fails
+    ("partially initialized module").
+    """
     if jobs < 2 or len(todo) < 2:
         return [_f0_or_failed(_speak_here(*t)) for t in todo]
+    cold = {voice.engine for voice, _, _ in todo}  # engines that have not spoken yet
     with ThreadPoolExecutor(jobs, thread_name_prefix="voiceover-calibration") as pool:
-        pool.submit(_import_numpy)
-        futures = [pool.submit(_f0_or_failed, _speak_here(*t)) for t in todo]
-        return [f.result() for f in futures]
+        waiting: list[PCM | None] = []
+        futures: list[Future] = []
+        for voice, language, text in todo:
+            pcm = _speak_here(voice, language, text)
+            if pcm is not None:
+                cold.discard(voice.engine)
+            waiting.append(pcm)
+            if not cold:
+                if not futures:
+                    pool.submit(_import_numpy)
+                futures += [pool.submit(_f0_or_failed, p) for p in waiting]
+                waiting = []
+        return [f.result() for f in futures] + [_f0_or_failed(p) for p in waiting]
 
 
 def _speak_here(voice: Voice, language: str, text: str) -> PCM | None:

@@ -57,14 +57,14 @@ from .errors import EncodeError
 from .filedata import Data, FileData, sha256
 from .filedata import spool as spooled
 from .masterblocks import BLOCK_SAMPLES, Analysis, analyse, gated_lufs
+from .mastergain import GAIN_STEP_DB, Headroom, Level, edition_gain
 from .masterpack import _code_digest, _encoder_version, _unpack, pack_parts
 from .masterstream import FrameWriter, Slice, finite
 from .mp3info import ENCODER_DELAY, frame_samples, lame_info_frame
 from .truepeak import TruePeak
 
 MASTER_NS = "master"
-FORMAT = 2  # bump when a key or a stored value changes meaning
-GAIN_STEP_DB = 0.1  # the edition gain's resolution: ±0.05 LU, far inside the ±1 LU tolerance
+FORMAT = 3  # bump when a key or a stored value changes meaning
 EDGE_S = 0.4  # digital silence a cut needs on each side: one gating block
 TAIL = 2 * ENCODER_DELAY  # samples LAME adds to a piece: its delay and its least padding
 PREDICT_MIN_KBPS = 64  # lameenc at this bitrate or more (22.05 kHz): loudness predicted, not decoded
@@ -152,27 +152,6 @@ def _cached(cache: Cache | None, digest: str, kind: str, parts: Sequence[Any], m
     return value, True
 
 
-def edition_gain(base_lufs: float, loud_at: Callable[[int], float], goal: float, max_gain: float) -> int | None:
-    """The edition gain, in GAIN_STEP_DB steps, whose limited loudness ``loud_at(steps)`` is
-    nearest ``goal``: secant steps on the step grid from the plain-gain guess (None: silence)."""
-    if not math.isfinite(base_lufs):
-        return None
-    top = math.floor(max_gain / GAIN_STEP_DB)
-    s = min(top, round((goal - base_lufs) / GAIN_STEP_DB))
-    seen: dict[int, float] = {}
-    prev = None
-    for _ in range(8):
-        seen[s] = loud_at(s)
-        if abs(seen[s] - goal) <= GAIN_STEP_DB / 2:
-            break
-        slope = 1.0 if prev is None else (seen[s] - seen[prev]) / ((s - prev) * GAIN_STEP_DB)
-        nxt = min(top, s + round((goal - seen[s]) / GAIN_STEP_DB / max(0.2, min(1.0, slope))))
-        if nxt in seen:
-            break
-        prev, s = s, nxt
-    return min(seen, key=lambda k: (abs(seen[k] - goal), k))
-
-
 # -- the edition ------------------------------------------------------------------------------------
 @dataclass
 class Mastered:
@@ -230,8 +209,8 @@ class _Master:
         this edition's temporary file. Only the blocks are kept between steps (``blocks``): the
         1 ms chunk statistics are read when the piece is limited or rendered, so memory does not
         grow with the length of the edition."""
-        if p in self._analyses:
-            return Analysis.from_parts(*_unpack(self._analyses[p].read(), view=True))
+        if p in self._analyses:  # written by this edition a moment ago: not checked again
+            return Analysis.from_parts(*_unpack(self._analyses[p].read(), view=True, checked=False))
 
         def make():  # through the stored form: one representation, cold or warm
             return analyse(self.piece(p), self.rate, p.phase, p.last).parts()
@@ -246,12 +225,13 @@ class _Master:
         return self.analysis(p).blocks
 
     def limited(self, p: _Piece, steps: int, ceiling: float):
-        """The piece's block mean squares at this gain, through the limiter."""
+        """The piece's block mean squares at this gain, through the limiter, and its Headroom."""
         def make():
-            return {}, [self.analysis(p).blocks_at(steps * GAIN_STEP_DB, ceiling).astype("<f8").tobytes()]
+            blocks, room = self.analysis(p).limited_at(steps * GAIN_STEP_DB, ceiling, headroom=True)
+            return {}, [blocks.astype("<f8").tobytes(), room.to_bytes()]
 
         (_, blobs), _ = self._cached("limited", (p.sha, self.rate, p.phase, p.last, steps, round(ceiling, 4)), make)
-        return _np().frombuffer(blobs[0], "<f8")
+        return _np().frombuffer(blobs[0], "<f8"), Headroom.from_bytes(blobs[1])
 
     def rendered(self, p: _Piece, steps: int | None, ceiling: float) -> Iterator[bytes]:
         """The piece's samples at the edition gain, through the limiter, a block at a time."""
@@ -362,11 +342,15 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
         blocks = list(pool.map(blocks_of, pieces)) if normalise else []
         shift, ceiling = lo.MP3_LOUDNESS_SHIFT_LU, lo.LIMIT_CEILING_DBFS
         loud: dict[str, Any] = {}
+        levels: dict[tuple[int, float], Level] = {}  # each gain's limited loudness, run once
         for _ in range(3 if normalise else 1):
             steps = None
             if normalise:
-                def loud_at(st: int) -> float:
-                    return gated_lufs(list(pool.map(lambda p: m.limited(p, st, ceiling), pieces)))
+                def loud_at(st: int, ceiling: float = ceiling) -> Level:
+                    if (st, ceiling) not in levels:
+                        got = list(pool.map(lambda p: m.limited(p, st, ceiling), pieces))
+                        levels[st, ceiling] = Level(gated_lufs([g[0] for g in got]), Headroom.sum([g[1] for g in got]))
+                    return levels[st, ceiling]
 
                 steps = edition_gain(gated_lufs(blocks), loud_at, target_lufs - shift, lo.MAX_GAIN_DB)
             futures = [pool.submit(m.encode, p, steps, ceiling) for p in pieces]
@@ -382,7 +366,7 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
             if not normalise:
                 break
             if m.predict:
-                got = lo.Loudness(loud_at(steps) + shift if steps is not None else float("-inf"),
+                got = lo.Loudness(loud_at(steps).lufs + shift if steps is not None else float("-inf"),
                                   max(e.peak for e in encoded) + lo.ENCODER_PEAK_RISE_DB)
             else:
                 heard = list(pool.map(lambda pe: m.heard(*pe), zip(pieces, encoded)))

@@ -8,7 +8,8 @@ from fractions import Fraction
 from typing import Any, Sequence
 
 from . import loudness as lo
-from .masterlimit import Rolling, envelope_blocks
+from .mastergain import HEADROOM_TO_DB, Headroom
+from .masterlimit import Rolling, acts, envelope_blocks, headroom_blocks
 from .masterpack import _pack
 
 BLOCK_SAMPLES = 1 << 18  # the master works on a piece this many samples at a time (~12 s at 22.05 kHz)
@@ -68,33 +69,52 @@ class Analysis:
 
     def blocks_at(self, gain_db: float, ceiling_db: float | None):
         """Block mean squares after the gain (and the limiter, unless ceiling_db is None): a block
-        where the limiter acts is scaled by its chunks' limited energy ratio. The running sums are
-        made a block of chunks at a time and read where the gating blocks start and end."""
+        where the limiter acts is scaled by its chunks' limited energy ratio."""
+        return self.limited_at(gain_db, ceiling_db)[0]
+
+    def limited_at(self, gain_db: float, ceiling_db: float | None, headroom: bool = False):
+        """``blocks_at``'s blocks and, with ``headroom``, a Headroom of the piece's chunks at this gain
+        (None without). The running sums are made a block of chunks at a time and read where the
+        gating blocks start and end."""
         np = _np()
         e = self.blocks * 10 ** (gain_db / 10)
+        room = Headroom.empty() if headroom else None
         if ceiling_db is None or not self.blocks.size:
-            return e
+            return e, room
+        chunk_ms = 1000 * self.chunk / self.rate
+        if room is None and not acts(self.peak, gain_db, ceiling_db):
+            return e, None  # the envelope is all zeros: every ratio would be 1
+        made = (headroom_blocks(self.peak, gain_db, ceiling_db, chunk_ms, BLOCK_SAMPLES // self.chunk, HEADROOM_TO_DB)
+                if room is not None else ((env, None) for env in self.envelope_blocks(gain_db, ceiling_db)))
         n = self.energy.size
         lo_, hi = block_bounds(self.phase, self.length, self.rate, self.last)
         c_lo, c_hi = lo_ // self.chunk, np.minimum(n, -(-hi // self.chunk))
         queries = np.unique(np.concatenate([c_lo, c_hi]))
         cw_q, ce_q = np.zeros(queries.size), np.zeros(queries.size)
         sums, limited, c0 = [0.0, 0.0], False, 0  # Σ up to chunk c0, limited and plain
-        for env in self.envelope_blocks(gain_db, ceiling_db):
-            limited = limited or bool(np.any(env < 0))
+        for env, head in made:
             en = self.energy[c0:c0 + env.size].astype(np.float64)
+            held = env < 0
+            weighted = en
+            if held.any():  # 10 ** (0 / 10) is 1.0: only the chunks the limiter holds change
+                limited, weighted = True, en.copy()
+                weighted[held] *= 10 ** (env[held] / 10)
             sel = (queries >= c0) & (queries <= c0 + env.size)
-            for i, (x, out) in enumerate(((en * 10 ** (env / 10), cw_q), (en, ce_q))):
+            for i, (x, out) in enumerate(((weighted, cw_q), (en, ce_q))):
                 run = np.cumsum(np.concatenate([[sums[i]], x]))  # as the whole piece's cumsum, from its carry
                 out[sel] = run[queries[sel] - c0]
                 sums[i] = float(run[-1])
+            if room is not None:
+                room.add(head, en)
             c0 += env.size
+        if room is not None:
+            room.total = sums[0]
         if not limited:
-            return e
+            return e, room
         at_lo, at_hi = np.searchsorted(queries, c_lo), np.searchsorted(queries, c_hi)
         den = ce_q[at_hi] - ce_q[at_lo]
         ratio = np.where(den > 0, (cw_q[at_hi] - cw_q[at_lo]) / np.where(den > 0, den, 1.0), 1.0)
-        return e * ratio
+        return e * ratio, room
 
     def parts(self) -> tuple[dict[str, Any], list[bytes]]:
         """The stored form's meta and blobs (masterpack)."""

@@ -56,7 +56,7 @@ from .core import PCM
 from .errors import EncodeError
 from .filedata import Data, FileData, sha256
 from .filedata import spool as spooled
-from .masterblocks import BLOCK_SAMPLES, Analysis, analyse, gated_lufs
+from .masterblocks import BLOCK_SAMPLES, Analysis, ChunkGrid, analyse, gated_lufs
 from .mastergain import GAIN_STEP_DB, Headroom, Level, edition_gain
 from .masterpack import _code_digest, _encoder_version, _unpack, pack_parts
 from .masterstream import FrameWriter, Slice, finite
@@ -197,6 +197,7 @@ class _Master:
         self.encoder_version = _encoder_version(encoder)  # once: with ffmpeg it runs the binary
         self.stats = Mastered(b"", {}, [], len(self.pieces))
         self._analyses: dict[_Piece, FileData] = {}  # each piece's packed analysis, once made or read
+        self._grids: dict[_Piece, ChunkGrid] = {}  # each piece's gating blocks among its chunks, once made
 
     def _cached(self, kind: str, parts: Sequence[Any], make):
         return _cached(self.cache, self.digest, kind, parts, make)
@@ -227,7 +228,10 @@ class _Master:
     def limited(self, p: _Piece, steps: int, ceiling: float):
         """The piece's block mean squares at this gain, through the limiter, and its Headroom."""
         def make():
-            blocks, room = self.analysis(p).limited_at(steps * GAIN_STEP_DB, ceiling, headroom=True)
+            an = self.analysis(p)
+            if p not in self._grids:
+                self._grids[p] = an.grid()
+            blocks, room = an.limited_at(steps * GAIN_STEP_DB, ceiling, headroom=True, grid=self._grids[p])
             return {}, [blocks.astype("<f8").tobytes(), room.to_bytes()]
 
         (_, blobs), _ = self._cached("limited", (p.sha, self.rate, p.phase, p.last, steps, round(ceiling, 4)), make)

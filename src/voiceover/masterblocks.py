@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any, Sequence
+from typing import Any, NamedTuple, Sequence
 
 from . import loudness as lo
 from .mastergain import HEADROOM_TO_DB, Headroom
@@ -42,6 +42,15 @@ def block_bounds(phase: int, length: int, rate: int, last: bool):
     return lo_, (np.minimum(hi, length) if last else hi)
 
 
+class ChunkGrid(NamedTuple):
+    """The gating blocks among a piece's chunks (Analysis.grid)."""
+
+    queries: Any  # sorted chunk indices where a block starts or ends
+    at_lo: Any  # each block's start, as an index into queries
+    at_hi: Any
+    den: Any  # each block's plain chunk energy (float64 running sums, as the limited ones)
+
+
 @dataclass
 class Analysis:
     """One piece's loudness statistics (see the module docstring, step 1)."""
@@ -72,10 +81,29 @@ class Analysis:
         where the limiter acts is scaled by its chunks' limited energy ratio."""
         return self.limited_at(gain_db, ceiling_db)[0]
 
-    def limited_at(self, gain_db: float, ceiling_db: float | None, headroom: bool = False):
+    def grid(self) -> "ChunkGrid":
+        """Where the gating blocks start and end among the chunks, and their plain chunk energy
+        (the same at every gain: made once, kept by the master beside the blocks)."""
+        np = _np()
+        n = self.energy.size
+        lo_, hi = block_bounds(self.phase, self.length, self.rate, self.last)
+        c_lo, c_hi = lo_ // self.chunk, np.minimum(n, -(-hi // self.chunk))
+        queries = np.unique(np.concatenate([c_lo, c_hi]))
+        ce_q = np.zeros(queries.size)
+        total, step = 0.0, BLOCK_SAMPLES // self.chunk
+        for c0 in range(0, n, step):  # Σ up to each query, a block of chunks at a time from its carry
+            run = np.cumsum(np.concatenate([[total], self.energy[c0:c0 + step].astype(np.float64)]))
+            sel = (queries >= c0) & (queries <= c0 + run.size - 1)
+            ce_q[sel] = run[queries[sel] - c0]
+            total = float(run[-1])
+        at_lo, at_hi = np.searchsorted(queries, c_lo), np.searchsorted(queries, c_hi)
+        return ChunkGrid(queries, at_lo, at_hi, ce_q[at_hi] - ce_q[at_lo])
+
+    def limited_at(self, gain_db: float, ceiling_db: float | None, headroom: bool = False,
+                   grid: "ChunkGrid | None" = None):
         """``blocks_at``'s blocks and, with ``headroom``, a Headroom of the piece's chunks at this gain
-        (None without). The running sums are made a block of chunks at a time and read where the
-        gating blocks start and end."""
+        (None without). The limited energy's running sum is made a block of chunks at a time and
+        read where the gating blocks start and end (``grid``: this piece's, made now if not given)."""
         np = _np()
         e = self.blocks * 10 ** (gain_db / 10)
         room = Headroom.empty() if headroom else None
@@ -86,12 +114,9 @@ class Analysis:
             return e, None  # the envelope is all zeros: every ratio would be 1
         made = (headroom_blocks(self.peak, gain_db, ceiling_db, chunk_ms, BLOCK_SAMPLES // self.chunk, HEADROOM_TO_DB)
                 if room is not None else ((env, None) for env in self.envelope_blocks(gain_db, ceiling_db)))
-        n = self.energy.size
-        lo_, hi = block_bounds(self.phase, self.length, self.rate, self.last)
-        c_lo, c_hi = lo_ // self.chunk, np.minimum(n, -(-hi // self.chunk))
-        queries = np.unique(np.concatenate([c_lo, c_hi]))
-        cw_q, ce_q = np.zeros(queries.size), np.zeros(queries.size)
-        sums, limited, c0 = [0.0, 0.0], False, 0  # Σ up to chunk c0, limited and plain
+        queries, at_lo, at_hi, den = grid or self.grid()
+        cw_q = np.zeros(queries.size)
+        total, limited, c0 = 0.0, False, 0  # Σ of the limited energy up to chunk c0
         for env, head in made:
             en = self.energy[c0:c0 + env.size].astype(np.float64)
             held = env < 0
@@ -99,20 +124,17 @@ class Analysis:
             if held.any():  # 10 ** (0 / 10) is 1.0: only the chunks the limiter holds change
                 limited, weighted = True, en.copy()
                 weighted[held] *= 10 ** (env[held] / 10)
+            run = np.cumsum(np.concatenate([[total], weighted]))  # as the whole piece's cumsum, from its carry
             sel = (queries >= c0) & (queries <= c0 + env.size)
-            for i, (x, out) in enumerate(((weighted, cw_q), (en, ce_q))):
-                run = np.cumsum(np.concatenate([[sums[i]], x]))  # as the whole piece's cumsum, from its carry
-                out[sel] = run[queries[sel] - c0]
-                sums[i] = float(run[-1])
+            cw_q[sel] = run[queries[sel] - c0]
+            total = float(run[-1])
             if room is not None:
                 room.add(head, en)
             c0 += env.size
         if room is not None:
-            room.total = sums[0]
+            room.total = total
         if not limited:
             return e, room
-        at_lo, at_hi = np.searchsorted(queries, c_lo), np.searchsorted(queries, c_hi)
-        den = ce_q[at_hi] - ce_q[at_lo]
         ratio = np.where(den > 0, (cw_q[at_hi] - cw_q[at_lo]) / np.where(den > 0, den, 1.0), 1.0)
         return e * ratio, room
 

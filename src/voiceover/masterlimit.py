@@ -46,6 +46,15 @@ def _need(peak, a: int, b: int, gain_db: float, ceiling_db: float, np):
     return np.minimum(0.0, _headroom(peak, a, b, gain_db, ceiling_db, np))
 
 
+def _window_min(x, width: int, np):
+    """min(x[i:i + width]) for each i: minima of spans doubling to the largest power of two under
+    ``width``, then two overlapping ones (min is exact: the same floats as ``width`` shifted minima)."""
+    span = 1
+    while 2 * span <= width:
+        x, span = np.minimum(x[:-span], x[span:]), 2 * span
+    return x if span == width else np.minimum(x[:x.size - (width - span)], x[width - span:])
+
+
 def _deepest(peak, gain_db: float, ceiling_db: float, np) -> float:
     """The deepest need of the piece: the loudest chunk's."""
     if not peak.size:
@@ -95,9 +104,7 @@ def _blocks(peak, gain_db: float, ceiling_db: float, chunk_ms: float, size: int,
         a, b = max(0, c0 - w), min(n, c1 + w)  # env is needed here: the smoothing reaches w chunks
         e = min(n, b + ahead)
         padded = _headroom(peak, a - reach, e + reach, gain_db, ceiling_db, np)
-        head = padded[:e - a].copy()  # the running minimum over 2·reach + 1 chunks, as shifted minima
-        for j in range(1, 2 * reach + 1):
-            np.minimum(head, padded[j:j + e - a], out=head)
+        head = _window_min(padded, 2 * reach + 1, np)  # each chunk's need widened over 2·reach + 1 chunks
         k = np.arange(a, e, dtype=np.float64)
         acc = np.minimum.accumulate(np.concatenate([[carry], head[:b - a] - rel * k[:b - a]]))[1:]
         forward = acc + rel * k[:b - a]

@@ -12,10 +12,12 @@ pieces between cuts are worked on alone, in parallel threads, through the cache:
    only by its memory of earlier pieces, which 0.4 s of silence decays by 10⁻³⁰ (slowest pole
    0.989 at 22.05 kHz). The pieces' blocks are the file's blocks, and gating over their union is
    the file's integrated loudness (test_master.py: to 1e-9 LU against the whole-file meter).
-2. **Gain**: one edition gain on a GAIN_STEP_DB grid, found by secant steps over the limited
-   loudness of that union (a block where the limiter acts is scaled by its chunks' limited
-   energy ratio, kept per piece and step). The grid lets an edit keep the gain, and so every
-   other piece's MP3.
+2. **Gain**: one edition gain on a GAIN_STEP_DB grid, the step whose limited loudness of that
+   union is nearest the goal (a block where the limiter acts is scaled by its chunks' limited
+   energy ratio, kept per piece and step). Each limiter run also gives the chunks' headroom,
+   which predicts the loudness at every other step (mastergain): two runs where the limiter
+   acts, one where it does not. The grid lets an edit keep the gain, and so every other
+   piece's MP3.
 3. **Encode** (keyed by audio, gain and settings): gain + limiter, then lameenc, which writes
    ⌈(n + 1152) / frame⌉ frames for n samples. A piece of L samples (whole frames) is encoded
    from its first L − 1152 (silence): exactly L / frame frames, its 576 samples of delay and

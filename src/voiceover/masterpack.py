@@ -37,7 +37,8 @@ def pack_parts(meta: dict[str, Any], blobs: Sequence[Any]) -> list[Any]:
     return [_MAGIC, h.digest(), *parts]
 
 
-def _unpack(data: bytes | None, view: bool = False, checked: bool = True) -> tuple[dict[str, Any], list[bytes]] | None:
+def _unpack(data: bytes | None, view: bool = False,
+            checked: bool = True) -> tuple[dict[str, Any], list[bytes]] | None:
     """The meta and blobs of a cache value, or None when absent or damaged (then it is remade).
     With ``view`` the blobs are memoryviews of ``data`` (no copies: a long chapter's statistics);
     without ``checked`` the sha256 is not compared (a value this process has just written)."""
@@ -96,8 +97,8 @@ def unpack_file(fh: BinaryIO, spooled: Callable[[dict[str, Any], int], bool]) ->
 def _code_digest() -> str:
     """sha256 of the modules that shape MP3 bytes: a code change must not serve old pieces."""
     h = hashlib.sha256()
-    for name in ("audio", "ffmpeg", "kweighting", "loudness", "master", "masterblocks", "mastergain", "masterlimit", "masterpack",
-                 "masterstream", "mp3info", "truepeak"):
+    for name in ("audio", "ffmpeg", "kweighting", "loudness", "master", "masterblocks", "mastergain", "masterlimit",
+                 "masterpack", "masterstream", "mp3info", "truepeak"):
         try:
             h.update(Path(importlib.import_module(f"voiceover.{name}").__file__).read_bytes())
         except (ImportError, OSError, TypeError):

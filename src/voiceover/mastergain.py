@@ -11,8 +11,9 @@ gain + Δ, so the limited energy E(Δ) = Σ E·10^(min(Δ, h)/10) grows as
 
 From one run the loudness at any other step is predicted, L + 10·log10(E(Δ)/E(0)): the slope
 (Φ(0)/E(0), ~0.6 where the limiter works on every sentence) and how it falls as more chunks reach
-the ceiling. The next run is at the predicted best step; it usually lands within half a step's
-loudness of the goal. What is chosen is always a step that was run (the prediction only says where
+the ceiling (the gates and the envelope's smoothing are left out: within 0.03 LU for 2 dB on
+test_master_gain's speech). The next run is at the predicted best step; it usually lands within
+half a step's loudness of the goal. What is chosen is always a step that was run (the prediction only says where
 to look), nearest the goal: the same rule as secant steps, in fewer runs.
 """
 

@@ -214,12 +214,12 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
     try:
         audio = assemble(script, plan, pcms, options.pauses, laid=early.laid if early else None)
         reporter.stage(f"encoding {english_name(lang)} MP3" + (" (loudness-normalised)" if options.normalise else ""), 1)
-        # the captions are laid out while the master encodes (with -j 1, after it: one thread at a time)
-        captions = (lambda: prefetch_captions(audio.cues, lang)) if synthesizer.jobs > 1 else None
+        if synthesizer.jobs > 1:  # the captions are laid out while the master works (one thread each with -j 1)
+            prefetch_captions(audio.cues, lang)
         done = master_edition(audio.timeline, audio.timeline.sample_rate, audio.starts, bitrate=options.bitrate,
                               encoder=options.encoder, normalise=options.normalise,
                               split_chapters=options.split_chapters, cache=synthesizer.cache, jobs=synthesizer.jobs,
-                              spool=True, while_encoding=captions, early=early)
+                              spool=True, early=early)
     finally:
         if early is not None:
             early.close()

@@ -48,7 +48,7 @@ import hashlib
 import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
-from typing import Any, Callable, Iterator, NamedTuple, Sequence
+from typing import Any, Iterator, NamedTuple, Sequence
 
 from . import ffmpeg
 from . import loudness as lo
@@ -312,8 +312,7 @@ class _Master:
 def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: int = 64,
                    encoder: str = "lameenc", normalise: bool = True, split_chapters: bool = False,
                    cache: Cache | None = None, jobs: int = 1, target_lufs: float = lo.MONO_TARGET,
-                   spool: bool = False, while_encoding: Callable[[], None] | None = None,
-                   early: Any = None) -> Mastered:
+                   spool: bool = False, early: Any = None) -> Mastered:
     """The edition's MP3 from its timeline: per-chapter pieces normalised, encoded and joined.
 
     Args:
@@ -325,8 +324,6 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
         cache: where analyses, pieces and measurements are kept (None: nothing is kept).
         jobs: pieces worked on at once (threads: numpy, lameenc and ffmpeg release the GIL).
         spool: ``Mastered.mp3`` is a filedata.FileData (a temporary file), not bytes.
-        while_encoding: called once as the first encoding starts (the caller starts work of its
-            own there: LAME and numpy leave the GIL free then, unlike the analysis before it).
         early: a masterearly.EarlyAnalysis that analysed pieces while the timeline was laid: their
             analyses are in the cache, their sha256 known (a piece it has not started is done here).
 
@@ -359,16 +356,7 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
                     return levels[st, ceiling]
 
                 steps = edition_gain(gated_lufs(blocks), loud_at, target_lufs - shift, lo.MAX_GAIN_DB)
-            futures = [pool.submit(m.encode, p, steps, ceiling) for p in pieces]
-            try:
-                if while_encoding is not None:
-                    while_encoding()
-                    while_encoding = None
-                encoded = [f.result() for f in futures]
-            except BaseException:
-                for f in futures:  # as pool.map does: what has not started never will
-                    f.cancel()
-                raise
+            encoded = list(pool.map(lambda p: m.encode(p, steps, ceiling), pieces))
             if not normalise:
                 break
             if m.predict:

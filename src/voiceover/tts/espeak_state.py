@@ -10,10 +10,15 @@ sentence does, but costs 5–10× the synthesis.
 
 What works and costs microseconds: after initialising, fix the seed and copy the bytes of those
 signal-generator variables (plain numbers and arrays, found by name in the library's ELF symbol
-table), then copy them back before every sentence. Tested: 150 random (sentence, voice,
-predecessor) draws over f/m/klatt variants give one output per (sentence, voice), identical
-across processes. If the symbols cannot be found (a stripped or non-ELF library) the reset is a
-no-op and ``available`` is False: speech still works, only byte-reproducibility is lost.
+table), then copy them back before every sentence. That alone was not enough: the Klatt voices
+still carried something across sentences (a sentence after one ending on /z/ came out 64
+samples longer; restoring every other numeric static of the generator, synthesize.c and
+intonation.c did not change it, nor did re-creating the translator), so espeak.py also speaks a
+one-vowel primer, dropped, before each sentence and restores this state after it. Tested
+(tests/test_repro.py): random (sentence, voice, predecessor) draws over f/m/klatt variants give
+one output per (sentence, voice), identical across processes, and the real interview the same
+bytes with -j 1 and -j 2. If the symbols cannot be found (a stripped or non-ELF library) the
+reset is a no-op and ``available`` is False: speech still works, only byte-reproducibility is lost.
 """
 
 from __future__ import annotations

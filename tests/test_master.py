@@ -33,10 +33,12 @@ def _speechlike(seconds: float, rate: int, seed: int, level: float = 0.3) -> PCM
     return PCM(np.clip(np.rint(y * 32767), -32768, 32767).astype("<i2").tobytes(), rate)
 
 
-def edition(chapters: list[list[PCM]], rate: int = 22050, chapter_ms: int = 1600) -> tuple[bytes, list[int]]:
-    """A timeline built the way assemble.assemble builds one: chapter starts mid-pause, on a frame."""
-    tl = Timeline(rate, trim=False)
-    bounds = []
+def lay(chapters: list[list[PCM]], rate: int = 22050, chapter_ms: int = 1600, *, spool: bool = False,
+        laid=None) -> tuple[Timeline, list[int]]:
+    """A timeline built the way assemble.assemble builds one: chapter starts mid-pause, on a frame
+    (``laid(timeline, chapter starts so far)`` after each piece, as assemble calls it)."""
+    tl = Timeline(rate, trim=False, spool=spool)
+    bounds: list[int] = []
     for ci, pieces in enumerate(chapters):
         if ci:
             tl.silence(chapter_ms // 2)
@@ -45,7 +47,15 @@ def edition(chapters: list[list[PCM]], rate: int = 22050, chapter_ms: int = 1600
         for k, p in enumerate(pieces):
             tl.silence(500 if k == 0 and ci == 0 else chapter_ms - chapter_ms // 2 if k == 0 else 300)
             tl.add(p)
+            if laid is not None:
+                laid(tl, list(bounds))
     tl.silence(1500)
+    return tl, bounds
+
+
+def edition(chapters: list[list[PCM]], rate: int = 22050, chapter_ms: int = 1600) -> tuple[bytes, list[int]]:
+    """The samples of a timeline laid by ``lay``, and its chapter starts."""
+    tl, bounds = lay(chapters, rate, chapter_ms)
     return tl.to_pcm().samples, bounds
 
 

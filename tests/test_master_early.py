@@ -4,30 +4,15 @@ same bytes, pieces analysed once."""
 from __future__ import annotations
 
 from voiceover import master
-from voiceover.audio import Timeline, frame_samples
 from voiceover.cache import Cache
 from voiceover.master import cuts, master_edition
 from voiceover.masterearly import EarlyAnalysis
 
-from test_master import chapters_of
+from test_master import chapters_of, lay
 
 
-def _lay(chapters, rate, laid=None, chapter_ms=1600):
-    """A spooled timeline laid as assemble.assemble lays one, telling ``laid`` after each piece."""
-    tl = Timeline(rate, trim=False, spool=True)
-    bounds: list[int] = []
-    for ci, pieces in enumerate(chapters):
-        if ci:
-            tl.silence(chapter_ms // 2)
-            tl.align(frame_samples(rate))
-        bounds.append(tl.samples)
-        for k, p in enumerate(pieces):
-            tl.silence(500 if k == 0 and ci == 0 else chapter_ms - chapter_ms // 2 if k == 0 else 300)
-            tl.add(p)
-            if laid is not None:
-                laid(tl, list(bounds))
-    tl.silence(1500)
-    return tl, bounds
+def _lay(chapters, rate, laid=None):
+    return lay(chapters, rate, spool=True, laid=laid)
 
 
 def test_early_pieces_are_the_masters_pieces_and_the_mp3_is_the_same(tmp_path, monkeypatch):

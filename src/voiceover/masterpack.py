@@ -3,6 +3,7 @@ versions that key them (the code that shapes MP3 bytes, the encoder's release)."
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import json
@@ -94,8 +95,10 @@ def unpack_file(fh: BinaryIO, spooled: Callable[[dict[str, Any], int], bool]) ->
     return meta, blobs
 
 
+@functools.lru_cache(maxsize=1)
 def _code_digest() -> str:
-    """sha256 of the modules that shape MP3 bytes: a code change must not serve old pieces."""
+    """sha256 of the modules that shape MP3 bytes: a code change must not serve old pieces (read
+    once a process: each edition's master, and its early analysis, ask for it)."""
     h = hashlib.sha256()
     for name in ("audio", "ffmpeg", "kweighting", "loudness", "master", "masterblocks", "mastergain", "masterlimit",
                  "masterpack", "masterstream", "mp3info", "truepeak"):

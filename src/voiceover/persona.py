@@ -22,7 +22,7 @@ from .errors import VoiceoverError
 from .pitch import FEMALE_MIN_HZ, MALE_MAX_HZ, VoiceMeasure, measure
 from .script import Script
 from .speech_job import Job, engine_version
-from .speech_workers import WorkerLost as _WorkerLost
+from .speech_workers import WorkerLost
 from .speech_workers import open_worker
 from .tts import ENGINES, Engine, get_engine
 
@@ -208,7 +208,7 @@ def _measure_in_child(requests: list[tuple[Engine, Job]], jobs: int = 1) -> list
                 continue
             for k, i in enumerate(indices):
                 got = worker.receive()
-                if k + AHEAD < len(indices) and not isinstance(got, _WorkerLost):
+                if k + AHEAD < len(indices) and not isinstance(got, WorkerLost):
                     worker.send([requests[indices[k + AHEAD]][1]])
                 if isinstance(got, list):
                     if pool is None:
@@ -290,9 +290,9 @@ def calibrate(config, script: Script, languages, *, cache: Cache | None = None, 
     measure_voices(pairs, cache, jobs)
 
 
-def make_plan(config, script: Script, languages, *, cache: Cache | None = None, jobs: int = 1) -> Plan:
-    """The voice plan of a script in every language (see the module doc); ``jobs``: threads that
-    measure uncached voices (calibrate).
+def make_plan(config, script: Script, languages, *, cache: Cache | None = None) -> Plan:
+    """The voice plan of a script in every language (see the module doc). The build's preflight
+    has measured its voices already (calibrate, in --jobs threads); what is missing is measured here.
 
     Raises:
         ConfigError: a speaker's role has no voice in a language (as VoiceConfig.assign did).
@@ -303,7 +303,7 @@ def make_plan(config, script: Script, languages, *, cache: Cache | None = None, 
     fixed = {lang: config.speaker_entries(script, lang) for lang in set(languages) | {ref}}
     # Persona: gender and rank, once.
     ref_voices = config.role_assign(script, ref) if config.role_voices(ref) else {}
-    calibrate(config, script, languages, cache=cache, jobs=jobs)  # every voice at once
+    calibrate(config, script, languages, cache=cache)  # every voice at once
     persona: dict[str, tuple[str, str]] = {}  # id → (gender, where from)
     key: dict[str, tuple] = {}
     for i, sp in enumerate(script.speakers):

@@ -102,7 +102,7 @@ def _run_processes(engine: Engine, work: list[tuple[str, Job]], done: Done, work
         while (batch := take(True)) is not None:
             try:
                 out = worker.call([job for _, job in batch])
-            except _WorkerLost:
+            except WorkerLost:
                 with guard:
                     batches.append(batch)
                     busy[0] -= 1
@@ -156,9 +156,6 @@ class WorkerLost(Exception):
     """The worker process could not start or went away."""
 
 
-_WorkerLost = WorkerLost
-
-
 class _Worker:
     """One `python -m voiceover.speech_worker` process speaking batches sent as pickles over its stdin.
 
@@ -189,13 +186,13 @@ class _Worker:
             return True
         try:
             self._handshake()
-        except _WorkerLost:
+        except WorkerLost:
             pass
         return True
 
     def _handshake(self) -> None:
         if self.lost:
-            raise _WorkerLost()
+            raise WorkerLost()
         if not self.ready:
             try:
                 status, payload = read_message(self.proc.stdout)
@@ -203,18 +200,18 @@ class _Worker:
                 status, payload = "lost", None
             if status != "ready":
                 self.lost = True
-                raise _WorkerLost(payload)
+                raise WorkerLost(payload)
             self.ready = True
 
     def call(self, jobs: list[Job]):
-        """Results for the jobs, or the exception the engine raised; _WorkerLost if it died."""
+        """Results for the jobs, or the exception the engine raised; WorkerLost if it died."""
         self._handshake()
         try:
             write_message(self.proc.stdin, jobs)
             status, payload = read_message(self.proc.stdout)
         except (OSError, EOFError, ValueError, pickle.UnpicklingError):
             self.lost = True
-            raise _WorkerLost() from None
+            raise WorkerLost() from None
         return payload if status == "ok" else _as_error(payload)
 
     def send(self, jobs: list[Job]) -> bool:
@@ -231,15 +228,15 @@ class _Worker:
 
     def receive(self) -> list[PCM] | BaseException:
         """The PCM of the oldest batch sent and not yet received, or the exception the engine
-        raised (_WorkerLost: the worker is gone)."""
+        raised (WorkerLost: the worker is gone)."""
         try:
             self._handshake()
             status, payload = read_message(self.proc.stdout)
-        except _WorkerLost as exc:
+        except WorkerLost as exc:
             return exc
         except (OSError, EOFError, ValueError, pickle.UnpicklingError):
             self.lost = True
-            return _WorkerLost()
+            return WorkerLost()
         if status != "ok":
             return _as_error(payload)
         return [PCM(samples, rate) for samples, rate in payload]

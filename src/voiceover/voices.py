@@ -141,12 +141,11 @@ class VoiceConfig:
         """Role → voice for one language, in ROLES order (roles without one are left out)."""
         return {r: self.roles[r][language] for r in ROLES if language in self.roles.get(r, {})}
 
-    def plan(self, script: Script, languages, *, cache=None, jobs: int = 1):
-        """The voice plan (persona.make_plan): per language, each speaker's voice and why
-        (``jobs``: threads measuring the voices not measured before)."""
+    def plan(self, script: Script, languages, *, cache=None):
+        """The voice plan (persona.make_plan): per language, each speaker's voice and why."""
         from .persona import make_plan
 
-        return make_plan(self, script, languages, cache=cache, jobs=jobs)
+        return make_plan(self, script, languages, cache=cache)
 
     def calibrate(self, script: Script, languages, *, cache=None, jobs: int = 1) -> None:
         """Measure every voice the plans of ``languages`` may weigh, at once (persona.calibrate)."""
@@ -154,13 +153,13 @@ class VoiceConfig:
 
         calibrate(self, script, languages, cache=cache, jobs=jobs)
 
-    def assign(self, script: Script, language: str, *, cache=None, jobs: int = 1) -> dict[str, Voice]:
+    def assign(self, script: Script, language: str, *, cache=None) -> dict[str, Voice]:
         """Speaker id → voice for one language, by the voice plan (gender band and pitch order kept).
 
         Raises:
             ConfigError: a speaker's role has no voice for this language.
         """
-        return self.plan(script, [language], cache=cache, jobs=jobs).voices[language]
+        return self.plan(script, [language], cache=cache).voices[language]
 
     def speaker_entries(self, script: Script, language: str) -> dict[str, Voice]:
         """Speakers named in [speakers] (by id, then by name) → their voice in this language."""

@@ -263,3 +263,18 @@ def test_per_chapter_block_grids_would_not_be_exact():
     ref = pyloudnorm.Meter(rate).integrated_loudness(np.frombuffer(samples, "<i2") / 32768.0)
     assert abs(gated_lufs([a.blocks for a in on_file_grid]) - ref) < 1e-9
     assert abs(gated_lufs([a.blocks for a in own_grids]) - ref) > 1e-6
+
+
+def test_pieces_are_worked_on_longest_first_and_given_back_in_order():
+    from concurrent.futures import ThreadPoolExecutor
+
+    lengths = [30, 500, 70, 500, 10, 200]
+    pieces, at = [], 0
+    for n in lengths:
+        pieces.append(master._Piece(at, at + n, False, 0, f"{at}"))
+        at += n
+    started: list[int] = []
+    with ThreadPoolExecutor(1) as pool:  # one thread: the start order is the order submitted
+        got = master._longest_first(pool, lambda p: started.append(p.end - p.start) or p.sha, pieces)
+    assert started == sorted(lengths, reverse=True)
+    assert got == [p.sha for p in pieces]

@@ -28,6 +28,7 @@ from .edition import EditionLayout, EditionWriter, edition_slug
 from .edition_files import Edition, edition_files
 from .errors import Interrupted, NotInMemory
 from .frozen import frozen_error
+from .gil import handover
 from .languages import english_name
 from .loudness import prewarm
 from .lock import build_lock
@@ -39,7 +40,7 @@ from .paths import write_atomic
 from .preflight import Ready, preflight
 from .reporter import NullReporter, Reporter
 from .script import Script
-from .synth import Synthesizer
+from .synth import Synthesizer, default_jobs
 from .translate import Route, TranslationResult, disclosure_lines, translate_script
 from .tts import ENGINES, get_engine
 from .voices import VoiceConfig
@@ -67,16 +68,17 @@ def build(source: Script, options: BuildOptions, *, reporter: Reporter | None = 
     fails before any work if anything would be synthesised or translated (errors.CacheMiss).
     """
     reporter = reporter or NullReporter()
-    if ready is None:  # the CLI ran preflight already, gathering its problems with its own
-        ready = preflight(source, options, voice_config)  # every problem at once, before any work
-    cache = Cache(options.cache_dir)
-    for w in ready.config.plan(source, list(ready.voices), cache=cache).warnings:  # measurements cached by now
-        reporter.note(f"warning: {w}")
-    layout = EditionLayout.at(options.out, edition_slug(source))
-    with _damage_summary(reporter.note), build_lock(layout.root, options.lock_timeout, reporter.note):
-        if options.frozen:
-            check_frozen(source, options, ready)
-        return _build_editions(source, options, ready, reporter=reporter, input_bytes=input_bytes)
+    with handover(options.jobs or default_jobs()):
+        if ready is None:  # the CLI ran preflight already, gathering its problems with its own
+            ready = preflight(source, options, voice_config)  # every problem at once, before any work
+        cache = Cache(options.cache_dir)
+        for w in ready.config.plan(source, list(ready.voices), cache=cache).warnings:  # measurements cached by now
+            reporter.note(f"warning: {w}")
+        layout = EditionLayout.at(options.out, edition_slug(source))
+        with _damage_summary(reporter.note), build_lock(layout.root, options.lock_timeout, reporter.note):
+            if options.frozen:
+                check_frozen(source, options, ready)
+            return _build_editions(source, options, ready, reporter=reporter, input_bytes=input_bytes)
 
 
 def _scripts(source: Script, options: BuildOptions, translated: Callable[[str], TranslationResult | None]

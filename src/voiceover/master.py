@@ -309,6 +309,14 @@ class _Master:
         return _np().frombuffer(blobs[0], "<f8"), float(meta["peak"])
 
 
+def _longest_first(pool: ThreadPoolExecutor, fn, pieces: Sequence[_Piece]) -> list:
+    """``[fn(p) for p in pieces]`` in ``pool``, the longest pieces started first, so the threads
+    finish together (the last to start are the shortest)."""
+    order = sorted(range(len(pieces)), key=lambda i: (pieces[i].start - pieces[i].end, i))
+    futures = {i: pool.submit(fn, pieces[i]) for i in order}
+    return [futures[i].result() for i in range(len(pieces))]
+
+
 def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: int = 64,
                    encoder: str = "lameenc", normalise: bool = True, split_chapters: bool = False,
                    cache: Cache | None = None, jobs: int = 1, target_lufs: float = lo.MONO_TARGET,
@@ -342,7 +350,7 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
             return m.blocks(p)
 
         pieces = m.pieces
-        blocks = list(pool.map(blocks_of, pieces)) if normalise else []
+        blocks = _longest_first(pool, blocks_of, pieces) if normalise else []
         shift, ceiling = lo.MP3_LOUDNESS_SHIFT_LU, lo.LIMIT_CEILING_DBFS
         loud: dict[str, Any] = {}
         levels: dict[tuple[int, float], Level] = {}  # each gain's limited loudness, run once
@@ -351,12 +359,12 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
             if normalise:
                 def loud_at(st: int, ceiling: float = ceiling) -> Level:
                     if (st, ceiling) not in levels:
-                        got = list(pool.map(lambda p: m.limited(p, st, ceiling), pieces))
+                        got = _longest_first(pool, lambda p: m.limited(p, st, ceiling), pieces)
                         levels[st, ceiling] = Level(gated_lufs([g[0] for g in got]), Headroom.sum([g[1] for g in got]))
                     return levels[st, ceiling]
 
                 steps = edition_gain(gated_lufs(blocks), loud_at, target_lufs - shift, lo.MAX_GAIN_DB)
-            encoded = list(pool.map(lambda p: m.encode(p, steps, ceiling), pieces))
+            encoded = _longest_first(pool, lambda p: m.encode(p, steps, ceiling), pieces)
             if not normalise:
                 break
             if m.predict:

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Iterator, NamedTuple
 from .cache import Cache
 from .core import Voice
 from .errors import ScriptError, UsageError, VoiceoverError
+from .gil import handover
 from .script import Script
 from .synth import default_jobs
 from .translate.packages import Route, check_routes, installed_packages
@@ -89,7 +90,7 @@ def preflight(source: Script, options: "BuildOptions", config: VoiceConfig | Non
     assignments: dict[str, dict[str, Voice]] = {}
     if config is not None:
         cache, jobs = Cache(options.cache_dir), options.jobs or default_jobs()
-        with found.check():  # every language's voices measured at once (the plans below read them)
+        with found.check(), handover(jobs):  # every language's voices measured at once (the plans below read them)
             config.calibrate(source, options.languages, cache=cache, jobs=jobs)
         for lang in options.languages:
             with found.check():

@@ -11,8 +11,9 @@ the figure is the same as oversampling everything (tests/test_loudness.py). The 
 remain (after a limiter most of the speech: Σ|taps| is 2.24) are run as one small matrix product
 per few thousand samples: rows of _ROW outputs of the three phases at once from _ROW + 19
 inputs (a banded Toeplitz matrix), so BLAS does the multiply-adds, ~10× faster than
-numpy.convolve. Each product stays under OpenBLAS's threading threshold (m·n·k ≤ 2¹⁸): one
-thread, no spinning helpers taking the other core from the build.
+numpy.convolve. OpenBLAS runs on one thread under voiceover (see kweighting.py), so the
+products are large (_ROWS rows): few calls, the GIL released for each (the peak, a maximum, is
+the same whatever the rows per product).
 
 ``TruePeak`` takes a signal in successive blocks (a chapter streamed piece by piece) and gives
 the same figure as the whole signal at once.
@@ -31,7 +32,7 @@ _WINDOW = 256  # samples per window when looking for where the true peak can be
 _FIRST = 32  # the loudest windows of a block, oversampled first to set the bar for the rest
 _ROW = 8  # outputs of each phase per row of the matrix product
 _GAP = 8  # windows this close are run together (a run costs more than a window)
-_ROWS = 320  # rows per product: 320 · 27 · 24 < 2¹⁸, OpenBLAS's one-thread limit
+_ROWS = 4096  # rows per product (~400 KB of float32 out)
 _filter: list = []
 
 

@@ -42,6 +42,12 @@ def block_bounds(phase: int, length: int, rate: int, last: bool):
     return lo_, (np.minimum(hi, length) if last else hi)
 
 
+def _within(queries, lo_: int, hi: int, np) -> tuple[int, int]:
+    """The slice of the sorted ``queries`` in [lo_, hi] (a slice, not a mask: numpy holds the GIL
+    far less, and the master's threads run side by side)."""
+    return int(np.searchsorted(queries, lo_, "left")), int(np.searchsorted(queries, hi, "right"))
+
+
 class ChunkGrid(NamedTuple):
     """The gating blocks among a piece's chunks (Analysis.grid)."""
 
@@ -93,8 +99,8 @@ class Analysis:
         total, step = 0.0, BLOCK_SAMPLES // self.chunk
         for c0 in range(0, n, step):  # Σ up to each query, a block of chunks at a time from its carry
             run = np.cumsum(np.concatenate([[total], self.energy[c0:c0 + step].astype(np.float64)]))
-            sel = (queries >= c0) & (queries <= c0 + run.size - 1)
-            ce_q[sel] = run[queries[sel] - c0]
+            i0, i1 = _within(queries, c0, c0 + run.size - 1, np)
+            ce_q[i0:i1] = run[queries[i0:i1] - c0]
             total = float(run[-1])
         at_lo, at_hi = np.searchsorted(queries, c_lo), np.searchsorted(queries, c_hi)
         return ChunkGrid(queries, at_lo, at_hi, ce_q[at_hi] - ce_q[at_lo])
@@ -125,8 +131,8 @@ class Analysis:
                 limited, weighted = True, en.copy()
                 weighted[held] *= 10 ** (env[held] / 10)
             run = np.cumsum(np.concatenate([[total], weighted]))  # as the whole piece's cumsum, from its carry
-            sel = (queries >= c0) & (queries <= c0 + env.size)
-            cw_q[sel] = run[queries[sel] - c0]
+            i0, i1 = _within(queries, c0, c0 + env.size, np)
+            cw_q[i0:i1] = run[queries[i0:i1] - c0]
             total = float(run[-1])
             if room is not None:
                 room.add(head, en)

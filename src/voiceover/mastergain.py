@@ -49,7 +49,11 @@ class Headroom:
     def add(self, head: Any, energy: Any) -> None:
         """Chunks with these headrooms (dB; +inf: silence) and energies."""
         np = _np()
-        at = np.clip(np.floor((head - HEADROOM_FROM_DB) / HEADROOM_STEP_DB), -1, _EDGES) + 1
+        at = (head - HEADROOM_FROM_DB) / HEADROOM_STEP_DB  # the bin: floor, clipped to [−1, _EDGES], + 1
+        np.floor(at, out=at)
+        np.maximum(at, -1.0, out=at)
+        np.minimum(at, float(_EDGES), out=at)
+        at += 1
         self.hist += np.bincount(at.astype(np.intp), weights=energy, minlength=_EDGES + 2)
 
     @classmethod

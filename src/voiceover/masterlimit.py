@@ -114,8 +114,10 @@ def _blocks(peak, gain_db: float, ceiling_db: float, chunk_ms: float, size: int,
         nxt = c1 - w  # the next block's a
         if nxt > a:
             carry = acc[nxt - a - 1]
-        idx = np.clip(np.arange(c0 - w, c1 + w), 0, n - 1) - a
-        yield np.convolve(env[idx], kernel, mode="valid"), (room[c0 - a:c1 - a] if upto_db is not None else None)
+        left, right = max(0, w - c0), max(0, c1 + w - n)  # chunks [c0 − w, c1 + w), the ends repeated past them
+        if left or right:
+            env = np.concatenate([np.full(left, env[0]), env, np.full(right, env[-1])])
+        yield np.convolve(env, kernel, mode="valid"), (room[c0 - a:c1 - a] if upto_db is not None else None)
 
 
 class Rolling:

@@ -56,7 +56,7 @@ def _kernel(np):
 
 def _rows_peak(rows, w, np) -> float:
     """The largest |output| of phases 1–3 of rows of ``_ROW + _TAPS − 1`` int16 samples each."""
-    out = np.empty((_ROWS, w.shape[1]), dtype=np.float32)
+    out = np.empty((min(_ROWS, rows.shape[0]), w.shape[1]), dtype=np.float32)
     best = 0.0
     for r in range(0, rows.shape[0], _ROWS):
         part = rows[r:r + _ROWS].astype(np.float32)

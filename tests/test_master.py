@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import struct
+import time
 
 import numpy as np
 import pytest
@@ -278,3 +279,22 @@ def test_pieces_are_worked_on_longest_first_and_given_back_in_order():
         got = master._longest_first(pool, lambda p: started.append(p.end - p.start) or p.sha, pieces)
     assert started == sorted(lengths, reverse=True)
     assert got == [p.sha for p in pieces]
+
+
+def test_a_failing_piece_drops_the_pieces_not_started():
+    from concurrent.futures import ThreadPoolExecutor
+
+    pieces = [master._Piece(i * 10, i * 10 + 10 - i, False, 0, str(i)) for i in range(6)]  # longest first: 0, 1, …
+    ran: list[str] = []
+
+    def work(p):
+        ran.append(p.sha)
+        if p.sha == "0":
+            raise RuntimeError("piece 0 failed")
+        time.sleep(0.1)
+        return p.sha
+
+    with ThreadPoolExecutor(1) as pool:  # one thread: piece 1 may start before the failure is seen, no more
+        with pytest.raises(RuntimeError, match="piece 0"):
+            master._longest_first(pool, work, pieces)
+    assert ran in (["0"], ["0", "1"])

@@ -314,7 +314,12 @@ def _longest_first(pool: ThreadPoolExecutor, fn, pieces: Sequence[_Piece]) -> li
     finish together (the last to start are the shortest)."""
     order = sorted(range(len(pieces)), key=lambda i: (pieces[i].start - pieces[i].end, i))
     futures = {i: pool.submit(fn, pieces[i]) for i in order}
-    return [futures[i].result() for i in range(len(pieces))]
+    try:
+        return [futures[i].result() for i in range(len(pieces))]
+    except BaseException:  # a failure or Ctrl-C: what has not started is dropped, as Executor.map does
+        for future in futures.values():
+            future.cancel()
+        raise
 
 
 def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: int = 64,

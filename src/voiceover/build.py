@@ -40,6 +40,7 @@ from .paths import write_atomic
 from .preflight import Ready, preflight
 from .reporter import NullReporter, Reporter
 from .script import Script
+from .speech_workers import Spares
 from .synth import Synthesizer, default_jobs
 from .translate import Route, TranslationResult, disclosure_lines, translate_script
 from .tts import ENGINES, get_engine
@@ -71,14 +72,17 @@ def build(source: Script, options: BuildOptions, *, reporter: Reporter | None = 
     with handover(options.jobs or default_jobs()):
         if ready is None:  # the CLI ran preflight already, gathering its problems with its own
             ready = preflight(source, options, voice_config)  # every problem at once, before any work
-        cache = Cache(options.cache_dir)
-        for w in ready.config.plan(source, list(ready.voices), cache=cache).warnings:  # measurements cached by now
-            reporter.note(f"warning: {w}")
-        layout = EditionLayout.at(options.out, edition_slug(source))
-        with _damage_summary(reporter.note), build_lock(layout.root, options.lock_timeout, reporter.note):
-            if options.frozen:
-                check_frozen(source, options, ready)
-            return _build_editions(source, options, ready, reporter=reporter, input_bytes=input_bytes)
+        try:  # the speech workers preflight started are this build's, closed when it ends
+            cache = Cache(options.cache_dir)
+            for w in ready.config.plan(source, list(ready.voices), cache=cache).warnings:  # measured by now
+                reporter.note(f"warning: {w}")
+            layout = EditionLayout.at(options.out, edition_slug(source))
+            with _damage_summary(reporter.note), build_lock(layout.root, options.lock_timeout, reporter.note):
+                if options.frozen:
+                    check_frozen(source, options, ready)
+                return _build_editions(source, options, ready, reporter=reporter, input_bytes=input_bytes)
+        finally:
+            ready.close()
 
 
 def _scripts(source: Script, options: BuildOptions, translated: Callable[[str], TranslationResult | None]
@@ -152,7 +156,7 @@ def _write_editions(writer: EditionWriter, source: Script, options: BuildOptions
 
     for lang, script, result in _scripts(source, options, translated):
         def make(lang: str = lang, script: Script = script, result: TranslationResult | None = result):
-            edition = speak(script, voices[lang], options, reporter)
+            edition = speak(script, voices[lang], options, reporter, spares=ready.spares)
             if result is not None:
                 po_path = staged.po(lang)
                 edition.provenance = result.provenance
@@ -190,12 +194,13 @@ def translate_for(script: Script, lang: str, options: BuildOptions, po_path: Pat
     return result
 
 
-def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, reporter: Reporter | None = None) -> Edition:
+def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, reporter: Reporter | None = None, *,
+          spares: Spares | None = None) -> Edition:
     """Synthesise every sentence with its speaker's voice and assemble the chaptered audio.
 
     Sentences come from the segment cache when they can; the rest are spoken in parallel
-    (synth.Synthesizer) and put back in script order, so the audio does not depend on --jobs.
-    The voices were checked by preflight.
+    (synth.Synthesizer; worker processes from ``spares`` when given) and put back in script
+    order, so the audio does not depend on --jobs. The voices were checked by preflight.
     """
     reporter = reporter or NullReporter()
     lang = script.language
@@ -204,7 +209,7 @@ def speak(script: Script, voices: dict[str, Voice], options: BuildOptions, repor
     plan = speech_plan(script, voices, speaker_cues=options.speaker_cues)
     reporter.stage(f"speaking {english_name(lang)}", len(plan))
     synthesizer = Synthesizer(jobs=options.jobs, cache=Cache(options.cache_dir), use_cache=options.use_cache,
-                              frozen=options.frozen)
+                              frozen=options.frozen, spares=spares)
     pcms, stats = synthesizer.speak([job for job, _ in plan], reporter.advance, lazy=True)
     if stats.sentences:
         reporter.note(f"{english_name(lang)}: {stats.cached} of {stats.sentences} sentences from the cache, "

@@ -22,8 +22,7 @@ from .errors import VoiceoverError
 from .pitch import FEMALE_MIN_HZ, MALE_MAX_HZ, VoiceMeasure, measure
 from .script import Script
 from .speech_job import Job, engine_version
-from .speech_workers import WorkerLost
-from .speech_workers import open_worker
+from .speech_workers import Spares, WorkerLost, open_worker
 from .tts import ENGINES, Engine, get_engine
 
 REFERENCE = "en"  # the language whose role voices set the pitch order (all editions are translated from it)
@@ -100,13 +99,15 @@ def _calibration(voice: Voice, language: str) -> tuple[Engine, str, str] | None:
     return engine, Cache.key(MEASURE_NS, MEASURE_FORMAT, voice.key(), version, language, text), text
 
 
-def measure_voices(pairs, cache: Cache | None = None, jobs: int = 1) -> dict[tuple[Voice, str], float | None]:
+def measure_voices(pairs, cache: Cache | None = None, jobs: int = 1,
+                   spares: Spares | None = None) -> dict[tuple[Voice, str], float | None]:
     """The calibration f0 of every (voice, language), from the cache or measured once and cached.
 
     Voices of engines that must not speak in the build's process are spoken together in one
     fresh speech worker process (speech_workers.py), used for nothing else, so a plan costs one
     process start however many voices it weighs; their pitch is measured here (in ``jobs``
     threads: numpy releases the GIL), and numpy's import here overlaps the worker's start.
+    With ``spares``, the build's speech workers start once the voices here have spoken.
     """
     cache = cache or Cache()
     out: dict[tuple[Voice, str], float | None] = {}
@@ -124,7 +125,7 @@ def measure_voices(pairs, cache: Cache | None = None, jobs: int = 1) -> dict[tup
     isolated = [t for t in todo if t[3].isolate_side_calls]
     here = [t for t in todo if not t[3].isolate_side_calls]
     results = _measure_in_child([(t[3], Job(t[2], t[0][0], t[0][1])) for t in isolated], jobs) if isolated else []
-    results += _measure_here([(p[0], p[1], text) for p, _, text, _ in here], jobs)
+    results += _measure_here([(p[0], p[1], text) for p, _, text, _ in here], jobs, spares)
     for (pair, key, _, _), f0 in zip(isolated + here, results):
         if f0 == _FAILED:
             continue
@@ -141,10 +142,12 @@ def _f0(pcm: PCM) -> float | None:
     return measure([pcm.samples], pcm.sample_rate, centroid=False).f0_hz
 
 
-def _measure_here(todo: list[tuple[Voice, str, str]], jobs: int = 1) -> list:
+def _measure_here(todo: list[tuple[Voice, str, str]], jobs: int = 1, spares: Spares | None = None) -> list:
     """Median f0 of each (voice, language, sentence) spoken in this process, one after another;
     _FAILED where the engine refuses. With ``jobs`` > 1 the pitch is measured in threads while the
-    next voice speaks (numpy, imported there first, releases the GIL; so do the engines' C calls).
+    next voice speaks (numpy, imported there first, releases the GIL; so do the engines' C calls),
+    and once every voice has spoken, ``spares`` starts the speech workers of their engines: they
+    load while the last pitches are measured, and the speech finds them ready.
 
     The threads start once every engine here has spoken a voice: an engine's first call makes its
     imports (Piper's onnxruntime imports numpy), and numpy imported by two threads at once fails
@@ -166,6 +169,9 @@ def _measure_here(todo: list[tuple[Voice, str, str]], jobs: int = 1) -> list:
                     pool.submit(_import_numpy)
                 futures += [pool.submit(_f0_or_failed, p) for p in waiting]
                 waiting = []
+        if spares is not None:
+            for name in dict.fromkeys(voice.engine for voice, _, _ in todo):
+                spares.start(type(get_engine(name)))
         return [f.result() for f in futures] + [_f0_or_failed(p) for p in waiting]
 
 
@@ -275,10 +281,11 @@ def _reference(config, languages: list[str]) -> str:
     return REFERENCE if REFERENCE in config.languages() or not languages else languages[0]
 
 
-def calibrate(config, script: Script, languages, *, cache: Cache | None = None, jobs: int = 1) -> None:
+def calibrate(config, script: Script, languages, *, cache: Cache | None = None, jobs: int = 1,
+              spares: Spares | None = None) -> None:
     """Measure (and cache) every voice the plans of ``languages`` may weigh, all at once: one
     worker process start for them all, their pitch measured in ``jobs`` threads. A language the
-    config cannot voice is left to make_plan to report."""
+    config cannot voice is left to make_plan to report. ``spares``: see _measure_here."""
     languages = list(languages)
     ref = _reference(config, languages)
     pairs = [(v, lang) for lang in set(languages) | {ref} for v in config.speaker_entries(script, lang).values()]
@@ -287,7 +294,7 @@ def calibrate(config, script: Script, languages, *, cache: Cache | None = None, 
     except VoiceoverError:
         pass
     pairs += [(v, lang) for lang in languages for v, _ in _entries(config, lang)]
-    measure_voices(pairs, cache, jobs)
+    measure_voices(pairs, cache, jobs, spares)
 
 
 def make_plan(config, script: Script, languages, *, cache: Cache | None = None) -> Plan:

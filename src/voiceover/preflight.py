@@ -17,6 +17,7 @@ from .core import Voice
 from .errors import ScriptError, UsageError, VoiceoverError
 from .gil import handover
 from .script import Script
+from .speech_workers import Spares
 from .synth import default_jobs
 from .translate.packages import Route, check_routes, installed_packages
 from .tts import get_engine
@@ -72,16 +73,39 @@ class Ready(NamedTuple):
     config: VoiceConfig | None  # None only when a ``problems`` collector was given and it failed to load
     voices: dict[str, dict[str, Voice]]
     routes: dict[str, Route]  # each translated language's route (the packages scanned once)
+    spares: Spares | None = None  # speech workers started during the calibration: the build's to close
+
+    def close(self) -> None:
+        """Stop the speech workers started for a build that will not run."""
+        if self.spares is not None:
+            self.spares.close()
 
 
 def preflight(source: Script, options: "BuildOptions", config: VoiceConfig | None = None,
               problems: Problems | None = None) -> Ready:
     """Check the script, voice config, engines, voices and translation models for every language.
 
-    Returns the voice config and each language's speaker → voice assignment. Raises every problem
-    at once (InvalidBuild, or the single error), unless ``problems`` is given: then they are added to it.
+    Returns the voice config and each language's speaker → voice assignment, and with ``--jobs``
+    > 1 the speech workers the calibration started (``Ready.spares``: build() takes and closes
+    them; a caller that does not build calls ``Ready.close``). Raises every problem at once
+    (InvalidBuild, or the single error), unless ``problems`` is given: then they are added to it.
     """
     found = problems if problems is not None else Problems()
+    jobs = options.jobs or default_jobs()
+    spares = Spares(jobs - 1) if jobs > 1 else None
+    try:
+        ready = _checked(source, options, config, found, jobs, spares)
+        if problems is None:
+            found.raise_if_any()
+    except BaseException:  # a problem, or Ctrl-C: no build will take the workers
+        if spares is not None:
+            spares.close()
+        raise
+    return ready
+
+
+def _checked(source: Script, options: "BuildOptions", config: VoiceConfig | None, found: Problems, jobs: int,
+             spares: Spares | None) -> Ready:
     for p in script_problems(source):
         found.add(p)
     if config is None:
@@ -89,9 +113,9 @@ def preflight(source: Script, options: "BuildOptions", config: VoiceConfig | Non
             config = VoiceConfig.load(options.voices) if options.voices else VoiceConfig.default()
     assignments: dict[str, dict[str, Voice]] = {}
     if config is not None:
-        cache, jobs = Cache(options.cache_dir), options.jobs or default_jobs()
+        cache = Cache(options.cache_dir)
         with found.check(), handover(jobs):  # every language's voices measured at once (the plans below read them)
-            config.calibrate(source, options.languages, cache=cache, jobs=jobs)
+            config.calibrate(source, options.languages, cache=cache, jobs=jobs, spares=spares)
         for lang in options.languages:
             with found.check():
                 assignments[lang] = config.assign(source, lang, cache=cache)
@@ -107,9 +131,7 @@ def preflight(source: Script, options: "BuildOptions", config: VoiceConfig | Non
     for lang in foreign:  # one message per missing model, all of them
         with found.check():
             routes.update(check_routes(source.language, [lang], packages))
-    if problems is None:
-        found.raise_if_any()
-    return Ready(config, assignments, routes)
+    return Ready(config, assignments, routes, spares)
 
 
 def script_problems(script: Script) -> list[VoiceoverError]:

@@ -39,8 +39,9 @@ MAX_BATCH = 16  # sentences per worker task: amortises the round trip, keeps the
 Done = Callable[[str, PCM], None]  # called with (cache key, PCM) as each sentence is spoken
 
 
-def speak_all(engine: Engine, work: list[tuple[str, Job]], done: Done, jobs: int) -> int:
-    """Speak ``work`` ((key, job) pairs) with up to ``jobs`` threads or processes; returns how many ran."""
+def speak_all(engine: Engine, work: list[tuple[str, Job]], done: Done, jobs: int, spares: "Spares | None" = None) -> int:
+    """Speak ``work`` ((key, job) pairs) with up to ``jobs`` threads or processes; returns how many ran.
+    Worker processes come from ``spares`` when given (started ahead, kept for the next language)."""
     # An engine that already uses every core in one call (onnxruntime) says so with max_workers.
     n = min(jobs, math.ceil(len(work) / 2), type(engine).max_workers or jobs)
     path = _import_path(type(engine))
@@ -55,26 +56,38 @@ def speak_all(engine: Engine, work: list[tuple[str, Job]], done: Done, jobs: int
             for (key, _), pcm in zip(work, pool.map(lambda kj: speak_job(engine, kj[1]), work)):
                 done(key, pcm)
         return n
-    # The workers start at once (~0.05 s: an interpreter, the engine's import); the parent speaks
-    # meanwhile, so their start costs no time, and learns the pace: a short rest it keeps.
-    workers = [_Worker(path) for _ in range(n - 1)]
+    # The workers start at once (~0.05 s: an interpreter, the engine's import), unless spares
+    # started them already; the parent speaks meanwhile, so their start costs no time, and learns
+    # the pace: a short rest it keeps.
+    workers = spares.take(path, n - 1) if spares is not None else [_Worker(path) for _ in range(n - 1)]
     try:
-        start, i = time.perf_counter(), 0
-        while i < len(work) and time.perf_counter() - start < PROBE_S and not all(w.started() for w in workers):
-            key, job = work[i]
-            done(key, speak_job(engine, job))
-            i += 1
-        rest = work[i:]
-        if not rest:
-            return 1
-        if i and (time.perf_counter() - start) / i * len(rest) < WORKERS_WORTH_S:
-            for key, job in rest:
-                done(key, speak_job(engine, job))
-            return 1
-        return _run_processes(engine, rest, done, workers)
-    finally:
+        ran = _with_workers(engine, work, done, workers)
+    except BaseException:
         for w in workers:
             w.close()
+        raise
+    if spares is not None:
+        spares.give(workers)  # for the next language
+    else:
+        for w in workers:
+            w.close()
+    return ran
+
+
+def _with_workers(engine: Engine, work: list[tuple[str, Job]], done: Done, workers: list["_Worker"]) -> int:
+    start, i = time.perf_counter(), 0
+    while i < len(work) and time.perf_counter() - start < PROBE_S and not all(w.started() for w in workers):
+        key, job = work[i]
+        done(key, speak_job(engine, job))
+        i += 1
+    rest = work[i:]
+    if not rest:
+        return 1
+    if i and (time.perf_counter() - start) / i * len(rest) < WORKERS_WORTH_S:
+        for key, job in rest:
+            done(key, speak_job(engine, job))
+        return 1
+    return _run_processes(engine, rest, done, workers)
 
 
 def _run_processes(engine: Engine, work: list[tuple[str, Job]], done: Done, workers: list["_Worker"]) -> int:
@@ -152,6 +165,57 @@ def open_worker(cls: type) -> "_Worker | None":
     return _Worker(path) if path is not None else None
 
 
+class Spares:
+    """Speech worker processes kept for one build: started ahead of its speech, kept between its
+    languages, closed when it ends.
+
+    Preflight starts them (``start``) as soon as the voice plan's calibration has spoken, while
+    its pitch is still being measured: a worker loads its engine while a core is free, and the
+    first language's speech finds it ready. Each language's speech takes the workers it needs
+    (``take``) and gives back the ones still well (``give``), so the next language starts none.
+    A worker speaks a sentence the same way whatever it spoke before (tts/espeak_state.py), so
+    which worker speaks what never changes the output."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size  # workers per engine at most: --jobs − 1 (the parent speaks too)
+        self._idle: dict[tuple[str, str], list[_Worker]] = {}
+        self._lock = threading.Lock()
+
+    def start(self, cls: type) -> None:
+        """Start this engine class's workers now, without waiting (none for an engine that runs in
+        threads or that a fresh process cannot import)."""
+        path = _import_path(cls)
+        if path is None or cls.thread_safe or self.size < 1:
+            return
+        with self._lock:
+            idle = self._idle.setdefault(path, [])
+            idle += [_Worker(path) for _ in range(self.size - len(idle))]
+
+    def take(self, path: tuple[str, str], n: int) -> list["_Worker"]:
+        """``n`` workers for the engine at ``path``: the ones kept first, new ones for the rest."""
+        with self._lock:
+            idle = self._idle.get(path, [])
+            got, self._idle[path] = idle[:n], idle[n:]
+        return got + [_Worker(path) for _ in range(n - len(got))]
+
+    def give(self, workers: list["_Worker"]) -> None:
+        """Keep these workers for the next speech (one still loading too); a lost one is closed."""
+        with self._lock:
+            for w in workers:
+                if not w.lost:
+                    self._idle.setdefault(w.path, []).append(w)
+                else:
+                    w.close()
+
+    def close(self) -> None:
+        """Stop every worker kept (started and never taken, or given back)."""
+        with self._lock:
+            idle, self._idle = self._idle, {}
+        for workers in idle.values():
+            for w in workers:
+                w.close()
+
+
 class WorkerLost(Exception):
     """The worker process could not start or went away."""
 
@@ -166,6 +230,7 @@ class _Worker:
     """
 
     def __init__(self, path: tuple[str, str]) -> None:
+        self.path = path
         self.proc = subprocess.Popen([sys.executable, "-m", "voiceover.speech_worker"], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
         self.ready = False

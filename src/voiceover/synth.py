@@ -24,7 +24,7 @@ from .errors import SynthesisError
 from .frozen import frozen_error
 from .sentence_cache import SPEECH_NS, Spoken, cached_pcm, pack_pcm, speech_key
 from .speech_job import Job, canonical_text, complete, engine_version
-from .speech_workers import speak_all
+from .speech_workers import Spares, speak_all
 from .tts import get_engine
 
 LOG_ENV = "VOICEOVER_SYNTH_LOG"  # debug: append one line per synthesised sentence to this file
@@ -52,8 +52,9 @@ class Synthesizer:
     """Speaks job lists through the sentence cache with up to ``jobs`` processes or threads."""
 
     def __init__(self, *, jobs: int | None = None, cache: Cache | None = None, use_cache: bool = True,
-                 frozen: bool = False) -> None:
+                 frozen: bool = False, spares: Spares | None = None) -> None:
         self.jobs = max(1, jobs or default_jobs())
+        self.spares = spares  # worker processes started ahead and kept between languages (speech_workers.Spares)
         self.cache = (cache or Cache()) if use_cache else None
         self.frozen = frozen
         self._versions: dict[tuple[str, Voice], str] = {}
@@ -121,7 +122,7 @@ class Synthesizer:
             by_engine.setdefault(jobs[idx[0]].voice.engine, []).append(key)
         runs = [(get_engine(name), [(k, jobs[todo[k][0]]) for k in engine_keys]) for name, engine_keys in by_engine.items()]
         if len(runs) == 1:
-            stats.workers = max(stats.workers, speak_all(*runs[0], done, self.jobs))
+            stats.workers = max(stats.workers, speak_all(*runs[0], done, self.jobs, self.spares))
         elif runs:  # engines speak at once (espeak's sentences while Piper's run); results land by index
             guard = threading.Lock()
 
@@ -130,7 +131,8 @@ class Synthesizer:
                     done(key, pcm)
 
             with ThreadPoolExecutor(len(runs), thread_name_prefix="voiceover-engine") as pool:
-                futures = [pool.submit(speak_all, engine, work, done_locked, self.jobs) for engine, work in runs]
+                futures = [pool.submit(speak_all, engine, work, done_locked, self.jobs, self.spares)
+                           for engine, work in runs]
                 stats.workers = max(stats.workers, *(f.result() for f in futures))
         for engine, _ in runs:  # the edition's speech is done: a loaded model is not needed by the master
             engine.release()

@@ -147,11 +147,11 @@ class VoiceConfig:
 
         return make_plan(self, script, languages, cache=cache)
 
-    def calibrate(self, script: Script, languages, *, cache=None, jobs: int = 1) -> None:
+    def calibrate(self, script: Script, languages, *, cache=None, jobs: int = 1, spares=None) -> None:
         """Measure every voice the plans of ``languages`` may weigh, at once (persona.calibrate)."""
         from .persona import calibrate
 
-        calibrate(self, script, languages, cache=cache, jobs=jobs)
+        calibrate(self, script, languages, cache=cache, jobs=jobs, spares=spares)
 
     def assign(self, script: Script, language: str, *, cache=None) -> dict[str, Voice]:
         """Speaker id → voice for one language, by the voice plan (gender band and pitch order kept).

@@ -122,7 +122,12 @@ def _prepare(options: Callable[..., Any], input: Path, languages: Optional[Seque
         built = options(languages=tuple(languages), cover=cover_bytes)
     if script is not None and built is not None:
         ready = preflight(script, built, problems=found)  # voices, engines, models; the build reuses it
-    found.raise_if_any()
+    try:
+        found.raise_if_any()
+    except BaseException:
+        if ready is not None:
+            ready.close()  # the speech workers preflight started: no build will take them
+        raise
     return script, built, ready
 
 

@@ -6,7 +6,9 @@ onnxruntime was loaded in the parent is unsafe), which import the engine by its 
 speak batches of jobs sent as pickles over their stdin. The parent process speaks too, so
 ``-j 2`` means the parent and one worker. An engine that a fresh process cannot import (one
 registered at run time) is spoken in the parent. Results are handed to ``done`` one sentence at
-a time, whatever the order they were spoken in; the caller puts them back in script order.
+a time, whatever the order they were spoken in; the caller puts them back in script order. A
+build's workers are ``Spares``: started during its voice plan's calibration, kept between its
+languages, closed when it ends.
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ MAX_BATCH = 16  # sentences per worker task: amortises the round trip, keeps the
 Done = Callable[[str, PCM], None]  # called with (cache key, PCM) as each sentence is spoken
 
 
-def speak_all(engine: Engine, work: list[tuple[str, Job]], done: Done, jobs: int, spares: "Spares | None" = None) -> int:
+def speak_all(engine: Engine, work: list[tuple[str, Job]], done: Done, jobs: int,
+              spares: "Spares | None" = None) -> int:
     """Speak ``work`` ((key, job) pairs) with up to ``jobs`` threads or processes; returns how many ran.
     Worker processes come from ``spares`` when given (started ahead, kept for the next language)."""
     # An engine that already uses every core in one call (onnxruntime) says so with max_workers.
@@ -75,6 +78,8 @@ def speak_all(engine: Engine, work: list[tuple[str, Job]], done: Done, jobs: int
 
 
 def _with_workers(engine: Engine, work: list[tuple[str, Job]], done: Done, workers: list["_Worker"]) -> int:
+    """The parent speaks until the workers have started (or alone, when the rest is short), then
+    the parent and the workers share the rest; returns how many processes spoke."""
     start, i = time.perf_counter(), 0
     while i < len(work) and time.perf_counter() - start < PROBE_S and not all(w.started() for w in workers):
         key, job = work[i]

@@ -298,3 +298,90 @@ def test_a_failing_piece_drops_the_pieces_not_started():
         with pytest.raises(RuntimeError, match="piece 0"):
             master._longest_first(pool, work, pieces)
     assert ran in (["0"], ["0", "1"])
+
+
+def _traced(monkeypatch, events: list, slow_s: float = 0.0) -> None:
+    """Record ("limited", steps) as each limiter run of a piece ends and ("encode", steps) as each
+    encode starts; with ``slow_s`` every limiter run after the first gain's takes that much longer."""
+    limited, encode = master._Master.limited, master._Master.encode
+    first: list[int] = []
+
+    def timed_limited(self, p, steps, ceiling):
+        got = limited(self, p, steps, ceiling)
+        first[:] = first or [steps]
+        if steps != first[0]:
+            time.sleep(slow_s)
+        events.append(("limited", steps))
+        return got
+
+    def traced_encode(self, p, steps, ceiling):
+        events.append(("encode", steps))
+        return encode(self, p, steps, ceiling)
+
+    monkeypatch.setattr(master._Master, "limited", timed_limited)
+    monkeypatch.setattr(master._Master, "encode", traced_encode)
+
+
+def test_with_jobs_the_encodes_at_the_predicted_gain_start_while_its_limiter_runs(tmp_path, monkeypatch):
+    rate = 22050
+    samples, bounds = edition(chapters_of(rate), rate)
+    alone = master_edition(samples, rate, bounds, jobs=1, cache=None)
+    events: list = []
+    _traced(monkeypatch, events, slow_s=0.02)
+    got = master_edition(samples, rate, bounds, jobs=2, cache=Cache(tmp_path / "c"))
+    kept = round(got.gain_db / master.GAIN_STEP_DB)
+    runs = [s for kind, s in events if kind == "limited"]
+    assert len(set(runs)) == 2 and runs[-1] == kept  # the second run is the prediction, and it is kept
+    last_run = max(i for i, e in enumerate(events) if e == ("limited", kept))
+    assert any(e == ("encode", kept) for e in events[:last_run])  # encoding began before the run ended
+    assert [s for kind, s in events if kind == "encode"] == [kept] * got.pieces
+    assert got.mp3 == alone.mp3 and got.encoded == got.pieces and got.loudness == alone.loudness
+
+
+def test_encodes_at_a_gain_not_kept_are_dropped_and_not_counted(tmp_path, monkeypatch):
+    """A search that weighs a gain it does not keep (forced here: an extra run 4 dB up) drops the
+    encodes begun at it: the bytes and the count are those of a build that never began them."""
+    rate = 22050
+    samples, bounds = edition(chapters_of(rate), rate)
+    search = master.edition_gain
+
+    def wider(base, loud_at, goal, top):
+        steps = search(base, loud_at, goal, top)
+        loud_at(steps + 40)  # weighed after the real runs, then not kept
+        return steps
+
+    monkeypatch.setattr(master, "edition_gain", wider)
+    alone = master_edition(samples, rate, bounds, jobs=1, cache=None)
+    events: list = []
+    _traced(monkeypatch, events)
+    got = master_edition(samples, rate, bounds, jobs=2, cache=Cache(tmp_path / "c"))
+    kept = round(got.gain_db / master.GAIN_STEP_DB)
+    assert ("limited", kept + 40) in events  # the extra gain was weighed…
+    assert got.mp3 == alone.mp3 and got.encoded == got.pieces  # …and its encodes neither used nor counted
+    assert [s for kind, s in events if kind == "encode"].count(kept) == got.pieces
+
+
+def test_a_failing_limiter_run_cancels_the_encodes_begun_ahead(monkeypatch):
+    rate = 22050
+    samples, bounds = edition(chapters_of(rate, seeds=range(6)), rate)
+    limited, encode = master._Master.limited, master._Master.encode
+    first: list[int] = []
+    encoded: list[int] = []
+
+    def failing(self, p, steps, ceiling):
+        first[:] = first or [steps]
+        if steps != first[0]:
+            raise RuntimeError("limiter failed")
+        return limited(self, p, steps, ceiling)
+
+    def slow_encode(self, p, steps, ceiling):
+        encoded.append(steps)
+        time.sleep(0.2)
+        return encode(self, p, steps, ceiling)
+
+    monkeypatch.setattr(master._Master, "limited", failing)
+    monkeypatch.setattr(master._Master, "encode", slow_encode)
+    with pytest.raises(RuntimeError, match="limiter failed"):
+        master_edition(samples, rate, bounds, jobs=2, cache=None)
+    pieces = len(cuts(samples, bounds, rate))
+    assert pieces >= 4 and len(encoded) <= 2  # the two threads' first pieces at most: the rest never ran

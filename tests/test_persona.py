@@ -255,7 +255,7 @@ def test_pitch_threads_start_after_every_engine_has_spoken_once(tones, monkeypat
     events = []
     real_speak, real_f0 = persona._speak_here, persona._f0_or_failed
     monkeypatch.setattr(persona, "_speak_here", lambda v, lang, t: (events.append(("speak", v.engine)), real_speak(v, lang, t))[1])
-    monkeypatch.setattr(persona, "_import_numpy", lambda: events.append(("numpy", "")))
+    monkeypatch.setattr(persona.warmup, "load", lambda: events.append(("numpy", "")))
     monkeypatch.setattr(persona, "_f0_or_failed", lambda p: (events.append(("f0", "")), real_f0(p))[1])
     todo = [(Voice("tones", f"t{f}"), "en", "x") for f in (110, 200, 130)]
     todo.insert(2, (Voice("espeak", "en-us+f5", 155, 50), "en", "The dam opened in May."))

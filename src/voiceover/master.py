@@ -22,7 +22,11 @@ pieces between cuts are worked on alone, in parallel threads, through the cache:
    ⌈(n + 1152) / frame⌉ frames for n samples. A piece of L samples (whole frames) is encoded
    from its first L − 1152 (silence): exactly L / frame frames, its 576 samples of delay and
    576 of padding where the dropped silence was. So the pieces' frames tile the file and every
-   chapter starts on the sample the timeline gave it. The last piece is encoded whole.
+   chapter starts on the sample the timeline gave it. The last piece is encoded whole. With
+   ``jobs`` > 1 the encodes at a *predicted* step (every limiter run after the first) start as
+   its limiter run starts, the run in this thread, the encodes in the pool's: the prediction is
+   nearly always the step kept. Encodes at a step not kept are dropped (those not started are
+   cancelled), so the bytes and ``Mastered.encoded`` are those of encoding after the search.
 4. **Loudness of the MP3**: with lameenc at ≥ PREDICT_MIN_KBPS (the default 64 kbps) it is
    *predicted*, not decoded: the limited loudness of step 2 plus the encoder's measured shift
    (loudness.MP3_LOUDNESS_SHIFT_LU), and a true-peak bound, the largest 4×-oversampled peak of
@@ -46,7 +50,7 @@ from __future__ import annotations
 
 import hashlib
 import math
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Iterator, NamedTuple, Sequence
 
@@ -173,6 +177,7 @@ class _Encoded(NamedTuple):
     n: int  # samples they hold
     frames: int | None
     peak: float | None  # true peak (dBTP) of the PCM encoded, when the loudness is predicted
+    fresh: bool = False  # encoded now (not read from the cache)
 
 
 @dataclass(frozen=True)
@@ -285,10 +290,10 @@ class _Master:
         settings = (p.sha, self.rate, p.last, steps, round(ceiling, 4) if steps is not None else None,
                     self.bitrate, self.encoder, self.encoder_version, self.predict)
         (meta, blobs), fresh = self._cached("piece", settings, make)  # checked when made; sha256 when read
-        self.stats.encoded += fresh
         peak = meta.get("peak")
         body = blobs[0] if isinstance(blobs[0], FileData) else spooled([blobs[0]])  # in a temporary file
-        return _Encoded(body, meta["n"], meta.get("frames"), float("-inf") if peak is None else float(peak))
+        return _Encoded(body, meta["n"], meta.get("frames"), float("-inf") if peak is None else float(peak),
+                        bool(fresh))
 
     def standalone(self, e: _Encoded) -> bytes:
         """A piece as an MP3 file of its own (its Info header says how many samples it holds)."""
@@ -312,12 +317,21 @@ class _Master:
 def _longest_first(pool: ThreadPoolExecutor, fn, pieces: Sequence[_Piece]) -> list:
     """``[fn(p) for p in pieces]`` in ``pool``, the longest pieces started first, so the threads
     finish together (the last to start are the shortest)."""
+    return _results(_submit(pool, fn, pieces))
+
+
+def _submit(pool: ThreadPoolExecutor, fn, pieces: Sequence[_Piece]) -> list[Future]:
+    """``fn(p)`` of each piece submitted to ``pool``, the longest first; the futures in piece order."""
     order = sorted(range(len(pieces)), key=lambda i: (pieces[i].start - pieces[i].end, i))
     futures = {i: pool.submit(fn, pieces[i]) for i in order}
+    return [futures[i] for i in range(len(pieces))]
+
+
+def _results(futures: Sequence[Future]) -> list:
     try:
-        return [futures[i].result() for i in range(len(pieces))]
+        return [f.result() for f in futures]
     except BaseException:  # a failure or Ctrl-C: what has not started is dropped, as Executor.map does
-        for future in futures.values():
+        for future in futures:
             future.cancel()
         raise
 
@@ -354,40 +368,8 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
                 early.claim(p.start, p.end)  # done, or under way and waited for, or not started and dropped
             return m.blocks(p)
 
-        pieces = m.pieces
-        blocks = _longest_first(pool, blocks_of, pieces) if normalise else []
-        shift, ceiling = lo.MP3_LOUDNESS_SHIFT_LU, lo.LIMIT_CEILING_DBFS
-        loud: dict[str, Any] = {}
-        levels: dict[tuple[int, float], Level] = {}  # each gain's limited loudness, run once
-        for _ in range(3 if normalise else 1):
-            steps = None
-            if normalise:
-                def loud_at(st: int, ceiling: float = ceiling) -> Level:
-                    if (st, ceiling) not in levels:
-                        got = _longest_first(pool, lambda p: m.limited(p, st, ceiling), pieces)
-                        levels[st, ceiling] = Level(gated_lufs([g[0] for g in got]), Headroom.sum([g[1] for g in got]))
-                    return levels[st, ceiling]
-
-                steps = edition_gain(gated_lufs(blocks), loud_at, target_lufs - shift, lo.MAX_GAIN_DB)
-            encoded = _longest_first(pool, lambda p: m.encode(p, steps, ceiling), pieces)
-            if not normalise:
-                break
-            if m.predict:
-                got = lo.Loudness(loud_at(steps).lufs + shift if steps is not None else float("-inf"),
-                                  max(e.peak for e in encoded) + lo.ENCODER_PEAK_RISE_DB)
-            else:
-                heard = list(pool.map(lambda pe: m.heard(*pe), zip(pieces, encoded)))
-                got = lo.Loudness(gated_lufs([h[0] for h in heard]), max(h[1] for h in heard))
-            loud = {**got.to_dict(), "basis": "predicted" if m.predict else "measured"}
-            m.stats.gain_db = round((steps or 0) * GAIN_STEP_DB, 2)
-            if steps is None or not math.isfinite(got.integrated_lufs):
-                break
-            err = 0.0 if m.predict else got.integrated_lufs - target_lufs  # predicted: on target by construction
-            over = got.true_peak_dbtp - (lo.TRUE_PEAK_MAX - (0.0 if m.predict else lo.PEAK_MARGIN_DB))
-            if abs(err) <= lo.FIT_TOLERANCE_LU and over <= 0:
-                break
-            shift += err
-            ceiling -= max(0.0, over)
+        blocks = _longest_first(pool, blocks_of, m.pieces) if normalise else []
+        encoded, steps, ceiling, loud = _gain_and_encode(m, pool, blocks, jobs, target_lufs)
         if split_chapters:
             m.stats.chapter_mp3s = _chapter_files(m, bounds, encoded, steps, ceiling, spool)
     if encoder == "lameenc":
@@ -405,6 +387,64 @@ def master_edition(samples: Any, rate: int, bounds: Sequence[int], *, bitrate: i
         m.stats.mp3 = encoded[0].body if spool else bytes(encoded[0].body)
     m.stats.loudness = loud
     return m.stats
+
+
+def _gain_and_encode(m: _Master, pool: ThreadPoolExecutor, blocks: list, jobs: int, target_lufs: float):
+    """Steps 2 to 4 (the module docstring): the edition gain, every piece encoded at it, the MP3's
+    loudness; again with a lower ceiling if the true peak would pass it. Returns (the encoded
+    pieces, the gain in steps or None, the ceiling, the loudness dict)."""
+    pieces = m.pieces
+    shift, ceiling = lo.MP3_LOUDNESS_SHIFT_LU, lo.LIMIT_CEILING_DBFS
+    loud: dict[str, Any] = {}
+    levels: dict[tuple[int, float], Level] = {}  # each gain's limited loudness, run once
+    ahead: dict[tuple[int, float], list[Future]] = {}  # encodes begun at a gain still being weighed
+
+    def loud_at(st: int, ceiling: float) -> Level:
+        if (st, ceiling) not in levels:
+            if jobs > 1 and levels:  # a predicted gain, nearly always the one kept: encode meanwhile
+                ahead[st, ceiling] = _submit(pool, lambda p: m.encode(p, st, ceiling), pieces)
+                got = [m.limited(p, st, ceiling) for p in pieces]
+            else:
+                got = _longest_first(pool, lambda p: m.limited(p, st, ceiling), pieces)
+            levels[st, ceiling] = Level(gated_lufs([g[0] for g in got]), Headroom.sum([g[1] for g in got]))
+        return levels[st, ceiling]
+
+    try:
+        for _ in range(3 if m.normalise else 1):
+            steps = None
+            if m.normalise:
+                steps = edition_gain(gated_lufs(blocks), lambda st, c=ceiling: loud_at(st, c), target_lufs - shift,
+                                     lo.MAX_GAIN_DB)
+            for key in [k for k in ahead if k != (steps, ceiling)]:  # weighed and not kept
+                for future in ahead.pop(key):
+                    future.cancel()
+            kept = ahead.pop((steps, ceiling), None) or _submit(pool, lambda p: m.encode(p, steps, ceiling), pieces)
+            encoded = _results(kept)
+            m.stats.encoded += sum(e.fresh for e in encoded)
+            if not m.normalise:
+                break
+            if m.predict:
+                got = lo.Loudness(loud_at(steps, ceiling).lufs + shift if steps is not None else float("-inf"),
+                                  max(e.peak for e in encoded) + lo.ENCODER_PEAK_RISE_DB)
+            else:
+                heard = list(pool.map(lambda pe: m.heard(*pe), zip(pieces, encoded)))
+                got = lo.Loudness(gated_lufs([h[0] for h in heard]), max(h[1] for h in heard))
+            loud = {**got.to_dict(), "basis": "predicted" if m.predict else "measured"}
+            m.stats.gain_db = round((steps or 0) * GAIN_STEP_DB, 2)
+            if steps is None or not math.isfinite(got.integrated_lufs):
+                break
+            err = 0.0 if m.predict else got.integrated_lufs - target_lufs  # predicted: on target by construction
+            over = got.true_peak_dbtp - (lo.TRUE_PEAK_MAX - (0.0 if m.predict else lo.PEAK_MARGIN_DB))
+            if abs(err) <= lo.FIT_TOLERANCE_LU and over <= 0:
+                break
+            shift += err
+            ceiling -= max(0.0, over)
+    except BaseException:  # a failure or Ctrl-C: no encode begun ahead is left to run
+        for futures in ahead.values():
+            for future in futures:
+                future.cancel()
+        raise
+    return encoded, steps, ceiling, loud
 
 
 def _chapter_files(m: _Master, bounds: Sequence[int], encoded, steps, ceiling, spool: bool) -> list[Data]:

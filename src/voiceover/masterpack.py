@@ -110,12 +110,18 @@ def _code_digest() -> str:
 
 
 def _encoder_version(encoder: str) -> str:
-    from importlib import metadata
-
     if encoder != "lameenc":  # the binary found (system or imageio-ffmpeg's), not a package's version
         from .ffmpeg import version
 
         return version()
+    return lameenc_version()
+
+
+@functools.lru_cache(maxsize=1)
+def lameenc_version() -> str:
+    """e.g. "lameenc 1.8.1" (read once a process: a scan of the installed packages' metadata)."""
+    from importlib import metadata
+
     try:
         return f"lameenc {metadata.version('lameenc')}"
     except metadata.PackageNotFoundError:

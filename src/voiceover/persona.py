@@ -16,6 +16,7 @@ from __future__ import annotations
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
+from . import warmup
 from .cache import Cache
 from .core import DEFAULT_PITCH, DEFAULT_RATE, PCM, Voice
 from .errors import VoiceoverError
@@ -165,8 +166,8 @@ def _measure_here(todo: list[tuple[Voice, str, str]], jobs: int = 1, spares: Spa
                 cold.discard(voice.engine)
             waiting.append(pcm)
             if not cold:
-                if not futures:
-                    pool.submit(_import_numpy)
+                if not futures:  # numpy first, then what the build loads later (warmup.py)
+                    pool.submit(warmup.load)
                 futures += [pool.submit(_f0_or_failed, p) for p in waiting]
                 waiting = []
         if spares is not None:
@@ -184,10 +185,6 @@ def _speak_here(voice: Voice, language: str, text: str) -> PCM | None:
 
 def _f0_or_failed(pcm: PCM | None):
     return _FAILED if pcm is None else _f0(pcm)
-
-
-def _import_numpy() -> None:
-    import numpy  # noqa: F401
 
 
 def _measure_in_child(requests: list[tuple[Engine, Job]], jobs: int = 1) -> list:

@@ -199,10 +199,10 @@ def test_an_engine_that_isolates_side_calls_is_calibrated_by_a_worker_not_the_bu
 
 
 def test_every_language_is_calibrated_at_once_and_threads_change_no_figure(tmp_path, monkeypatch):
-    """preflight measures the voices of every language in one pass (one worker start, were the
-    engine isolated; here espeak speaks them in this process: no worker at all), not one pass per
-    language; measuring the pitch in two threads gives the figures one thread gives (the cache
-    holds the same bytes)."""
+    """preflight measures the voices of every language in one pass, not one pass per language:
+    with -j 1 espeak speaks them in this process (no worker at all); with -j 2 the build's one
+    espeak speech worker speaks them, and is kept for the speech (no other worker starts). The
+    figures are the same either way (the cache holds the same bytes)."""
     from pathlib import Path
 
     from voiceover import persona, speech_workers
@@ -210,8 +210,8 @@ def test_every_language_is_calibrated_at_once_and_threads_change_no_figure(tmp_p
     from voiceover.preflight import Problems, preflight
     from voiceover.script import Chapter, Segment
 
-    workers, passes = [], []
-    real_worker, real_here = speech_workers._Worker.__init__, persona._measure_here
+    workers, passes, in_worker = [], [], []
+    real_worker, real_here, real_child = speech_workers._Worker.__init__, persona._measure_here, persona._measure_in_child
 
     def counting_worker(self, path):
         workers.append(path)
@@ -222,8 +222,14 @@ def test_every_language_is_calibrated_at_once_and_threads_change_no_figure(tmp_p
             passes.append(len(todo))
         return real_here(todo, jobs, spares)
 
+    def counting_child(requests, jobs=1, spares=None):
+        if requests:
+            in_worker.append(len(requests))
+        return real_child(requests, jobs, spares)
+
     monkeypatch.setattr(speech_workers._Worker, "__init__", counting_worker)
     monkeypatch.setattr(persona, "_measure_here", counting_here)
+    monkeypatch.setattr(persona, "_measure_in_child", counting_child)
     script = Script("t", "en", SCRIPT.speakers, (Chapter("intro", "Intro", (
         Segment("s1", "n", "The dam opened in May."), Segment("s2", "q", "Why now?"),
         Segment("s3", "a", "Because the river rose.")),),))
@@ -232,14 +238,18 @@ def test_every_language_is_calibrated_at_once_and_threads_change_no_figure(tmp_p
     for jobs in (1, 2):
         workers.clear()
         passes.clear()
+        in_worker.clear()
         options = BuildOptions(out=tmp_path / "out", languages=("en", "ru", "kk"), jobs=jobs,
                                cache_dir=tmp_path / f"cache-{jobs}")
         ready = preflight(script, options, cfg, Problems())  # no translation model here: not what is tested
+        kept = [w for ws in ready.spares._idle.values() for w in ws] if ready.spares else []
         ready.close()
         assert set(ready.voices) == {"en", "ru", "kk"}
-        assert len(passes) == 1 and passes[0] >= 9, passes  # all three at once, spoken here
-        # no worker speaks the calibration; with -j 2 one espeak worker is started for the speech
+        spoken = passes if jobs == 1 else in_worker  # all three languages at once: here, or by the worker
+        assert len(spoken) == 1 and spoken[0] >= 9 and not (in_worker if jobs == 1 else passes), (passes, in_worker)
+        # with -j 2 one espeak worker is started: it speaks the calibration and is kept for the speech
         assert [module for module, _ in workers] == ["voiceover.tts.espeak"] * (jobs - 1), workers
+        assert len(kept) == jobs - 1 and all(w.ready and not w.lost for w in kept)
         stores[jobs] = {p.name: p.read_bytes() for p in (tmp_path / f"cache-{jobs}" / persona.MEASURE_NS).rglob("*")
                         if p.is_file()}
     assert len(stores[1]) >= 9 and stores[1] == stores[2]
@@ -264,3 +274,24 @@ def test_pitch_threads_start_after_every_engine_has_spoken_once(tones, monkeypat
     assert ("speak", "espeak") in events[:first_thread]
     assert got == persona._measure_here(todo, jobs=1)
     assert got[0] == pytest.approx(110, rel=0.03) and got[3] == pytest.approx(130, rel=0.03)
+
+
+def test_a_calibration_worker_that_dies_leaves_its_voices_to_this_process(tmp_path, monkeypatch):
+    """With the build's spare worker speaking the calibration, a worker that is lost (it died)
+    costs speed, not figures: its voices are spoken here, and measure the same."""
+    from voiceover import persona, speech_workers
+    from voiceover.cache import Cache
+
+    voices = [Voice("espeak", v, 155, 50) for v in ("en-us+f5", "en-us+m3", "en-us+klatt4")]
+    pairs = [(v, "en") for v in voices]
+    alone = persona.measure_voices(pairs, Cache(tmp_path / "a"), jobs=1)
+    spares = speech_workers.Spares(1)
+    here: list[int] = []
+    real_here = persona._measure_here
+    monkeypatch.setattr(speech_workers._Worker, "receive", lambda self: speech_workers.WorkerLost())
+    monkeypatch.setattr(persona, "_measure_here", lambda todo, jobs=1, sp=None: here.append(len(todo)) or real_here(todo, jobs, sp))
+    try:
+        got = persona.measure_voices(pairs, Cache(tmp_path / "b"), jobs=2, spares=spares)
+    finally:
+        spares.close()
+    assert here == [3] and got == alone and all(isinstance(f, float) for f in got.values())

@@ -67,7 +67,7 @@ def test_a_cold_j2_build_starts_one_worker_during_calibration_and_speaks_with_it
     def take(self, path, n):
         idle = list(self._idle.get(path, []))
         got = real_take(self, path, n)
-        taken.append([w in idle for w in got])  # which of them were started ahead
+        taken.append([(w in idle, w) for w in got])  # which of them were started ahead
         return got
 
     monkeypatch.setattr(speech_workers.Spares, "take", take)
@@ -76,7 +76,9 @@ def test_a_cold_j2_build_starts_one_worker_during_calibration_and_speaks_with_it
     build(load_script(src), BuildOptions(out=tmp_path / "out", languages=("en",), voices=ESPEAK_ONLY_VOICES, jobs=2,
                                          cache_dir=tmp_path / "cache"), input_bytes=src.read_bytes())
     assert [module for module, _ in started] == ["voiceover.tts.espeak"]  # one worker, for calibration and speech
-    assert taken == [[True]]  # the speech took the one started during the calibration
+    # the calibration took it as it started, gave it back, and the speech took the same one
+    assert [[ahead for ahead, _ in t] for t in taken] == [[True], [True]]
+    assert taken[0][0][1] is taken[1][0][1] is started[0][1]
     assert all(_gone(w) for _, w in started)  # closed when the build ended
 
 

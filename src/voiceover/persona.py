@@ -108,7 +108,14 @@ def measure_voices(pairs, cache: Cache | None = None, jobs: int = 1,
     fresh speech worker process (speech_workers.py), used for nothing else, so a plan costs one
     process start however many voices it weighs; their pitch is measured here (in ``jobs``
     threads: numpy releases the GIL), and numpy's import here overlaps the worker's start.
-    With ``spares``, the build's speech workers start once the voices here have spoken.
+
+    With ``spares`` (a build's, ``--jobs`` > 1) the voices of engines that speak in worker
+    processes are spoken the same way by the build's own speech worker, started now and kept
+    for the speech (a worker's sentence does not depend on what it spoke before): the build's
+    thread is left to numpy and the pitch. Spoken here, each voice's C calls had to win the GIL
+    back from the pitch threads dozens of times a sentence (-j 2, seed: 7 voices took 17–27 ms
+    each instead of 6–7 ms). A voice the worker could not speak (it died) is spoken here.
+    The other engines' voices are spoken here, and their workers start once they have spoken.
     """
     cache = cache or Cache()
     out: dict[tuple[Voice, str], float | None] = {}
@@ -123,12 +130,17 @@ def measure_voices(pairs, cache: Cache | None = None, jobs: int = 1,
             out[pair] = None if hit.decode() == "none" else float(hit.decode())
         else:
             todo.append((pair, cal[1], cal[2], cal[0]))
+    by_spare = [t for t in todo if spares is not None and jobs > 1 and not t[3].isolate_side_calls
+                and spares.runs(type(t[3]))]
     isolated = [t for t in todo if t[3].isolate_side_calls]
-    here = [t for t in todo if not t[3].isolate_side_calls]
-    results = _measure_in_child([(t[3], Job(t[2], t[0][0], t[0][1])) for t in isolated], jobs) if isolated else []
-    results += _measure_here([(p[0], p[1], text) for p, _, text, _ in here], jobs, spares)
-    for (pair, key, _, _), f0 in zip(isolated + here, results):
-        if f0 == _FAILED:
+    here = [t for t in todo if not t[3].isolate_side_calls and t not in by_spare]
+    results = _measure_in_child([(t[3], Job(t[2], t[0][0], t[0][1])) for t in by_spare], jobs, spares)
+    lost = [t for t, f0 in zip(by_spare, results) if f0 == _LOST]  # the worker died: spoken here instead
+    by_spare, results = [t for t in by_spare if t not in lost], [f0 for f0 in results if f0 != _LOST]
+    results += _measure_in_child([(t[3], Job(t[2], t[0][0], t[0][1])) for t in isolated], jobs)
+    results += _measure_here([(p[0], p[1], text) for p, _, text, _ in here + lost], jobs, spares)
+    for (pair, key, _, _), f0 in zip(by_spare + isolated + here + lost, results):
+        if f0 in (_FAILED, _LOST):
             continue
         value = "none" if f0 is None else f"{f0:g}"
         cache.put(MEASURE_NS, key, value.encode())
@@ -136,7 +148,8 @@ def measure_voices(pairs, cache: Cache | None = None, jobs: int = 1,
     return out
 
 
-_FAILED = "failed"
+_FAILED = "failed"  # the engine refused the voice
+_LOST = "lost"  # no worker could speak it
 
 
 def _f0(pcm: PCM) -> float | None:
@@ -187,23 +200,30 @@ def _f0_or_failed(pcm: PCM | None):
     return _FAILED if pcm is None else _f0(pcm)
 
 
-def _measure_in_child(requests: list[tuple[Engine, Job]], jobs: int = 1) -> list:
-    """The f0 of each job spoken in a fresh speech worker process (one per engine) that speaks
-    nothing else, so the build's own process never speaks the calibration; _FAILED when the
-    engine refused or no worker could speak it. Every job is queued at once, one a batch (a voice
-    the engine refuses fails alone), so the worker speaks them back to back while this process
-    loads numpy and measures each voice's pitch as it comes (``jobs`` at a time). The worker
+def _measure_in_child(requests: list[tuple[Engine, Job]], jobs: int = 1, spares: Spares | None = None) -> list:
+    """The f0 of each job spoken in a speech worker process (one per engine), so the build's own
+    process never speaks the calibration: a fresh one that speaks nothing else, or with
+    ``spares`` the build's speech worker (given back for the speech); _FAILED when the engine
+    refused, _LOST when no worker could speak it. Every job is queued at once, one a batch (a
+    voice the engine refuses fails alone), so the worker speaks them back to back while this
+    process loads numpy and measures each voice's pitch as it comes (``jobs`` at a time; with
+    ``spares`` the first of them then loads what the build needs later: warmup.py). The worker
     ignores Ctrl-C (the build handles it) and stops when its stdin closes."""
-    out: list = [_FAILED] * len(requests)
+    if not requests:
+        return []
+    out: list = [_LOST] * len(requests)
     pool = ThreadPoolExecutor(jobs, thread_name_prefix="voiceover-calibration") if jobs > 1 else None
     pending: dict[int, Future] = {}
     by_engine: dict[type, list[int]] = {}
     for i, (engine, _) in enumerate(requests):
         by_engine.setdefault(type(engine), []).append(i)
-    workers = {cls: open_worker(cls) for cls in by_engine}  # they start now…
+    workers = {cls: spares.take_started(cls) if spares is not None else open_worker(cls)
+               for cls in by_engine}  # they start now…
     queued = {cls: w is not None and all([w.send([requests[i][1]]) for i in by_engine[cls][:AHEAD]])
               for cls, w in workers.items()}
     import numpy.fft  # noqa: F401 - …while this process loads what measures their pitch
+    if spares is not None and pool is not None:
+        pool.submit(warmup.load)
     try:
         for cls, indices in by_engine.items():
             worker = workers[cls]
@@ -218,13 +238,19 @@ def _measure_in_child(requests: list[tuple[Engine, Job]], jobs: int = 1) -> list
                         out[i] = _f0(got[0])
                     else:
                         pending[i] = pool.submit(_f0, got[0])
-                elif not isinstance(got, VoiceoverError):
+                elif isinstance(got, VoiceoverError):
+                    out[i] = _FAILED
+                else:
                     break  # the worker is gone: the rest stay unmeasured
         for i, future in pending.items():
             out[i] = future.result()
     finally:
         for w in workers.values():
-            if w is not None:
+            if w is None:
+                continue
+            if spares is not None:
+                spares.give([w])  # for the speech (a lost one is closed)
+            else:
                 w.close()
         if pool is not None:
             pool.shutdown(cancel_futures=True)

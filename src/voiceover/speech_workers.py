@@ -174,9 +174,10 @@ class Spares:
     """Speech worker processes kept for one build: started ahead of its speech, kept between its
     languages, closed when it ends.
 
-    Preflight starts them (``start``) as soon as the voice plan's calibration has spoken, while
-    its pitch is still being measured: a worker loads its engine while a core is free, and the
-    first language's speech finds it ready. Each language's speech takes the workers it needs
+    Preflight starts them as the voice plan's calibration begins: the calibration's voices are
+    spoken by one of them (persona.measure_voices, ``take_started``), which is then given back,
+    engine loaded, for the speech (an engine whose voices the calibration speaks in the build's
+    process gets its workers once they have spoken: ``start``). Each language's speech takes the workers it needs
     (``take``) and gives back the ones still well (``give``), so the next language starts none.
     A worker speaks a sentence the same way whatever it spoke before (tts/espeak_state.py), so
     which worker speaks what never changes the output."""
@@ -188,13 +189,25 @@ class Spares:
 
     def start(self, cls: type) -> None:
         """Start this engine class's workers now, without waiting (none for an engine that runs in
-        threads or that a fresh process cannot import)."""
-        path = _import_path(cls)
-        if path is None or cls.thread_safe or self.size < 1:
+        threads, in one process, or that a fresh process cannot import)."""
+        if not self.runs(cls):
             return
+        path = _import_path(cls)
         with self._lock:
             idle = self._idle.setdefault(path, [])
             idle += [_Worker(path) for _ in range(self.size - len(idle))]
+
+    def runs(self, cls: type) -> bool:
+        """Whether this engine class speaks in worker processes (and so has spares)."""
+        return (self.size >= 1 and not cls.thread_safe and (cls.max_workers or 2) > 1
+                and _import_path(cls) is not None)
+
+    def take_started(self, cls: type) -> "_Worker | None":
+        """One of this engine class's workers, started now if none is (None: it has none)."""
+        if not self.runs(cls):
+            return None
+        self.start(cls)
+        return self.take(_import_path(cls), 1)[0]
 
     def take(self, path: tuple[str, str], n: int) -> list["_Worker"]:
         """``n`` workers for the engine at ``path``: the ones kept first, new ones for the rest."""

@@ -177,8 +177,9 @@ class Spares:
     Preflight starts them as the voice plan's calibration begins: the calibration's voices are
     spoken by one of them (persona.measure_voices, ``take_started``), which is then given back,
     engine loaded, for the speech (an engine whose voices the calibration speaks in the build's
-    process gets its workers once they have spoken: ``start``). Each language's speech takes the workers it needs
-    (``take``) and gives back the ones still well (``give``), so the next language starts none.
+    process gets its workers once they have spoken: ``start``). Each language's speech takes the
+    workers it needs (``take``) and gives back the ones still well (``give``), so the next
+    language starts none.
     A worker speaks a sentence the same way whatever it spoke before (tts/espeak_state.py), so
     which worker speaks what never changes the output."""
 
